@@ -1,0 +1,71 @@
+"""The Jupyter server extension: the REST API under ``{base_url}repoconnect/``.
+
+Loading it is cheap on purpose: the core imports httpx and ruamel.yaml on first use.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from jupyter_server.extension.application import ExtensionApp
+from jupyter_server.utils import url_path_join
+from traitlets import Instance, Int, default
+
+from .core.connector import Connector
+from .core.settings import RepoConnectSettings
+from .handlers import ROUTES
+
+URL_PREFIX = "repoconnect"
+
+
+class RepoConnectApp(ExtensionApp):
+    """Serve the Connector over REST for the JupyterLab panel."""
+
+    name = "jupyter_repoconnect"
+    description = "Connect Jupyter to your organisation's conda package repository."
+    load_other_extensions = True
+    classes = [*ExtensionApp.classes, RepoConnectSettings]
+
+    worker_threads = Int(
+        4,
+        config=True,
+        help="Threads running Connector calls, so a slow repository never blocks the server.",
+    )
+
+    repoconnect_settings = Instance(RepoConnectSettings)
+    connector = Instance(Connector)
+
+    @default("config_file_name")
+    def _config_file_name_default(self) -> str:
+        # Same file the CLI and the magics read (see config_files.py).
+        return "jupyter_repoconnect_config"
+
+    @default("repoconnect_settings")
+    def _default_settings(self) -> RepoConnectSettings:
+        # parent=self: c.RepoConnectSettings.* from the server's config files applies.
+        return RepoConnectSettings(parent=self)
+
+    @default("connector")
+    def _default_connector(self) -> Connector:
+        return Connector(self.repoconnect_settings)
+
+    @property
+    def executor(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(
+                max_workers=self.worker_threads, thread_name_prefix="repoconnect"
+            )
+        return self._executor
+
+    _executor: ThreadPoolExecutor | None = None
+
+    def initialize_settings(self) -> None:
+        self.connector  # noqa: B018 -- build settings and Connector now, from the final config
+
+    def initialize_handlers(self) -> None:
+        self.handlers.extend((url_path_join(URL_PREFIX, path), handler) for path, handler in ROUTES)
+
+    async def stop_extension(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None

@@ -1,0 +1,54 @@
+"""Core of jupyter_repoconnect: ``.condarc``, tokens, recorded state, service clients, Connector.
+
+Imports nothing from Jupyter, IPython or ipywidgets.
+"""
+
+from .connector import Connector
+from .errors import (
+    AuthenticationRefused,
+    BadInput,
+    Conflict,
+    CorruptCondarc,
+    NotAllowed,
+    NotConnected,
+    RepoConnectError,
+    ServiceTimeout,
+    ServiceUnavailable,
+    TLSFailure,
+)
+from .models import (
+    SERVICE_TITLES,
+    SERVICES,
+    Channel,
+    ChannelPage,
+    CondarcChannels,
+    Diagnosis,
+    Finding,
+    Preferences,
+    Status,
+)
+from .settings import RepoConnectSettings
+
+__all__ = [
+    "AuthenticationRefused",
+    "BadInput",
+    "Channel",
+    "ChannelPage",
+    "CondarcChannels",
+    "Conflict",
+    "Connector",
+    "CorruptCondarc",
+    "Diagnosis",
+    "Finding",
+    "NotAllowed",
+    "NotConnected",
+    "Preferences",
+    "RepoConnectError",
+    "RepoConnectSettings",
+    "SERVICES",
+    "SERVICE_TITLES",
+    "ServiceTimeout",
+    "ServiceUnavailable",
+    "Status",
+    "TLSFailure",
+]

@@ -1,0 +1,54 @@
+"""The site URL in anaconda-client's user config, so the ``anaconda`` CLI sees our login."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from .files import atomic_write, read_bytes
+from .tokens import anaconda_client_config_path
+
+ANACONDA_ORG_API = "https://api.anaconda.org"
+
+
+def _load(raw: bytes | None) -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+
+    if not raw or not raw.strip():
+        return CommentedMap()
+    try:
+        data = YAML(typ="rt").load(raw.decode("utf-8"))
+    except Exception:  # anaconda-client itself tolerates a broken file; so do we
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def configured_url(path: Path | None = None) -> str | None:
+    """The API URL the ``anaconda`` CLI uses (its default site's ``url``), if any."""
+    data = _load(read_bytes(path or anaconda_client_config_path()))
+    if not data:
+        return None
+    url = data.get("url")
+    site = data.get("default_site")
+    sites = data.get("sites")
+    if site and isinstance(sites, dict) and isinstance(sites.get(site), dict):
+        url = sites[site].get("url", url)
+    return str(url).rstrip("/") if url else None
+
+
+def set_url(url: str, path: Path | None = None) -> None:
+    """Point the CLI's top-level ``url`` at ``url``, keeping everything else in the file."""
+    from ruamel.yaml import YAML
+
+    path = path or anaconda_client_config_path()
+    data = _load(read_bytes(path))
+    if data is None:
+        return  # never overwrite a file we cannot read
+    if data.get("url") == url:
+        return
+    data["url"] = url
+    buf = io.StringIO()
+    YAML(typ="rt").dump(data, buf)
+    atomic_write(path, buf.getvalue().encode("utf-8"))

@@ -1,0 +1,596 @@
+"""The use cases every surface calls: one Connector, one method per user action."""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from . import anaconda_client, configure
+from .condarc import Condarc, CondarcDocument, mask_token
+from .domains import validate_domain
+from .errors import (
+    AuthenticationRefused,
+    BadInput,
+    Conflict,
+    CorruptCondarc,
+    NotAllowed,
+    NotConnected,
+    RepoConnectError,
+)
+from .files import locked, read_bytes, restore_bytes
+from .http import Caller, make_client
+from .models import (
+    ENTERPRISE_CHANNELS_HINT,
+    SERVICE_TITLES,
+    SERVICES,
+    ChannelPage,
+    CondarcChannels,
+    Diagnosis,
+    Preferences,
+    Status,
+)
+from .settings import RepoConnectSettings
+from .state import RecordedState, StateStore
+from .tokens import TokenStore, anaconda_client_config_path
+
+_CHANNEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*(/[A-Za-z0-9][A-Za-z0-9._+-]*)*$")
+STALE_WARNING = (
+    "The sign-in recorded here was ended elsewhere (its token is gone, e.g. after "
+    "'anaconda logout'). Sign out to restore your .condarc."
+)
+
+
+@dataclass(frozen=True)
+class Connection:
+    """The live connection, with its secret (never leaves the core)."""
+
+    service: str
+    domain: str
+    api_url: str  # the token store's key
+    username: str | None
+    source: str
+    token: str = ""
+
+
+class Connector:
+    """Connect this machine's conda to one repository service at a time.
+
+    Every method is synchronous and safe to call from several threads and processes at
+    once (one file lock around each change); surfaces with an event loop call it in a worker
+    thread. Failures raise a :class:`~jupyter_repoconnect.core.errors.RepoConnectError`.
+    """
+
+    def __init__(self, settings: RepoConnectSettings | None = None) -> None:
+        self.settings = settings or RepoConnectSettings()
+
+    # --- plumbing ----------------------------------------------------------------------
+    @property
+    def state_store(self) -> StateStore:
+        return StateStore(self.settings.resolved_state_dir())
+
+    @property
+    def condarc(self) -> Condarc:
+        return Condarc(self.settings.resolved_condarc_path())
+
+    @contextmanager
+    def _locked(self) -> Iterator[StateStore]:
+        store = self.state_store
+        with locked(store.lock_path, timeout=max(30.0, self.settings.timeout * 3)):
+            if store.needs_migration():
+                store.save(store.load())  # legacy team_edition_* keys -> anaconda_server_*
+            yield store
+
+    def _caller(self, service: str, domain: str, condarc: Any) -> Caller:
+        return Caller(make_client(self.settings, condarc), _title(service), domain)
+
+    def _service_client(self, service: str, domain: str, condarc: Any) -> Any:
+        from .services.cloud import CloudService
+        from .services.enterprise import EnterpriseService
+        from .services.server import ServerService
+
+        caller = self._caller(service, domain, condarc)
+        kind = {"cloud": CloudService, "server": ServerService, "enterprise": EnterpriseService}
+        return kind[service](caller, domain)
+
+    def _domains(self, state: RecordedState) -> dict[str, str | None]:
+        s = self.settings
+        if s.allow_domain_change:
+            server = state.anaconda_server_api_url or s.server_domain or None
+            enterprise = state.enterprise_4_repo_api_url or s.enterprise_domain or None
+        else:
+            server = s.server_domain or state.anaconda_server_api_url or None
+            enterprise = s.enterprise_domain or state.enterprise_4_repo_api_url or None
+        return {"cloud": s.resolved_cloud_repo_url(), "server": server, "enterprise": enterprise}
+
+    def _current(self, state: RecordedState, tokens: TokenStore) -> Connection | None:
+        """The live connection: ours if recorded and its token exists, else one made by a CLI."""
+        if state.service and state.logged_api_url:
+            token = tokens.get(state.logged_api_url)
+            if not token:
+                return None
+            domain = state.logged_api_url
+            if state.service == "server":
+                domain = state.logged_api_url.removesuffix("/api")
+            return Connection(
+                state.service, domain, state.logged_api_url, state.username, "repoconnect", token
+            )
+        domains = self._domains(state)
+        candidates: list[tuple[str, str, str]] = [("cloud", domains["cloud"] or "", domains["cloud"] or "")]
+        if domains["server"]:
+            candidates.append(("server", domains["server"], f"{domains['server']}/api"))
+        if domains["enterprise"]:
+            candidates.append(("enterprise", domains["enterprise"], domains["enterprise"]))
+        cli_url = anaconda_client.configured_url()
+        if cli_url and cli_url != anaconda_client.ANACONDA_ORG_API:
+            candidates.append(("enterprise", cli_url, cli_url))
+        for service, domain, api_url in candidates:
+            token = tokens.get(api_url) if api_url else None
+            if token:
+                return Connection(service, domain, api_url, None, "cli", token)
+        return None
+
+    # --- status ------------------------------------------------------------------------
+    def status(self) -> Status:
+        """Current connection, including one made from a command line (``source="cli"``)."""
+        store = self.state_store
+        state = store.load()
+        current = self._current(state, TokenStore())
+        warnings: list[str] = []
+        channels: list[str] = []
+        default_channels: list[str] | None = None
+        try:
+            doc = self.condarc.load()
+            channels = [mask_token(c) for c in doc.get_list("channels") or []]
+            defaults = doc.get_list("default_channels")
+            default_channels = None if defaults is None else [mask_token(c) for c in defaults]
+        except CorruptCondarc as exc:
+            warnings.append(exc.message)
+        if current is None and state.service:
+            warnings.append(STALE_WARNING)
+        message = None
+        if current is not None and current.service == "enterprise":
+            message = ENTERPRISE_CHANNELS_HINT
+        return Status(
+            connected=current is not None,
+            service=current.service if current else None,  # type: ignore[arg-type]
+            domain=current.domain if current else None,
+            username=current.username if current else None,
+            channels=channels,
+            default_channels=default_channels,
+            source=current.source if current else None,  # type: ignore[arg-type]
+            condarc_path=str(self.condarc.path),
+            message=message,
+            warnings=warnings,
+        )
+
+    # --- connect -----------------------------------------------------------------------
+    def connect(
+        self,
+        service: str,
+        *,
+        domain: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        token: str | None = None,
+    ) -> Status:
+        """Sign in: ``cloud`` takes ``token``; ``server``/``enterprise`` take ``username``+``password``.
+
+        ``domain`` (server/enterprise) is validated and remembered; if omitted, the remembered
+        or preset domain is used. Nothing on disk changes unless the login fully succeeds.
+        """
+        service = self._check_service(service)
+        if service == "cloud":
+            token = _required_secret(token, "token", "Set Token")
+        else:
+            username = _required_text(username, "user name")
+            password = _required_secret(password, "password", "Login", strip=False)
+        with self._locked() as store:
+            state = store.load()
+            tokens = TokenStore()
+            current = self._current(state, tokens)
+            if current is not None:
+                raise Conflict(
+                    f"Already signed in to {_title(current.service)} ({current.domain}). Sign out "
+                    "first: only one repository service can be connected at a time.",
+                    code="already_connected",
+                )
+            if service != "cloud":
+                domain = self._resolve_domain(service, domain, state)
+            doc = self.condarc.load()  # a corrupt .condarc stops us before any network call
+            if service == "cloud":
+                return self._connect_cloud(store, state, tokens, doc, token or "")
+            assert domain is not None and username is not None and password is not None
+            if service == "server":
+                return self._connect_server(store, state, tokens, doc, domain, username, password)
+            return self._connect_enterprise(store, state, tokens, doc, domain, username, password)
+
+    def _connect_cloud(
+        self, store: StateStore, state: RecordedState, tokens: TokenStore, doc: CondarcDocument, token: str
+    ) -> Status:
+        repo_url = self.settings.resolved_cloud_repo_url()
+        cloud = self._service_client("cloud", repo_url, doc.data)
+        cloud.validate(token)
+        defaults = cloud.default_channels()
+
+        def change(d: CondarcDocument) -> None:
+            if d.get_list("default_channels") != defaults:
+                d.set_list("default_channels", defaults)
+            if "restore_free_channel" in d.data:
+                del d.data["restore_free_channel"]
+
+        new_state = replace(
+            state, service="cloud", logged_api_url=repo_url, username=None,
+            condarc_path=str(self.condarc.path),
+        )
+        self._commit(store, tokens, repo_url, token, doc, change, new_state)
+        return self.status()
+
+    def _connect_server(
+        self, store: StateStore, state: RecordedState, tokens: TokenStore, doc: CondarcDocument,
+        domain: str, username: str, password: str,
+    ) -> Status:
+        server = self._service_client("server", domain, doc.data)
+        session = server.login(username, password)
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
+        issued = server.create_token(session, f"jupyter_repoconnect-{platform.node() or 'jupyter'}-{stamp}")
+        try:
+            confirmed = server.whoami(issued.token) or username
+            new_state = replace(
+                state, service="server", logged_api_url=server.api, username=confirmed,
+                anaconda_server_token=issued.token, anaconda_server_token_id=issued.id,
+                anaconda_server_api_url=domain, condarc_path=str(self.condarc.path),
+            )
+            self._commit(store, tokens, server.api, issued.token, doc, _empty_channels, new_state)
+        except BaseException:
+            _quietly(lambda: server.revoke_token(issued.token, issued.id))
+            raise
+        return self.status()
+
+    def _connect_enterprise(
+        self, store: StateStore, state: RecordedState, tokens: TokenStore, doc: CondarcDocument,
+        domain: str, username: str, password: str,
+    ) -> Status:
+        enterprise = self._service_client("enterprise", domain, doc.data)
+        enterprise.check_reachable()
+        if enterprise.authentication_type() == "kerberos":
+            raise AuthenticationRefused(
+                f"{_title('enterprise')} at {domain} uses Kerberos single sign-on, which cannot be "
+                "done with a password here. Run 'anaconda login' in a terminal; it will be detected.",
+                code="kerberos_required",
+            )
+        token = enterprise.login(username, password)
+        try:
+            confirmed = enterprise.whoami(token) or username
+            new_state = replace(
+                state, service="enterprise", logged_api_url=domain, username=confirmed,
+                enterprise_4_repo_api_url=domain, condarc_path=str(self.condarc.path),
+            )
+            self._commit(
+                store, tokens, domain, token, doc, _empty_channels, new_state, client_url=domain
+            )
+        except BaseException:
+            _quietly(lambda: enterprise.logout(token))
+            raise
+        return self.status()
+
+    def _commit(
+        self, store: StateStore, tokens: TokenStore, api_url: str, token: str,
+        doc: CondarcDocument, change: Callable[[CondarcDocument], None], new_state: RecordedState,
+        client_url: str | None = None,
+    ) -> None:
+        """Write everything a login changes, or nothing: any failure puts every file back."""
+        client_config = anaconda_client_config_path()
+        files = [self.condarc.path, store.ini, store.saved_condarc, store.saved_client_config]
+        if client_url:
+            files.append(client_config)
+        with _all_or_nothing(files, tokens, api_url):
+            store.save_copy(store.saved_condarc, doc.raw)
+            if client_url:
+                store.save_copy(store.saved_client_config, read_bytes(client_config))
+            tokens.set(api_url, token)
+            if doc.raw != read_bytes(self.condarc.path):
+                raise Conflict(".condarc changed while signing in; try again.", code="stale_version")
+            self.condarc.edit(change)
+            if client_url:
+                anaconda_client.set_url(client_url, client_config)
+            store.save(new_state)
+
+    # --- channels ----------------------------------------------------------------------
+    def available_channels(self, q: str = "", offset: int = 0, limit: int = 50) -> ChannelPage:
+        """Channels the connected Anaconda Server offers (server-side filter and paging)."""
+        if not isinstance(q, str) or len(q) > 200:
+            raise BadInput("The filter must be text of at most 200 characters.")
+        if not isinstance(offset, int) or offset < 0:
+            raise BadInput("offset must be a whole number of 0 or more.")
+        if not isinstance(limit, int) or not 1 <= limit <= 500:
+            raise BadInput("limit must be a whole number from 1 to 500.")
+        current = self._require_connection()
+        if current.service != "server":
+            raise BadInput(
+                f"Listing channels works with Anaconda Server. With {_title(current.service)}, "
+                "add the channels you need by hand (Configure Conda).",
+                code="no_channel_listing",
+            )
+        doc = self.condarc.load()
+        server = self._service_client("server", current.domain, doc.data)
+        items, total = server.channels(current.token, q.strip(), offset, limit)
+        return ChannelPage(items=items, total=total, offset=offset, limit=limit, q=q.strip())
+
+    def add_channels(
+        self, channels: Sequence[str] = (), default_channels: Sequence[str] = ()
+    ) -> CondarcChannels:
+        """Append channels (names of the connected server, or full URLs) to ``.condarc``."""
+        if isinstance(channels, str) or isinstance(default_channels, str):
+            raise BadInput("Give the channels as a list of names.")
+        if not channels and not default_channels:
+            raise BadInput(
+                "Select at least one channel with \"Add to channels\" or "
+                "\"Add to default_channels\", then click \"Add channels\"."
+            )
+        state = self.state_store.load()
+        current = self._current(state, TokenStore())
+        resolve = self._channel_resolver(current)
+        to_channels = [resolve(c) for c in channels]
+        to_defaults = [resolve(c) for c in default_channels]
+
+        def change(doc: CondarcDocument) -> None:
+            if to_channels:
+                existing = doc.get_list("channels") or []
+                doc.set_list("channels", existing + [c for c in _unique(to_channels) if c not in existing])
+            if to_defaults:
+                existing = doc.get_list("default_channels") or []
+                doc.set_list(
+                    "default_channels", existing + [c for c in _unique(to_defaults) if c not in existing]
+                )
+
+        with self._locked():
+            self.condarc.edit(change)
+        return self.condarc_channels()
+
+    def _channel_resolver(self, current: Connection | None) -> Callable[[str], str]:
+        def resolve(entry: object) -> str:
+            if not isinstance(entry, str) or not entry.strip():
+                raise BadInput("A channel name is empty; remove it or type a name.")
+            name = entry.strip()
+            if any(ch.isspace() for ch in name):
+                raise BadInput(f"The channel name '{name}' contains spaces; channel names cannot.")
+            if "://" in name:
+                if not name.startswith(("http://", "https://", "file://")):
+                    raise BadInput(f"'{name}' is not an http(s) channel URL.")
+                return name.rstrip("/")
+            if not _CHANNEL_NAME.match(name):
+                raise BadInput(
+                    f"'{name}' is not a valid channel name (letters, digits, '.', '_', '-', '+'; "
+                    "'/' between parts)."
+                )
+            if current is not None and current.service == "server":
+                return f"{current.api_url}/repo/{name}"
+            return name
+
+        return resolve
+
+    # --- sign out ----------------------------------------------------------------------
+    def disconnect(self) -> Status:
+        """Sign out: revoke and remove tokens, restore ``.condarc``, reset the recorded state."""
+        with self._locked() as store:
+            state = store.load()
+            tokens = TokenStore()
+            current = self._current(state, tokens)
+            if current is None and not state.service:
+                raise NotConnected(
+                    "You are not signed in to a repository service, so there is nothing to sign "
+                    "out of.",
+                )
+            warnings = self._revoke(current, state) if current else []
+            api_url = current.api_url if current else state.logged_api_url or ""
+            found, saved = store.read_copy(store.saved_condarc)
+            found_client, saved_client = store.read_copy(store.saved_client_config)
+            client_config = anaconda_client_config_path()
+            files = [self.condarc.path, store.ini, store.saved_condarc, store.saved_client_config,
+                     client_config]
+            with _all_or_nothing(files, tokens, api_url):
+                if api_url:
+                    tokens.remove(api_url)
+                if state.service and found:
+                    restore_bytes(Path(state.condarc_path or self.condarc.path), saved)
+                elif current is not None and current.service == "cloud":
+                    self.condarc.edit(lambda d: d.set_list("default_channels", None))
+                if state.service == "enterprise" and found_client:
+                    restore_bytes(client_config, saved_client)
+                store.save(state.signed_out())
+                store.drop_copy(store.saved_condarc)
+                store.drop_copy(store.saved_client_config)
+        status = self.status()
+        return replace(status, warnings=status.warnings + warnings)
+
+    def _revoke(self, current: Connection, state: RecordedState) -> list[str]:
+        """Revoke the token on the service where it supports that; a failure is only a warning."""
+        if current.service == "cloud":
+            return []  # organisation tokens are re-issued on the website, not revoked by the client
+        try:
+            doc_data = self.condarc.load().data
+        except CorruptCondarc:
+            doc_data = None
+        client = self._service_client(current.service, current.domain, doc_data)
+        try:
+            if current.service == "server":
+                token_id = state.anaconda_server_token_id if current.source == "repoconnect" else None
+                if token_id:
+                    client.revoke_token(current.token, token_id)
+            else:
+                client.logout(current.token)
+        except RepoConnectError as exc:
+            return [
+                f"The token could not be revoked on the server ({exc.message}). It was removed "
+                "from this machine and stays valid on the server until it expires."
+            ]
+        return []
+
+    # --- preferences -------------------------------------------------------------------
+    def preferences(self) -> Preferences:
+        domains = self._domains(self.state_store.load())
+        return Preferences(
+            server_domain=domains["server"],
+            enterprise_domain=domains["enterprise"],
+            allow_domain_change=self.settings.allow_domain_change,
+            allowed_services=list(self.settings.allowed_services),
+        )
+
+    def set_domain(self, service: str, domain: str) -> Preferences:
+        """Remember the API domain of ``server`` or ``enterprise`` ("Set Domain")."""
+        if service not in ("server", "enterprise"):
+            raise BadInput("A domain is set for 'server' or 'enterprise'.", code="bad_service")
+        with self._locked() as store:
+            state = store.load()
+            domain = self._resolve_domain(service, domain, state)
+            current = self._current(state, TokenStore())
+            if current is not None and current.service == service and current.domain != domain:
+                raise Conflict(
+                    f"You are signed in to {_title(service)} at {current.domain}. Sign out before "
+                    "changing its domain.",
+                )
+            key = "anaconda_server_api_url" if service == "server" else "enterprise_4_repo_api_url"
+            if getattr(state, key) != domain:
+                store.save(replace(state, **{key: domain}))
+        return self.preferences()
+
+    def _resolve_domain(self, service: str, domain: str | None, state: RecordedState) -> str:
+        preset = self.settings.server_domain if service == "server" else self.settings.enterprise_domain
+        if domain is None or (isinstance(domain, str) and not domain.strip() and domain == ""):
+            remembered = self._domains(state)[service]
+            if not remembered:
+                raise BadInput(
+                    f"Enter your {_title(service)} domain and click \"Set Domain\" first.",
+                    code="domain_required",
+                )
+            return remembered
+        what = "Anaconda Server domain" if service == "server" else "Enterprise 4 Repository API domain"
+        domain = validate_domain(domain, what=what)
+        if not self.settings.allow_domain_change and preset and domain != preset:
+            raise NotAllowed(
+                f"Your administrator has set the {what} to {preset}; it cannot be changed here.",
+            )
+        return domain
+
+    # --- doctor and Configure Conda ----------------------------------------------------
+    def doctor(self) -> Diagnosis:
+        """Explain why a signed-in machine cannot use the repository."""
+        from .doctor import diagnose
+
+        return diagnose(self)
+
+    def condarc_channels(self) -> CondarcChannels:
+        """Both channel lists of the user's ``.condarc``, token URLs masked, with a version."""
+        return configure.read(self.condarc.load())
+
+    def remove_channels(
+        self, names: Sequence[str], *, from_list: str | None = None,
+        confirm_defaults: bool = False, version: str | None = None,
+    ) -> CondarcChannels:
+        """Remove channels (as shown, masked or not) from ``channels`` and/or ``default_channels``."""
+        with self._locked():
+            return configure.apply(
+                self.condarc, lambda doc: configure.remove(doc, names, from_list),
+                version=version, confirm_defaults=confirm_defaults,
+            )
+
+    def move_channel(
+        self, name: str, position: int, *, in_list: str = "channels", version: str | None = None
+    ) -> CondarcChannels:
+        """Move a channel to a 0-based position in its list."""
+        with self._locked():
+            return configure.apply(
+                self.condarc, lambda doc: configure.move(doc, name, position, in_list),
+                version=version, confirm_defaults=True,
+            )
+
+    def replace_channels(
+        self, channels: Sequence[str] | None, default_channels: Sequence[str] | None, *,
+        version: str | None = None, confirm_defaults: bool = False,
+    ) -> CondarcChannels:
+        """Replace whole lists (``None`` leaves a list alone; an empty ``default_channels``
+        removes the key). Masked entries are matched back to the file's originals.
+        ``version`` from :meth:`condarc_channels` guards against concurrent edits."""
+        with self._locked():
+            return configure.apply(
+                self.condarc, lambda doc: configure.replace_lists(doc, channels, default_channels),
+                version=version, confirm_defaults=confirm_defaults,
+            )
+
+    # --- helpers -----------------------------------------------------------------------
+    def _check_service(self, service: object) -> str:
+        if service not in SERVICES:
+            raise BadInput(
+                f"Unknown service {service!r}; choose 'cloud', 'server' or 'enterprise'.",
+                code="bad_service",
+            )
+        if service not in self.settings.allowed_services:
+            raise NotAllowed(
+                f"Your administrator does not allow connecting to {_title(str(service))} here."
+            )
+        return str(service)
+
+    def _require_connection(self) -> Connection:
+        current = self._current(self.state_store.load(), TokenStore())
+        if current is None:
+            raise NotConnected("You are not signed in. Sign in to a repository first.")
+        return current
+
+
+def _title(service: str) -> str:
+    return SERVICE_TITLES.get(service, service)
+
+
+def _empty_channels(doc: CondarcDocument) -> None:
+    """What Navigator does after a Server or Enterprise 4 login."""
+    doc.set_list("channels", [])
+    doc.set_list("default_channels", None)
+
+
+def _required_text(value: object, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise BadInput(f"Please enter your {what}.", code="missing_input")
+    return value.strip()
+
+
+def _required_secret(value: object, what: str, button: str, strip: bool = True) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise BadInput(f"Please enter your {what}, then click \"{button}\".", code="missing_input")
+    if strip:
+        value = value.strip()
+        if any(ch.isspace() for ch in value):
+            raise BadInput(
+                f"The {what} contains spaces; paste it again without spaces.", code="bad_input"
+            )
+    return value
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _quietly(action: Callable[[], object]) -> None:
+    try:
+        action()
+    except Exception:  # best effort cleanup of a half-done login; the original error matters
+        pass
+
+
+@contextmanager
+def _all_or_nothing(files: list[Path], tokens: TokenStore, api_url: str) -> Iterator[None]:
+    """Snapshot ``files`` and the token files of ``api_url``; put them all back on failure."""
+    before = {Path(p): read_bytes(Path(p)) for p in files}
+    token_before = tokens.snapshot(api_url) if api_url else {}
+    try:
+        yield
+    except BaseException:
+        for path, content in before.items():
+            _quietly(lambda p=path, c=content: restore_bytes(p, c))  # type: ignore[misc]
+        TokenStore.restore(token_before)
+        raise

@@ -1,0 +1,106 @@
+"""The administrator's knobs, shared by the server extension, the CLI and the magics.
+
+Set them in any Jupyter config file read by the surface, e.g. in
+``jupyter_server_config.py`` or ``jupyter_repoconnect_config.py``::
+
+    c.RepoConnectSettings.server_domain = "https://anaconda.example.com"
+    c.RepoConnectSettings.allow_domain_change = False
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from traitlets import Bool, Float, List, Unicode, Union, validate
+from traitlets.config import Configurable
+
+from .models import SERVICES
+
+DEFAULT_CLOUD_REPO_URL = "https://repo.anaconda.cloud/repo/"
+
+
+class RepoConnectSettings(Configurable):
+    """Settings of jupyter_repoconnect that an administrator may preset."""
+
+    server_domain = Unicode(
+        "",
+        config=True,
+        help="Preset Anaconda Server / Package Security Manager (On-prem) domain, "
+        "e.g. https://anaconda.example.com. Used until the user sets another one.",
+    )
+    enterprise_domain = Unicode(
+        "",
+        config=True,
+        help="Preset Enterprise 4 Repository API domain, e.g. https://repo.example.com/api.",
+    )
+    cloud_repo_url = Unicode(
+        "",
+        config=True,
+        help="Repository URL of Anaconda Professional / Package Security Manager (Cloud). "
+        "Empty means $CONDA_TOKEN_REPO_URL, else " + DEFAULT_CLOUD_REPO_URL,
+    )
+    allowed_services = List(
+        Unicode(),
+        default_value=list(SERVICES),
+        config=True,
+        help="Services users may connect to: any of 'cloud', 'server', 'enterprise'.",
+    )
+    allow_domain_change = Bool(
+        True,
+        config=True,
+        help="Whether users may change the API domains. Set False to lock the preset ones.",
+    )
+    ssl_verify = Union(
+        [Bool(), Unicode()],
+        default_value=None,
+        allow_none=True,
+        config=True,
+        help="TLS verification: True, False or a CA bundle path. None follows .condarc's ssl_verify.",
+    )
+    timeout = Float(
+        20.0,
+        config=True,
+        help="Seconds to wait for a repository to answer before giving up.",
+    )
+    condarc_path = Unicode(
+        "",
+        config=True,
+        help="The .condarc file to edit. Empty means $CONDARC, else ~/.condarc.",
+    )
+    state_dir = Unicode(
+        "",
+        config=True,
+        help="Folder of the recorded state (repoconnect.ini and the saved .condarc). "
+        "Empty means $JUPYTER_REPOCONNECT_STATE_DIR, else the user config folder.",
+    )
+
+    @validate("allowed_services")
+    def _check_services(self, proposal: dict) -> list[str]:
+        unknown = [s for s in proposal["value"] if s not in SERVICES]
+        if unknown:
+            raise ValueError(f"Unknown service(s) {unknown}; choose from {list(SERVICES)}.")
+        return proposal["value"]
+
+    def resolved_condarc_path(self) -> Path:
+        """The user's .condarc, found the way conda does for the user file."""
+        if self.condarc_path:
+            return Path(self.condarc_path).expanduser()
+        env = os.environ.get("CONDARC")
+        if env:
+            return Path(env).expanduser()
+        return Path("~/.condarc").expanduser()
+
+    def resolved_state_dir(self) -> Path:
+        if self.state_dir:
+            return Path(self.state_dir).expanduser()
+        env = os.environ.get("JUPYTER_REPOCONNECT_STATE_DIR")
+        if env:
+            return Path(env).expanduser()
+        import platformdirs
+
+        return Path(platformdirs.user_config_dir("jupyter_repoconnect", appauthor=False))
+
+    def resolved_cloud_repo_url(self) -> str:
+        url = self.cloud_repo_url or os.environ.get("CONDA_TOKEN_REPO_URL") or DEFAULT_CLOUD_REPO_URL
+        return url if url.endswith("/") else url + "/"

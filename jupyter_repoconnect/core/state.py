@@ -1,0 +1,103 @@
+"""What jupyter_repoconnect records about the connection, with Navigator's key names.
+
+An INI file (mode 0600, it holds the Anaconda Server token) in the state folder, plus the
+copy of ``.condarc`` saved before a login (and of anaconda-client's config for Enterprise 4).
+"""
+
+from __future__ import annotations
+
+import configparser
+import io
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from .files import atomic_write, read_bytes
+
+SECTION = "main"
+LEGACY_KEYS = {"team_edition_token": "anaconda_server_token", "team_edition_token_id": "anaconda_server_token_id"}
+ABSENT_MARK = b"# jupyter_repoconnect: the file did not exist before the login\n"
+
+
+@dataclass
+class RecordedState:
+    """The recorded values. ``None`` means unset (written as the reference's ``None``)."""
+
+    logged_api_url: str | None = None
+    anaconda_server_token: str | None = None
+    anaconda_server_token_id: str | None = None
+    anaconda_server_api_url: str | None = None  # preference "Anaconda Server API domain"
+    enterprise_4_repo_api_url: str | None = None  # preference "Enterprise 4 Repository API domain"
+    service: str | None = None
+    username: str | None = None
+    condarc_path: str | None = None  # the file the saved copy belongs to
+
+    def signed_out(self) -> RecordedState:
+        """The state after sign-out: connection values reset, preferences kept."""
+        return RecordedState(
+            anaconda_server_api_url=self.anaconda_server_api_url,
+            enterprise_4_repo_api_url=self.enterprise_4_repo_api_url,
+        )
+
+
+class StateStore:
+    """Reads and writes the recorded state and the saved pre-login files. Callers hold the lock."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self.ini = self.directory / "repoconnect.ini"
+        self.lock_path = self.directory / "repoconnect.lock"
+        self.saved_condarc = self.directory / "condarc.pre-login"
+        self.saved_client_config = self.directory / "anaconda-client-config.pre-login"
+
+    def load(self) -> RecordedState:
+        parser = configparser.ConfigParser(interpolation=None)
+        raw = read_bytes(self.ini)
+        if raw:
+            try:
+                parser.read_string(raw.decode("utf-8"))
+            except (configparser.Error, UnicodeDecodeError):
+                return RecordedState()  # an unreadable record is treated as empty, never fatal
+        values = dict(parser[SECTION]) if parser.has_section(SECTION) else {}
+        for old, new in LEGACY_KEYS.items():
+            if old in values and _value(values.get(new)) is None:
+                values[new] = values[old]
+        known = {f.name for f in fields(RecordedState)}
+        return RecordedState(**{k: _value(v) for k, v in values.items() if k in known})
+
+    def needs_migration(self) -> bool:
+        raw = read_bytes(self.ini) or b""
+        return any(old.encode() in raw for old in LEGACY_KEYS)
+
+    def save(self, state: RecordedState) -> None:
+        parser = configparser.ConfigParser(interpolation=None)
+        parser[SECTION] = {f.name: _text(getattr(state, f.name)) for f in fields(RecordedState)}
+        buf = io.StringIO()
+        parser.write(buf)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.ini, buf.getvalue().encode("utf-8"), mode=0o600)
+
+    # --- saved copies ------------------------------------------------------------------
+    def save_copy(self, target: Path, content: bytes | None) -> None:
+        atomic_write(target, ABSENT_MARK if content is None else content, mode=0o600)
+
+    def read_copy(self, target: Path) -> tuple[bool, bytes | None]:
+        """``(found, content)``; content ``None`` means the original file did not exist."""
+        raw = read_bytes(target)
+        if raw is None:
+            return False, None
+        return True, (None if raw == ABSENT_MARK else raw)
+
+    def drop_copy(self, target: Path) -> None:
+        if target.exists():
+            target.unlink()
+
+
+def _value(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = text.strip()
+    return None if text in ("", "None") else text
+
+
+def _text(value: str | None) -> str:
+    return "None" if value is None else value

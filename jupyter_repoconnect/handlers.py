@@ -1,0 +1,324 @@
+"""REST handlers: each turns one request into one Connector call and writes JSON.
+
+Every handler shares :class:`RepoConnectHandler`, the one place where core errors become
+``{"error": code, "message": text}`` replies. Request bodies carry passwords and tokens:
+they are never logged or echoed (jupyter_server's ``get_json_body`` logs bad bodies, so
+it is not used here).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from collections.abc import Callable
+from functools import partial
+from http.client import responses
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from jupyter_server.auth.decorator import authorized
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.extension.handler import ExtensionHandlerMixin
+from tornado import web
+from tornado.ioloop import IOLoop
+
+from .core.errors import (
+    AuthenticationRefused,
+    BadInput,
+    Conflict,
+    CorruptCondarc,
+    NotAllowed,
+    RepoConnectError,
+    ServiceTimeout,
+    ServiceUnavailable,
+    TLSFailure,
+)
+
+if TYPE_CHECKING:
+    from .app import RepoConnectApp
+    from .core.connector import Connector
+    from .core.models import Preferences
+
+AUTH_RESOURCE = "repoconnect"
+MAX_PAGE = 500
+
+# Most specific class first is not needed: the exception's MRO is walked in order.
+ERROR_STATUS: dict[type[RepoConnectError], int] = {
+    BadInput: 400,
+    AuthenticationRefused: 401,
+    NotAllowed: 403,
+    Conflict: 409,  # also NotConnected
+    CorruptCondarc: 422,
+    ServiceTimeout: 504,
+    TLSFailure: 502,
+    ServiceUnavailable: 502,
+}
+
+# Codes for errors raised by Jupyter itself (authentication, unknown method...).
+HTTP_ERROR_CODES = {
+    400: "bad_input",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+}
+INTERNAL_ERROR_MESSAGE = "An unexpected error occurred in the server; see the Jupyter server log."
+
+
+def status_for(error: RepoConnectError) -> int:
+    """The HTTP status of a core error."""
+    for cls in type(error).__mro__:
+        if cls in ERROR_STATUS:
+            return ERROR_STATUS[cls]
+    return 500
+
+
+class RepoConnectHandler(ExtensionHandlerMixin, APIHandler):
+    """Base of every route: runs one Connector call in a worker thread, maps errors."""
+
+    auth_resource = AUTH_RESOURCE
+
+    @property
+    def app(self) -> RepoConnectApp:
+        return self.extensionapp  # type: ignore[return-value]
+
+    @property
+    def connector(self) -> Connector:
+        return self.app.connector
+
+    async def reply(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Run ``call`` (a Connector method) off the event loop and write its result as JSON."""
+        # The Connector is synchronous and may wait on the network or a file lock.
+        result = await IOLoop.current().run_in_executor(
+            self.app.executor, partial(call, *args, **kwargs)
+        )
+        self.finish(json.dumps(result.to_dict()))
+
+    # --- input ---------------------------------------------------------------------
+    def json_object(self, allowed: set[str]) -> dict[str, Any]:
+        """The request body as a JSON object with only ``allowed`` keys (empty body: ``{}``)."""
+        raw = self.request.body.strip()
+        if not raw:
+            return {}
+        try:
+            body = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            # The body may hold a password: name the problem, never the content.
+            raise BadInput("The request body is not valid JSON.") from None
+        if not isinstance(body, dict):
+            raise BadInput("The request body must be a JSON object.")
+        unknown = sorted(set(body) - allowed)
+        if unknown:
+            raise BadInput(
+                f"Unknown field(s) {', '.join(map(repr, unknown))}; "
+                f"expected some of {', '.join(sorted(allowed))}."
+            )
+        return body
+
+    @staticmethod
+    def optional_str(body: dict[str, Any], key: str) -> str | None:
+        value = body.get(key)
+        if value is not None and not isinstance(value, str):
+            raise BadInput(f"'{key}' must be a string.")
+        return value
+
+    @staticmethod
+    def str_list(body: dict[str, Any], key: str) -> list[str] | None:
+        value = body.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise BadInput(f"'{key}' must be a list of strings.")
+        return value
+
+    def int_argument(self, name: str, default: int, low: int, high: int | None = None) -> int:
+        text = self.get_query_argument(name, None)
+        if text is None or text == "":
+            return default
+        try:
+            value = int(text)
+        except ValueError:
+            raise BadInput(f"'{name}' must be an integer.") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise BadInput(f"'{name}' must be {bounds}.")
+        return value
+
+    # --- errors: the one place they become replies -------------------------------------
+    def send_error(self, status_code: int = 500, **kwargs: Any) -> None:
+        exc_info = kwargs.get("exc_info")
+        if exc_info and isinstance(exc_info[1], RepoConnectError):
+            status_code = status_for(exc_info[1])
+        super().send_error(status_code, **kwargs)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        error = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(error, RepoConnectError):
+            code, message = error.code, error.message
+        elif isinstance(error, web.HTTPError):
+            code = HTTP_ERROR_CODES.get(status_code, "http_error")
+            message = error.log_message or responses.get(status_code, "HTTP error")
+            if error.args:
+                message = message % error.args
+        elif status_code >= 500:
+            code, message = "internal_error", INTERNAL_ERROR_MESSAGE
+        else:
+            code = HTTP_ERROR_CODES.get(status_code, "http_error")
+            message = responses.get(status_code, "HTTP error")
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"error": code, "message": message}))
+
+    def log_exception(
+        self,
+        typ: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if isinstance(value, RepoConnectError):
+            # Core messages never hold secrets; most of these are expected outcomes, not bugs.
+            status = status_for(value)
+            level = logging.ERROR if status == 500 else logging.WARNING if status > 500 else logging.INFO
+            self.log.log(level, "%s %s: %s", self.request.method, self.request.path, value.code)
+        elif isinstance(value, web.HTTPError):
+            super().log_exception(typ, value, tb)
+        else:
+            # Frames only: an unexpected exception's text might quote a URL with a token.
+            frames = "".join(traceback.format_tb(tb))
+            self.log.error(
+                "Unexpected %s in %s %s\n%s",
+                typ.__name__ if typ else "error",
+                self.request.method,
+                self.request.path,
+                frames,
+            )
+
+
+class StatusHandler(RepoConnectHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        await self.reply(self.connector.status)
+
+
+class ConnectHandler(RepoConnectHandler):
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.json_object({"service", "domain", "username", "password", "token"})
+        service = self.optional_str(body, "service")
+        if not service:
+            raise BadInput("'service' is required: one of cloud, server, enterprise.")
+        await self.reply(
+            self.connector.connect,
+            service,
+            domain=self.optional_str(body, "domain"),
+            username=self.optional_str(body, "username"),
+            password=self.optional_str(body, "password"),
+            token=self.optional_str(body, "token"),
+        )
+
+
+class ChannelsHandler(RepoConnectHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        q = self.get_query_argument("q", "")
+        offset = self.int_argument("offset", 0, 0)
+        limit = self.int_argument("limit", 50, 1, MAX_PAGE)
+        await self.reply(self.connector.available_channels, q, offset, limit)
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.json_object({"channels", "default_channels"})
+        await self.reply(
+            self.connector.add_channels,
+            self.str_list(body, "channels") or [],
+            self.str_list(body, "default_channels") or [],
+        )
+
+
+class CondarcHandler(RepoConnectHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        await self.reply(self.connector.condarc_channels)
+
+    @web.authenticated
+    @authorized
+    async def put(self) -> None:
+        body = self.json_object({"channels", "default_channels", "version", "confirm_defaults"})
+        version = self.optional_str(body, "version")
+        if version is None:
+            raise BadInput("'version' is required: send the one GET condarc returned.")
+        confirm = body.get("confirm_defaults", False)
+        if not isinstance(confirm, bool):
+            raise BadInput("'confirm_defaults' must be true or false.")
+        # Absent: leave the list alone; null: no default_channels key (the core's empty list).
+        default_channels = self.str_list(body, "default_channels")
+        if "default_channels" in body and default_channels is None:
+            default_channels = []
+        await self.reply(
+            self.connector.replace_channels,
+            self.str_list(body, "channels"),
+            default_channels,
+            version=version,
+            confirm_defaults=confirm,
+        )
+
+
+class DisconnectHandler(RepoConnectHandler):
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        await self.reply(self.connector.disconnect)
+
+
+class PreferencesHandler(RepoConnectHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        await self.reply(self.connector.preferences)
+
+    @web.authenticated
+    @authorized
+    async def put(self) -> None:
+        body = self.json_object({"server_domain", "enterprise_domain"})
+        domains: dict[str, str] = {}
+        for service in ("server", "enterprise"):
+            if f"{service}_domain" in body:
+                domain = self.optional_str(body, f"{service}_domain")
+                if domain is None:
+                    raise BadInput(f"'{service}_domain' must be a string.")
+                domains[service] = domain
+        if not domains:
+            raise BadInput("Send 'server_domain' and/or 'enterprise_domain'.")
+        await self.reply(self._set_domains, domains)
+
+    def _set_domains(self, domains: dict[str, str]) -> Preferences:
+        """"Set Domain" for each service given, in one worker call."""
+        preferences = None
+        for service, domain in domains.items():
+            preferences = self.connector.set_domain(service, domain)
+        assert preferences is not None
+        return preferences
+
+
+class DoctorHandler(RepoConnectHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        await self.reply(self.connector.doctor)
+
+
+# The route table: path under ``{base_url}repoconnect/`` -> handler.
+ROUTES: list[tuple[str, type[RepoConnectHandler]]] = [
+    ("status", StatusHandler),
+    ("connect", ConnectHandler),
+    ("channels", ChannelsHandler),
+    ("condarc", CondarcHandler),
+    ("disconnect", DisconnectHandler),
+    ("preferences", PreferencesHandler),
+    ("doctor", DoctorHandler),
+]

@@ -1,0 +1,115 @@
+"""Fault injection: latency, error statuses, HTML, garbage JSON, dropped connections."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from .records import SERVICES
+from .wire import Response, html_response
+
+FAULT_KINDS = ("latency", "status", "html", "garbage", "drop")
+_DEFAULTS: dict[str, Any] = {"latency": 1.0, "status": 503}
+_REASONS = {
+    400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+    429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
+    503: "Service Unavailable", 504: "Gateway Timeout",
+}  # fmt: skip
+_ids = itertools.count(1)
+
+
+@dataclass
+class Fault:
+    """One injected fault; `times` None means until cleared."""
+
+    id: int
+    kind: str
+    service: str | None
+    value: Any
+    times: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "service": self.service,
+            "value": self.value,
+            "times": self.times,
+        }
+
+
+def make_fault(
+    kind: str, service: str | None = None, value: Any = None, times: int | None = None
+) -> Fault:
+    """Validate and build a fault; ValueError on nonsense."""
+    if kind not in FAULT_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(FAULT_KINDS)}")
+    if service is not None and service not in SERVICES:
+        raise ValueError(f"service must be one of {', '.join(SERVICES)} or null")
+    if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
+        raise ValueError("times must be a positive integer or null")
+    if value is None:
+        value = _DEFAULTS.get(kind)
+    if kind == "latency":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ValueError("latency value must be a number of seconds >= 0")
+        value = float(value)
+    elif kind == "status":
+        if isinstance(value, bool) or not isinstance(value, int) or not 300 <= value <= 599:
+            raise ValueError("status value must be an HTTP status code from 300 to 599")
+    return Fault(next(_ids), kind, service, value, times)
+
+
+class FaultBoard:
+    """The active faults; `take` consumes the ones that apply to a request."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+
+    def add(self, fault: Fault) -> Fault:
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def list(self) -> list[Fault]:
+        with self._lock:
+            return list(self._faults)
+
+    def take(self, service: str) -> tuple[float, Fault | None]:
+        """(total latency, first other fault) for one request to `service`."""
+        delay = 0.0
+        chosen: Fault | None = None
+        with self._lock:
+            for fault in list(self._faults):
+                if fault.service not in (None, service):
+                    continue
+                if fault.kind == "latency":
+                    delay += fault.value
+                elif chosen is None:
+                    chosen = fault
+                else:
+                    continue
+                if fault.times is not None:
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self._faults.remove(fault)
+        return delay, chosen
+
+
+def fault_response(fault: Fault) -> Response:
+    """The broken answer a fault stands for."""
+    if fault.kind == "drop":
+        return Response(0, drop=True)
+    if fault.kind == "garbage":
+        return Response(200, b'\xff\xfe{"items": [unterminated \x00\x9c', "application/json")
+    if fault.kind == "html":
+        return html_response(200, "Sign in", "Please sign in through your organisation's portal.")
+    code = int(fault.value)
+    return html_response(code, f"{code} {_REASONS.get(code, 'Error')}", "nginx")

@@ -1,0 +1,263 @@
+"""Rich HTML and plain-text views of core results, for frontends with or without widgets.
+
+Each view has ``_repr_html_`` and ``_repr_pretty_`` so IPython shows the best one the
+frontend supports. Nothing here imports ipywidgets.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from ..core.models import (
+    ENTERPRISE_CHANNELS_HINT,
+    SERVICE_TITLES,
+    ChannelPage,
+    CondarcChannels,
+    Diagnosis,
+    Preferences,
+    Status,
+)
+
+SIGNED_OUT_NOTE = (
+    "Channels you added while connected are not removed when you sign out. If you no longer "
+    "want them searched, remove them in Configure Conda (%repo_connect configure); Anaconda "
+    "recommends against deleting defaults."
+)
+
+
+def service_title(service: str | None) -> str:
+    return SERVICE_TITLES.get(service or "", service or "")
+
+
+def status_message(status: Status) -> str | None:
+    """The status' own message, or for Enterprise 4 the reference's "add channels" hint."""
+    if status.message:
+        return status.message
+    if status.connected and status.service == "enterprise":
+        return ENTERPRISE_CHANNELS_HINT
+    return None
+
+
+def _list_text(items: list[str] | None) -> str:
+    if items is None:
+        return "(not set)"
+    return ", ".join(items) if items else "(empty)"
+
+
+def _list_html(items: list[str] | None) -> str:
+    if items is None:
+        return "<i>(not set)</i>"
+    if not items:
+        return "<i>(empty)</i>"
+    return "<br>".join(f"<code>{escape(item)}</code>" for item in items)
+
+
+def _table(rows: list[tuple[str, str]]) -> str:
+    body = "".join(
+        f'<tr><th style="text-align:left;padding-right:1em">{escape(k)}</th>'
+        f'<td style="text-align:left">{v}</td></tr>'
+        for k, v in rows
+    )
+    return f"<table>{body}</table>"
+
+
+def _note_html(text: str, color: str = "inherit") -> str:
+    return f'<p style="color:{color}">{escape(text)}</p>'
+
+
+class _View:
+    """Base: plain text is the canonical form; HTML is built separately."""
+
+    def text(self) -> str:
+        raise NotImplementedError
+
+    def _repr_html_(self) -> str:
+        raise NotImplementedError
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(self.text())
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def __repr__(self) -> str:
+        return self.text()
+
+
+class StatusView(_View):
+    """The connection status."""
+
+    def __init__(self, status: Status, note: str | None = None) -> None:
+        self.status = status
+        self.note = note
+
+    def _rows(self) -> list[tuple[str, str, str]]:
+        s = self.status
+        rows = []
+        if s.connected:
+            rows += [
+                ("service", service_title(s.service), escape(service_title(s.service))),
+                ("domain", s.domain or "-", escape(s.domain or "-")),
+                ("user", s.username or "-", escape(s.username or "-")),
+            ]
+            if s.source == "cli":
+                rows.append(("signed in from", "a command line", "a command line"))
+        rows += [
+            ("channels", _list_text(s.channels), _list_html(s.channels)),
+            ("default_channels", _list_text(s.default_channels), _list_html(s.default_channels)),
+            (".condarc", s.condarc_path, f"<code>{escape(s.condarc_path)}</code>"),
+        ]
+        return rows
+
+    def headline(self) -> str:
+        s = self.status
+        if s.connected:
+            return f"Signed in to {service_title(s.service)}"
+        return "Not signed in to a repository"
+
+    def _notes(self) -> list[tuple[str, str]]:
+        notes = [(w, "warning") for w in self.status.warnings]
+        message = status_message(self.status)
+        if message:
+            notes.insert(0, (message, "info"))
+        if self.note:
+            notes.append((self.note, "info"))
+        return notes
+
+    def text(self) -> str:
+        lines = [self.headline()]
+        lines += [f"  {k + ':':<18} {v}" for k, v, _ in self._rows()]
+        for text, kind in self._notes():
+            lines.append(("Warning: " if kind == "warning" else "") + text)
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        parts = [f"<b>{escape(self.headline())}</b>", _table([(k, h) for k, _, h in self._rows()])]
+        for text, kind in self._notes():
+            parts.append(_note_html(text, "var(--jp-warn-color0, #b45f06)" if kind == "warning" else "inherit"))
+        return f'<div class="repoconnect-status">{"".join(parts)}</div>'
+
+
+class CondarcView(_View):
+    """Both channel lists of the user's ``.condarc``."""
+
+    def __init__(self, condarc: CondarcChannels, note: str | None = None) -> None:
+        self.condarc = condarc
+        self.note = note
+
+    def text(self) -> str:
+        c = self.condarc
+        lines = [f"{c.path}{'' if c.exists else ' (does not exist yet)'}"]
+        for key, items in (("channels", c.channels), ("default_channels", c.default_channels)):
+            if items is None:
+                lines.append(f"{key}: (not set)")
+            else:
+                lines.append(f"{key}:" + ("" if items else " []"))
+                lines += [f"  - {item}" for item in items]
+        if self.note:
+            lines.append(self.note)
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        c = self.condarc
+        rows = [
+            ("channels", _list_html(c.channels)),
+            ("default_channels", _list_html(c.default_channels)),
+        ]
+        head = f"<code>{escape(c.path)}</code>" + ("" if c.exists else " <i>(does not exist yet)</i>")
+        note = _note_html(self.note) if self.note else ""
+        return f"<div>{head}{_table(rows)}{note}</div>"
+
+
+class ChannelPageView(_View):
+    """One page of the channels the connected server offers."""
+
+    def __init__(self, page: ChannelPage) -> None:
+        self.page = page
+
+    def range_text(self) -> str:
+        return page_range(self.page.offset, len(self.page.items), self.page.total)
+
+    def text(self) -> str:
+        p = self.page
+        head = f"Channels {self.range_text()}" + (f" matching {p.q!r}" if p.q else "")
+        lines = [head]
+        for ch in p.items:
+            extra = " ".join(x for x in (ch.privacy and f"[{ch.privacy}]", ch.description) if x)
+            lines.append(f"  {ch.name}" + (f"  {extra}" if extra else ""))
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td><code>{escape(ch.name)}</code></td><td>{escape(ch.privacy or '')}</td>"
+            f"<td>{escape(ch.description or '')}</td></tr>"
+            for ch in self.page.items
+        )
+        return f"<div><b>Channels {escape(self.range_text())}</b><table>{rows}</table></div>"
+
+
+class PreferencesView(_View):
+    """The remembered API domains."""
+
+    def __init__(self, prefs: Preferences, note: str | None = None) -> None:
+        self.prefs = prefs
+        self.note = note
+
+    def _rows(self) -> list[tuple[str, str]]:
+        p = self.prefs
+        return [
+            ("Anaconda Server API domain", p.server_domain or "(not set)"),
+            ("Enterprise 4 Repository API domain", p.enterprise_domain or "(not set)"),
+            ("Domains may be changed", "yes" if p.allow_domain_change else "no (set by the administrator)"),
+            ("Allowed services", ", ".join(p.allowed_services)),
+        ]
+
+    def text(self) -> str:
+        lines = [f"{k}: {v}" for k, v in self._rows()]
+        if self.note:
+            lines.append(self.note)
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        note = _note_html(self.note) if self.note else ""
+        return f"<div>{_table([(k, escape(v)) for k, v in self._rows()])}{note}</div>"
+
+
+class DiagnosisView(_View):
+    """The doctor's findings."""
+
+    def __init__(self, diagnosis: Diagnosis) -> None:
+        self.diagnosis = diagnosis
+
+    def headline(self) -> str:
+        if self.diagnosis.ok:
+            return "Everything looks fine."
+        return "Some checks failed:"
+
+    def text(self) -> str:
+        lines = [self.headline()]
+        for f in self.diagnosis.findings:
+            lines.append(f"  [{'ok' if f.ok else 'FAIL'}] {f.check}: {f.message}")
+            if f.hint and not f.ok:
+                lines.append(f"         hint: {f.hint}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        items = []
+        for f in self.diagnosis.findings:
+            mark = "&#10004;" if f.ok else "&#10008;"
+            color = "var(--jp-success-color1, #388e3c)" if f.ok else "var(--jp-error-color1, #d32f2f)"
+            hint = f"<br><i>{escape(f.hint)}</i>" if f.hint and not f.ok else ""
+            items.append(
+                f'<li><span style="color:{color}">{mark}</span> <b>{escape(f.check)}</b>: '
+                f"{escape(f.message)}{hint}</li>"
+            )
+        return f"<div><b>{escape(self.headline())}</b><ul>{''.join(items)}</ul></div>"
+
+
+def page_range(offset: int, count: int, total: int) -> str:
+    """``"x–y of N"`` for a page of ``count`` rows starting at ``offset``."""
+    if count == 0:
+        return f"0 of {total}"
+    return f"{offset + 1}\u2013{offset + count} of {total}"

@@ -1,0 +1,202 @@
+/**
+ * Requests to the server extension's REST API (docs/rest-api.md is the contract).
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+export type Service = 'cloud' | 'server' | 'enterprise';
+
+export const SERVICES: readonly Service[] = ['cloud', 'server', 'enterprise'];
+
+/** The reference's names of the three services. */
+export const SERVICE_TITLES: Record<Service, string> = {
+  cloud: 'Anaconda Professional / Package Security Manager (Cloud)',
+  server: 'Anaconda Server / Package Security Manager (On-prem)',
+  enterprise: 'Anaconda Enterprise 4 Repository'
+};
+
+export interface IStatus {
+  connected: boolean;
+  service: Service | null;
+  domain: string | null;
+  username: string | null;
+  channels: string[];
+  default_channels: string[] | null;
+  source: 'repoconnect' | 'cli' | null;
+  condarc_path: string;
+  message: string | null;
+  warnings: string[];
+}
+
+export interface IChannel {
+  name: string;
+  url: string;
+  privacy: string | null;
+  description: string | null;
+}
+
+export interface IChannelPage {
+  items: IChannel[];
+  total: number;
+  offset: number;
+  limit: number;
+  q: string;
+}
+
+export interface ICondarcChannels {
+  path: string;
+  channels: string[];
+  default_channels: string[] | null;
+  version: string;
+  exists: boolean;
+}
+
+export interface IPreferences {
+  server_domain: string | null;
+  enterprise_domain: string | null;
+  allow_domain_change: boolean;
+  allowed_services: Service[];
+}
+
+export interface IFinding {
+  check: string;
+  ok: boolean;
+  message: string;
+  hint: string | null;
+}
+
+export interface IDiagnosis {
+  ok: boolean;
+  findings: IFinding[];
+}
+
+export interface IConnectRequest {
+  service: Service;
+  domain?: string;
+  username?: string;
+  password?: string;
+  token?: string;
+}
+
+export interface IAddChannelsRequest {
+  channels: string[];
+  default_channels: string[];
+}
+
+export interface ICondarcUpdate {
+  channels?: string[];
+  default_channels?: string[] | null;
+  version: string;
+  confirm_defaults?: boolean;
+}
+
+export interface IPreferencesUpdate {
+  server_domain?: string;
+  enterprise_domain?: string;
+}
+
+/** An error reply of the API, or a failure to reach it; `message` is safe to show. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Call `{baseUrl}repoconnect/{endPoint}` and return the decoded JSON answer. */
+export async function requestAPI<T>(
+  endPoint: string,
+  init: RequestInit = {},
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<T> {
+  const url = URLExt.join(settings.baseUrl, 'repoconnect', endPoint);
+  let response: Response;
+  try {
+    response = await ServerConnection.makeRequest(url, init, settings);
+  } catch (error) {
+    if ((error as Error)?.name === 'AbortError') {
+      throw error;
+    }
+    throw new ApiError(
+      0,
+      'network',
+      'The Jupyter server could not be reached. Check that it is still running.'
+    );
+  }
+  const text = await response.text();
+  let data: any = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!response.ok) {
+    if (data && typeof data.message === 'string') {
+      throw new ApiError(
+        response.status,
+        String(data.error ?? 'error'),
+        data.message
+      );
+    }
+    const hint =
+      response.status === 404
+        ? 'The jupyter_repoconnect server extension is not enabled on this Jupyter server.'
+        : `The Jupyter server answered ${response.status} ${response.statusText}.`;
+    throw new ApiError(response.status, 'http_error', hint);
+  }
+  return data as T;
+}
+
+function json(method: string, body?: unknown, signal?: AbortSignal): RequestInit {
+  const init: RequestInit = { method, signal };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers = { 'Content-Type': 'application/json' };
+  }
+  return init;
+}
+
+/** One typed function per route, bound to one server's connection settings. */
+export function createApi(
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+) {
+  const call = <T>(endPoint: string, init: RequestInit = {}): Promise<T> =>
+    requestAPI<T>(endPoint, init, settings);
+  return {
+    status: (): Promise<IStatus> => call<IStatus>('status'),
+    connect: (body: IConnectRequest): Promise<IStatus> =>
+      call<IStatus>('connect', json('POST', body)),
+    channels: (
+      q: string,
+      offset: number,
+      limit: number,
+      signal?: AbortSignal
+    ): Promise<IChannelPage> => {
+      const query = new URLSearchParams({
+        q,
+        offset: String(offset),
+        limit: String(limit)
+      });
+      return call<IChannelPage>(`channels?${query}`, { signal });
+    },
+    addChannels: (body: IAddChannelsRequest): Promise<ICondarcChannels> =>
+      call<ICondarcChannels>('channels', json('POST', body)),
+    condarc: (): Promise<ICondarcChannels> => call<ICondarcChannels>('condarc'),
+    putCondarc: (body: ICondarcUpdate): Promise<ICondarcChannels> =>
+      call<ICondarcChannels>('condarc', json('PUT', body)),
+    disconnect: (): Promise<IStatus> =>
+      call<IStatus>('disconnect', json('POST', {})),
+    preferences: (): Promise<IPreferences> => call<IPreferences>('preferences'),
+    putPreferences: (body: IPreferencesUpdate): Promise<IPreferences> =>
+      call<IPreferences>('preferences', json('PUT', body)),
+    doctor: (): Promise<IDiagnosis> => call<IDiagnosis>('doctor')
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;
