@@ -31,6 +31,7 @@ from traitlets.config.loader import (
 from .core.settings import RepoConnectSettings
 
 CONFIG_FILE_NAMES = ("jupyter_config", "jupyter_repoconnect_config", "jupyter_server_config")
+LOADERS = ((PyFileConfigLoader, ".py"), (JSONFileConfigLoader, ".json"))  # .json wins
 
 log = logging.getLogger(__name__)
 
@@ -39,20 +40,25 @@ def load_config(
     argv_config: Config | Mapping[str, Any] | Sequence[str] | None = None,
     paths: Iterable[str] | None = None,
 ) -> Config:
-    """Merge every Jupyter config file that may hold ``c.RepoConnectSettings``, then ``argv_config``."""
+    """Merge the Jupyter config files that may set ``c.RepoConnectSettings``, then argv_config."""
     folders = list(jupyter_config_path() if paths is None else paths)
     merged = Config()
     for name in CONFIG_FILE_NAMES:
         for folder in reversed(folders):  # lowest priority first; later merges win
-            for loader_class, suffix in ((PyFileConfigLoader, ".py"), (JSONFileConfigLoader, ".json")):
+            for loader_class, suffix in LOADERS:
                 loader = loader_class(name + suffix, path=folder, log=log)
                 try:
                     merged.merge(loader.load_config())
                 except ConfigFileNotFound:
                     continue
-                except Exception:
-                    # Like Jupyter: a broken config file is reported, not fatal.
-                    log.warning("Could not load config file %s", loader.full_filename, exc_info=True)
+                except Exception as error:
+                    # Like Jupyter, a broken file is reported, not fatal; its text may hold a
+                    # secret (a server token), so the error's text is not logged.
+                    log.warning(
+                        "Could not load config file %s (%s)",
+                        loader.full_filename or name + suffix,
+                        type(error).__name__,
+                    )
     if argv_config is not None:
         merged.merge(_as_config(argv_config))
     return merged

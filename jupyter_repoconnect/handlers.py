@@ -177,8 +177,7 @@ class RepoConnectHandler(ExtensionHandlerMixin, APIHandler):
     ) -> None:
         if isinstance(value, RepoConnectError):
             # Core messages never hold secrets; most of these are expected outcomes, not bugs.
-            status = status_for(value)
-            level = logging.ERROR if status == 500 else logging.WARNING if status > 500 else logging.INFO
+            level = logging.WARNING if status_for(value) >= 500 else logging.INFO
             self.log.log(level, "%s %s: %s", self.request.method, self.request.path, value.code)
         elif isinstance(value, web.HTTPError):
             super().log_exception(typ, value, tb)
@@ -297,7 +296,7 @@ class PreferencesHandler(RepoConnectHandler):
         await self.reply(self._set_domains, domains)
 
     def _set_domains(self, domains: dict[str, str]) -> Preferences:
-        """"Set Domain" for each service given, in one worker call."""
+        """Set Domain for each service given, in one worker call."""
         preferences = None
         for service, domain in domains.items():
             preferences = self.connector.set_domain(service, domain)

@@ -44,7 +44,11 @@ def apply(
             )
         had_defaults = "defaults" in (doc.get_list("channels") or [])
         change(doc)
-        if had_defaults and "defaults" not in (doc.get_list("channels") or []) and not confirm_defaults:
+        if (
+            had_defaults
+            and "defaults" not in (doc.get_list("channels") or [])
+            and not confirm_defaults
+        ):
             raise BadInput(DEFAULTS_WARNING, code="confirm_defaults")
 
     return read(condarc.edit(guarded))
@@ -81,7 +85,9 @@ def remove(doc: CondarcDocument, names: Sequence[str], from_list: str | None) ->
         where = from_list or "channels or default_channels"
         raise BadInput(f"{', '.join(missing)} is not in {where} of {doc.path}.", code="not_found")
     if missing:
-        raise BadInput(f"{', '.join(missing)} is not in {doc.path}; nothing was removed.", code="not_found")
+        raise BadInput(
+            f"{', '.join(missing)} is not in {doc.path}; nothing was removed.", code="not_found"
+        )
 
 
 def move(doc: CondarcDocument, name: str, position: int, in_list: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import platform
 import re
@@ -121,7 +122,9 @@ class Connector:
                 state.service, domain, state.logged_api_url, state.username, "repoconnect", token
             )
         domains = self._domains(state)
-        candidates: list[tuple[str, str, str]] = [("cloud", domains["cloud"] or "", domains["cloud"] or "")]
+        candidates: list[tuple[str, str, str]] = [
+            ("cloud", domains["cloud"] or "", domains["cloud"] or "")
+        ]
         if domains["server"]:
             candidates.append(("server", domains["server"], f"{domains['server']}/api"))
         if domains["enterprise"]:
@@ -179,7 +182,7 @@ class Connector:
         password: str | None = None,
         token: str | None = None,
     ) -> Status:
-        """Sign in: ``cloud`` takes ``token``; ``server``/``enterprise`` take ``username``+``password``.
+        """Sign in: ``cloud`` takes a ``token``; the others ``username`` and ``password``.
 
         ``domain`` (server/enterprise) is validated and remembered; if omitted, the remembered
         or preset domain is used. Nothing on disk changes unless the login fully succeeds.
@@ -211,7 +214,12 @@ class Connector:
             return self._connect_enterprise(store, state, tokens, doc, domain, username, password)
 
     def _connect_cloud(
-        self, store: StateStore, state: RecordedState, tokens: TokenStore, doc: CondarcDocument, token: str
+        self,
+        store: StateStore,
+        state: RecordedState,
+        tokens: TokenStore,
+        doc: CondarcDocument,
+        token: str,
     ) -> Status:
         repo_url = self.settings.resolved_cloud_repo_url()
         cloud = self._service_client("cloud", repo_url, doc.data)
@@ -225,26 +233,42 @@ class Connector:
                 del d.data["restore_free_channel"]
 
         new_state = replace(
-            state, service="cloud", logged_api_url=repo_url, username=None,
+            state,
+            service="cloud",
+            logged_api_url=repo_url,
+            username=None,
             condarc_path=str(self.condarc.path),
         )
         self._commit(store, tokens, repo_url, token, doc, change, new_state)
         return self.status()
 
     def _connect_server(
-        self, store: StateStore, state: RecordedState, tokens: TokenStore, doc: CondarcDocument,
-        domain: str, username: str, password: str,
+        self,
+        store: StateStore,
+        state: RecordedState,
+        tokens: TokenStore,
+        doc: CondarcDocument,
+        domain: str,
+        username: str,
+        password: str,
     ) -> Status:
         server = self._service_client("server", domain, doc.data)
         session = server.login(username, password)
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
-        issued = server.create_token(session, f"jupyter_repoconnect-{platform.node() or 'jupyter'}-{stamp}")
+        issued = server.create_token(
+            session, f"jupyter_repoconnect-{platform.node() or 'jupyter'}-{stamp}"
+        )
         try:
             confirmed = server.whoami(issued.token) or username
             new_state = replace(
-                state, service="server", logged_api_url=server.api, username=confirmed,
-                anaconda_server_token=issued.token, anaconda_server_token_id=issued.id,
-                anaconda_server_api_url=domain, condarc_path=str(self.condarc.path),
+                state,
+                service="server",
+                logged_api_url=server.api,
+                username=confirmed,
+                anaconda_server_token=issued.token,
+                anaconda_server_token_id=issued.id,
+                anaconda_server_api_url=domain,
+                condarc_path=str(self.condarc.path),
             )
             self._commit(store, tokens, server.api, issued.token, doc, _empty_channels, new_state)
         except BaseException:
@@ -253,23 +277,34 @@ class Connector:
         return self.status()
 
     def _connect_enterprise(
-        self, store: StateStore, state: RecordedState, tokens: TokenStore, doc: CondarcDocument,
-        domain: str, username: str, password: str,
+        self,
+        store: StateStore,
+        state: RecordedState,
+        tokens: TokenStore,
+        doc: CondarcDocument,
+        domain: str,
+        username: str,
+        password: str,
     ) -> Status:
         enterprise = self._service_client("enterprise", domain, doc.data)
         enterprise.check_reachable()
         if enterprise.authentication_type() == "kerberos":
             raise AuthenticationRefused(
                 f"{_title('enterprise')} at {domain} uses Kerberos single sign-on, which cannot be "
-                "done with a password here. Run 'anaconda login' in a terminal; it will be detected.",
+                "done with a password here. Run 'anaconda login' in a terminal; it will be "
+                "detected.",
                 code="kerberos_required",
             )
         token = enterprise.login(username, password)
         try:
             confirmed = enterprise.whoami(token) or username
             new_state = replace(
-                state, service="enterprise", logged_api_url=domain, username=confirmed,
-                enterprise_4_repo_api_url=domain, condarc_path=str(self.condarc.path),
+                state,
+                service="enterprise",
+                logged_api_url=domain,
+                username=confirmed,
+                enterprise_4_repo_api_url=domain,
+                condarc_path=str(self.condarc.path),
             )
             self._commit(
                 store, tokens, domain, token, doc, _empty_channels, new_state, client_url=domain
@@ -280,8 +315,14 @@ class Connector:
         return self.status()
 
     def _commit(
-        self, store: StateStore, tokens: TokenStore, api_url: str, token: str,
-        doc: CondarcDocument, change: Callable[[CondarcDocument], None], new_state: RecordedState,
+        self,
+        store: StateStore,
+        tokens: TokenStore,
+        api_url: str,
+        token: str,
+        doc: CondarcDocument,
+        change: Callable[[CondarcDocument], None],
+        new_state: RecordedState,
         client_url: str | None = None,
     ) -> None:
         """Write everything a login changes, or nothing: any failure puts every file back."""
@@ -295,7 +336,9 @@ class Connector:
                 store.save_copy(store.saved_client_config, read_bytes(client_config))
             tokens.set(api_url, token)
             if doc.raw != read_bytes(self.condarc.path):
-                raise Conflict(".condarc changed while signing in; try again.", code="stale_version")
+                raise Conflict(
+                    ".condarc changed while signing in; try again.", code="stale_version"
+                )
             self.condarc.edit(change)
             if client_url:
                 anaconda_client.set_url(client_url, client_config)
@@ -330,8 +373,8 @@ class Connector:
             raise BadInput("Give the channels as a list of names.")
         if not channels and not default_channels:
             raise BadInput(
-                "Select at least one channel with \"Add to channels\" or "
-                "\"Add to default_channels\", then click \"Add channels\"."
+                'Select at least one channel with "Add to channels" or '
+                '"Add to default_channels", then click "Add channels".'
             )
         state = self.state_store.load()
         current = self._current(state, TokenStore())
@@ -342,11 +385,14 @@ class Connector:
         def change(doc: CondarcDocument) -> None:
             if to_channels:
                 existing = doc.get_list("channels") or []
-                doc.set_list("channels", existing + [c for c in _unique(to_channels) if c not in existing])
+                doc.set_list(
+                    "channels", existing + [c for c in _unique(to_channels) if c not in existing]
+                )
             if to_defaults:
                 existing = doc.get_list("default_channels") or []
                 doc.set_list(
-                    "default_channels", existing + [c for c in _unique(to_defaults) if c not in existing]
+                    "default_channels",
+                    existing + [c for c in _unique(to_defaults) if c not in existing],
                 )
 
         with self._locked():
@@ -392,8 +438,13 @@ class Connector:
             found, saved = store.read_copy(store.saved_condarc)
             found_client, saved_client = store.read_copy(store.saved_client_config)
             client_config = anaconda_client_config_path()
-            files = [self.condarc.path, store.ini, store.saved_condarc, store.saved_client_config,
-                     client_config]
+            files = [
+                self.condarc.path,
+                store.ini,
+                store.saved_condarc,
+                store.saved_client_config,
+                client_config,
+            ]
             with _all_or_nothing(files, tokens, api_url):
                 if api_url:
                     tokens.remove(api_url)
@@ -420,7 +471,9 @@ class Connector:
         client = self._service_client(current.service, current.domain, doc_data)
         try:
             if current.service == "server":
-                token_id = state.anaconda_server_token_id if current.source == "repoconnect" else None
+                token_id = (
+                    state.anaconda_server_token_id if current.source == "repoconnect" else None
+                )
                 if token_id:
                     client.revoke_token(current.token, token_id)
             else:
@@ -461,16 +514,22 @@ class Connector:
         return self.preferences()
 
     def _resolve_domain(self, service: str, domain: str | None, state: RecordedState) -> str:
-        preset = self.settings.server_domain if service == "server" else self.settings.enterprise_domain
+        preset = (
+            self.settings.server_domain if service == "server" else self.settings.enterprise_domain
+        )
         if domain is None or (isinstance(domain, str) and not domain.strip() and domain == ""):
             remembered = self._domains(state)[service]
             if not remembered:
                 raise BadInput(
-                    f"Enter your {_title(service)} domain and click \"Set Domain\" first.",
+                    f'Enter your {_title(service)} domain and click "Set Domain" first.',
                     code="domain_required",
                 )
             return remembered
-        what = "Anaconda Server domain" if service == "server" else "Enterprise 4 Repository API domain"
+        what = (
+            "Anaconda Server domain"
+            if service == "server"
+            else "Enterprise 4 Repository API domain"
+        )
         domain = validate_domain(domain, what=what)
         if not self.settings.allow_domain_change and preset and domain != preset:
             raise NotAllowed(
@@ -490,14 +549,20 @@ class Connector:
         return configure.read(self.condarc.load())
 
     def remove_channels(
-        self, names: Sequence[str], *, from_list: str | None = None,
-        confirm_defaults: bool = False, version: str | None = None,
+        self,
+        names: Sequence[str],
+        *,
+        from_list: str | None = None,
+        confirm_defaults: bool = False,
+        version: str | None = None,
     ) -> CondarcChannels:
-        """Remove channels (as shown, masked or not) from ``channels`` and/or ``default_channels``."""
+        """Remove channels (as shown, masked or not) from one or both lists."""
         with self._locked():
             return configure.apply(
-                self.condarc, lambda doc: configure.remove(doc, names, from_list),
-                version=version, confirm_defaults=confirm_defaults,
+                self.condarc,
+                lambda doc: configure.remove(doc, names, from_list),
+                version=version,
+                confirm_defaults=confirm_defaults,
             )
 
     def move_channel(
@@ -506,21 +571,29 @@ class Connector:
         """Move a channel to a 0-based position in its list."""
         with self._locked():
             return configure.apply(
-                self.condarc, lambda doc: configure.move(doc, name, position, in_list),
-                version=version, confirm_defaults=True,
+                self.condarc,
+                lambda doc: configure.move(doc, name, position, in_list),
+                version=version,
+                confirm_defaults=True,
             )
 
     def replace_channels(
-        self, channels: Sequence[str] | None, default_channels: Sequence[str] | None, *,
-        version: str | None = None, confirm_defaults: bool = False,
+        self,
+        channels: Sequence[str] | None,
+        default_channels: Sequence[str] | None,
+        *,
+        version: str | None = None,
+        confirm_defaults: bool = False,
     ) -> CondarcChannels:
         """Replace whole lists (``None`` leaves a list alone; an empty ``default_channels``
         removes the key). Masked entries are matched back to the file's originals.
         ``version`` from :meth:`condarc_channels` guards against concurrent edits."""
         with self._locked():
             return configure.apply(
-                self.condarc, lambda doc: configure.replace_lists(doc, channels, default_channels),
-                version=version, confirm_defaults=confirm_defaults,
+                self.condarc,
+                lambda doc: configure.replace_lists(doc, channels, default_channels),
+                version=version,
+                confirm_defaults=confirm_defaults,
             )
 
     # --- helpers -----------------------------------------------------------------------
@@ -561,7 +634,7 @@ def _required_text(value: object, what: str) -> str:
 
 def _required_secret(value: object, what: str, button: str, strip: bool = True) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise BadInput(f"Please enter your {what}, then click \"{button}\".", code="missing_input")
+        raise BadInput(f'Please enter your {what}, then click "{button}".', code="missing_input")
     if strip:
         value = value.strip()
         if any(ch.isspace() for ch in value):
@@ -576,10 +649,9 @@ def _unique(values: list[str]) -> list[str]:
 
 
 def _quietly(action: Callable[[], object]) -> None:
-    try:
+    # best effort cleanup of a half-done login; the original error is what matters
+    with contextlib.suppress(Exception):
         action()
-    except Exception:  # best effort cleanup of a half-done login; the original error matters
-        pass
 
 
 @contextmanager

@@ -26,32 +26,49 @@ def diagnose(connector: Connector) -> Diagnosis:
         doc = connector.condarc.load()
         findings.append(Finding("condarc", True, f"{doc.path} is readable."))
     except CorruptCondarc as exc:
-        findings.append(Finding("condarc", False, exc.message, "Fix the file, then run the doctor again."))
+        findings.append(
+            Finding("condarc", False, exc.message, "Fix the file, then run the doctor again.")
+        )
         return Diagnosis(ok=False, findings=findings)
 
     state = connector.state_store.load()
     current = connector._current(state, TokenStore())
     if current is None:
         if state.service:
-            findings.append(Finding(
-                "token", False, "The recorded sign-in has no token on this machine any more.",
-                "Sign out, then sign in again.",
-            ))
+            findings.append(
+                Finding(
+                    "token",
+                    False,
+                    "The recorded sign-in has no token on this machine any more.",
+                    "Sign out, then sign in again.",
+                )
+            )
         else:
-            findings.append(Finding(
-                "connection", False, "Not signed in to any repository service.",
-                "Sign in to Anaconda Professional, Anaconda Server or Enterprise 4 Repository.",
-            ))
+            findings.append(
+                Finding(
+                    "connection",
+                    False,
+                    "Not signed in to any repository service.",
+                    "Sign in to Anaconda Professional, Anaconda Server or Enterprise 4 Repository.",
+                )
+            )
         return Diagnosis(ok=False, findings=findings)
-    findings.append(Finding(
-        "connection", True, f"Signed in to {current.service} at {current.domain} ({current.source})."
-    ))
+    findings.append(
+        Finding(
+            "connection",
+            True,
+            f"Signed in to {current.service} at {current.domain} ({current.source}).",
+        )
+    )
     if doc.data.get("add_anaconda_token") is False:
-        findings.append(Finding(
-            "add_anaconda_token", False,
-            "add_anaconda_token is false in .condarc, so conda does not send your token.",
-            "Remove add_anaconda_token from .condarc or set it to true.",
-        ))
+        findings.append(
+            Finding(
+                "add_anaconda_token",
+                False,
+                "add_anaconda_token is false in .condarc, so conda does not send your token.",
+                "Remove add_anaconda_token from .condarc or set it to true.",
+            )
+        )
 
     client = connector._service_client(current.service, current.domain, doc.data)
     try:
@@ -61,19 +78,29 @@ def diagnose(connector: Connector) -> Diagnosis:
             client.whoami(current.token)
         findings.append(Finding("token", True, "The repository accepts your token."))
     except AuthenticationRefused:
-        findings.append(Finding(
-            "token", False, "The repository refused your token: it has expired or was revoked.",
-            "Sign out, then sign in again to get a new token.",
-        ))
+        findings.append(
+            Finding(
+                "token",
+                False,
+                "The repository refused your token: it has expired or was revoked.",
+                "Sign out, then sign in again to get a new token.",
+            )
+        )
         return Diagnosis(ok=False, findings=findings)
     except TLSFailure as exc:
-        findings.append(Finding(
-            "tls", False, exc.message,
-            "Set ssl_verify in .condarc to your company's CA bundle (a .pem file path).",
-        ))
+        findings.append(
+            Finding(
+                "tls",
+                False,
+                exc.message,
+                "Set ssl_verify in .condarc to your company's CA bundle (a .pem file path).",
+            )
+        )
         return Diagnosis(ok=False, findings=findings)
     except ServiceTimeout as exc:
-        findings.append(Finding("reachable", False, exc.message, "Check your network or proxy_servers."))
+        findings.append(
+            Finding("reachable", False, exc.message, "Check your network or proxy_servers.")
+        )
         return Diagnosis(ok=False, findings=findings)
     except RepoConnectError as exc:
         hint = "Check the domain in Preferences: it should be the repository's API URL."
@@ -103,10 +130,14 @@ def _channel_findings(client: object, current: object, doc: object) -> list[Find
         if code == 200:
             found.append(Finding("channel", True, f"{mask_token(url)} is reachable."))
         else:
-            found.append(Finding(
-                "channel", False, f"{mask_token(url)} is unreachable (HTTP {code}).",
-                "Remove it in Configure Conda or ask your administrator for access.",
-            ))
+            found.append(
+                Finding(
+                    "channel",
+                    False,
+                    f"{mask_token(url)} is unreachable (HTTP {code}).",
+                    "Remove it in Configure Conda or ask your administrator for access.",
+                )
+            )
     return found
 
 

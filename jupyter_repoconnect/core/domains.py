@@ -11,25 +11,27 @@ EXAMPLE = "for example https://anaconda.example.com"
 
 
 def validate_domain(value: object, *, what: str = "domain") -> str:
-    """Return ``value`` if it is a full http(s) URL without a trailing slash, else raise BadInput."""
+    """Return ``value`` if it is a full http(s) URL without a trailing slash; else BadInput."""
     if not isinstance(value, str) or not value.strip():
         raise BadInput(f"Please enter the {what}. {RULE} ({EXAMPLE}).", code="invalid_domain")
     if value != value.strip() or any(c.isspace() for c in value):
-        raise BadInput(
-            f"The {what} contains spaces. {RULE} ({EXAMPLE}).", code="invalid_domain"
-        )
+        raise BadInput(f"The {what} contains spaces. {RULE} ({EXAMPLE}).", code="invalid_domain")
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises ValueError for a malformed port
     except ValueError:
-        raise BadInput(f"'{value}' is not a valid URL. {RULE} ({EXAMPLE}).", code="invalid_domain") from None
+        raise BadInput(
+            f"'{value}' is not a valid URL. {RULE} ({EXAMPLE}).", code="invalid_domain"
+        ) from None
     if parts.scheme not in ("http", "https") or "://" not in value:
         raise BadInput(
             f"'{_shown(value)}' has no http:// or https:// scheme. {RULE} ({EXAMPLE}).",
             code="invalid_domain",
         )
     if not parts.hostname:
-        raise BadInput(f"'{_shown(value)}' has no host name. {RULE} ({EXAMPLE}).", code="invalid_domain")
+        raise BadInput(
+            f"'{_shown(value)}' has no host name. {RULE} ({EXAMPLE}).", code="invalid_domain"
+        )
     if parts.username or parts.password:
         raise BadInput(
             f"The {what} must not contain a user name or password. {RULE}.", code="invalid_domain"

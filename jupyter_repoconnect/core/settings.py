@@ -40,7 +40,7 @@ class RepoConnectSettings(Configurable):
         help="Repository URL of Anaconda Professional / Package Security Manager (Cloud). "
         "Empty means $CONDA_TOKEN_REPO_URL, else " + DEFAULT_CLOUD_REPO_URL,
     )
-    allowed_services = List(
+    allowed_services: List[str] = List(
         Unicode(),
         default_value=list(SERVICES),
         config=True,
@@ -56,7 +56,7 @@ class RepoConnectSettings(Configurable):
         default_value=None,
         allow_none=True,
         config=True,
-        help="TLS verification: True, False or a CA bundle path. None follows .condarc's ssl_verify.",
+        help="TLS verification: True, False or a CA bundle path; None follows .condarc.",
     )
     timeout = Float(
         20.0,
@@ -102,5 +102,7 @@ class RepoConnectSettings(Configurable):
         return Path(platformdirs.user_config_dir("jupyter_repoconnect", appauthor=False))
 
     def resolved_cloud_repo_url(self) -> str:
-        url = self.cloud_repo_url or os.environ.get("CONDA_TOKEN_REPO_URL") or DEFAULT_CLOUD_REPO_URL
+        url = (
+            self.cloud_repo_url or os.environ.get("CONDA_TOKEN_REPO_URL") or DEFAULT_CLOUD_REPO_URL
+        )
         return url if url.endswith("/") else url + "/"

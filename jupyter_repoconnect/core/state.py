@@ -14,7 +14,10 @@ from pathlib import Path
 from .files import atomic_write, read_bytes
 
 SECTION = "main"
-LEGACY_KEYS = {"team_edition_token": "anaconda_server_token", "team_edition_token_id": "anaconda_server_token_id"}
+LEGACY_KEYS = {
+    "team_edition_token": "anaconda_server_token",
+    "team_edition_token_id": "anaconda_server_token_id",
+}
 ABSENT_MARK = b"# jupyter_repoconnect: the file did not exist before the login\n"
 
 

@@ -1,0 +1,79 @@
+"""pytest plugin (entry point `pytest11`): the sandbox repository and an isolated environment.
+
+Fixtures: `sandbox_session` (one running Sandbox per test session, 200 channels),
+`sandbox` (that Sandbox, reset for each test) and `repoconnect_env` (temp CONDARC,
+BINSTAR_CONFIG_DIR, JUPYTER_REPOCONNECT_STATE_DIR and CONDA_TOKEN_REPO_URL).
+The sandbox module is imported inside the fixtures so that loading this plugin is cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from .sandbox import Sandbox
+
+
+@dataclass
+class RepoConnectEnv:
+    """Paths and variables of one isolated test environment (`.env` for subprocesses)."""
+
+    condarc: Path
+    binstar_dir: Path
+    token_dir: Path
+    state_dir: Path
+    sandbox: Sandbox
+    env: dict[str, str]
+
+
+@pytest.fixture(scope="session")
+def sandbox_session() -> Iterator[Sandbox]:
+    """One sandbox repository for the whole test session."""
+    from .sandbox import Sandbox
+
+    with Sandbox(channels=200) as sb:
+        yield sb
+
+
+@pytest.fixture
+def sandbox(sandbox_session: Sandbox) -> Sandbox:
+    """The session's sandbox with issued tokens, faults and request log reset."""
+    sandbox_session.reset()
+    return sandbox_session
+
+
+@pytest.fixture
+def repoconnect_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sandbox: Sandbox
+) -> RepoConnectEnv:
+    """Point conda, anaconda-client and jupyter_repoconnect at temp folders and the sandbox.
+
+    Creates `home/`, `binstar/` and `state/`; the `.condarc` and the token folder
+    (`binstar/data`) are left for the code under test to create.
+    """
+    home = tmp_path / "home"
+    binstar_dir = tmp_path / "binstar"
+    state_dir = tmp_path / "state"
+    for folder in (home, binstar_dir, state_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+    env = {
+        "CONDARC": str(home / ".condarc"),
+        "BINSTAR_CONFIG_DIR": str(binstar_dir),
+        "JUPYTER_REPOCONNECT_STATE_DIR": str(state_dir),
+        "CONDA_TOKEN_REPO_URL": sandbox.urls["cloud"],
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return RepoConnectEnv(
+        condarc=home / ".condarc",
+        binstar_dir=binstar_dir,
+        token_dir=binstar_dir / "data",
+        state_dir=state_dir,
+        sandbox=sandbox,
+        env=env,
+    )

@@ -62,9 +62,7 @@ class EnterpriseService:
         return token
 
     def whoami(self, token: str) -> str | None:
-        body = self.caller.json(
-            self.caller.send("GET", f"{self.api}/user", headers=_auth(token))
-        )
+        body = self.caller.json(self.caller.send("GET", f"{self.api}/user", headers=_auth(token)))
         return body.get("login") if isinstance(body, dict) else None
 
     def logout(self, token: str) -> bool:

@@ -91,7 +91,9 @@ class ServerService:
         )
         return body.get("username") if isinstance(body, dict) else None
 
-    def channels(self, credential: str, q: str, offset: int, limit: int) -> tuple[list[Channel], int]:
+    def channels(
+        self, credential: str, q: str, offset: int, limit: int
+    ) -> tuple[list[Channel], int]:
         params: dict[str, Any] = {"offset": offset, "limit": limit}
         if q:
             params["q"] = q

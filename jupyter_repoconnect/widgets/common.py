@@ -1,0 +1,209 @@
+"""Pieces every panel shares: a worker that runs Connector calls off the kernel's main
+thread, a busy indicator, and an inline message line."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from html import escape
+from typing import Any
+
+import ipywidgets as w
+
+from ..core import Connector
+from ..core.errors import RepoConnectError
+from . import default_connector
+
+_SPINNER = (
+    "<style>@keyframes repoconnect-spin{to{transform:rotate(360deg)}}</style>"
+    '<span style="display:inline-block;width:0.9em;height:0.9em;margin-right:0.4em;'
+    "vertical-align:middle;border:2px solid var(--jp-brand-color1,#1976d2);"
+    'border-right-color:transparent;border-radius:50%;animation:repoconnect-spin 0.8s linear infinite">'
+    "</span>"
+)
+
+
+def error_text(exc: BaseException) -> str:
+    """What a user reads when a call fails: the core's message, never a raw exception text
+    (which might quote a URL carrying a token)."""
+    if isinstance(exc, RepoConnectError):
+        return exc.message
+    return f"Something went wrong ({type(exc).__name__}). Please try again."
+
+
+class Message(w.HTML):
+    """One line of feedback under a form; text is always escaped."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.kind = ""
+        self.text = ""
+
+    def show(self, text: str, kind: str = "info") -> None:
+        colors = {
+            "info": "inherit",
+            "success": "var(--jp-success-color1, #388e3c)",
+            "warning": "var(--jp-warn-color0, #b45f06)",
+            "error": "var(--jp-error-color1, #d32f2f)",
+        }
+        self.kind, self.text = kind, text
+        self.value = f'<span style="color:{colors[kind]}">{escape(text)}</span>'
+
+    def error(self, text: str) -> None:
+        self.show(text, "error")
+
+    def clear(self) -> None:
+        self.kind = self.text = ""
+        self.value = ""
+
+
+class Busy(w.HTML):
+    """A spinner with a short label, shown while a call is running."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.layout.display = "none"
+
+    def start(self, label: str) -> None:
+        self.value = f"{_SPINNER}{escape(label)}"
+        self.layout.display = None
+
+    def stop(self) -> None:
+        self.layout.display = "none"
+        self.value = ""
+
+    @property
+    def active(self) -> bool:
+        return self.layout.display != "none"
+
+
+class Worker:
+    """Runs one Connector call at a time; in a thread by default so the kernel stays
+    responsive while a repository answers. ``wait()`` blocks until everything started
+    (including calls started by completion callbacks) has finished."""
+
+    def __init__(self, background: bool = True) -> None:
+        self.background = background
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._calling = False  # True while a Connector call runs (not during its callbacks)
+        self.callback_error: BaseException | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._calling
+
+    def submit(
+        self,
+        call: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None],
+        busy: Busy,
+        label: str,
+        controls: Iterable[w.Widget] = (),
+    ) -> bool:
+        """Start ``call``; ``done(result)`` or ``failed(exc)`` runs afterwards. False if busy."""
+        with self._lock:
+            if self._calling:
+                return False
+            self._calling = True
+            controls = [c for c in controls if not c.disabled]
+            busy.start(label)
+            for c in controls:
+                c.disabled = True
+
+            def job() -> None:
+                try:
+                    result, error = call(), None
+                except Exception as exc:  # shown inline; nothing may escape a thread silently
+                    result, error = None, exc
+                finally:
+                    busy.stop()
+                    for c in controls:
+                        c.disabled = False
+                    self._calling = False
+                try:
+                    if error is None:
+                        done(result)
+                    else:
+                        failed(error)
+                except Exception as exc:  # a bug in a view update: re-raised by wait()
+                    self.callback_error = exc
+
+            thread = None
+            if self.background:
+                thread = threading.Thread(target=job, name="repoconnect-worker", daemon=True)
+                self._thread = thread
+        if thread is not None:
+            thread.start()
+        else:
+            job()
+            self._raise_callback_error()
+        return True
+
+    def wait(self, timeout: float | None = 120.0) -> None:
+        """Block until no call is running (callbacks may chain further calls)."""
+        while True:
+            thread = self._thread
+            if thread is None:
+                break
+            thread.join(timeout)
+            if thread.is_alive():
+                raise TimeoutError("The repository call is still running.")
+            if self._thread is thread:
+                self._thread = None
+        self._raise_callback_error()
+
+    def _raise_callback_error(self) -> None:
+        if self.callback_error is not None:
+            exc, self.callback_error = self.callback_error, None
+            raise exc
+
+
+class Panel(w.VBox):
+    """Base of the panels: a connector, a worker, a busy indicator and a message line."""
+
+    title = "Repository connection"
+
+    def __init__(
+        self,
+        connector: Connector | None = None,
+        *,
+        worker: Worker | None = None,
+        background: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.connector = connector or default_connector()
+        self.worker = worker or Worker(background)
+        self.busy = Busy()
+        self.message = Message()
+
+    def run(
+        self,
+        label: str,
+        call: Callable[[], Any],
+        done: Callable[[Any], None],
+        controls: Iterable[w.Widget] = (),
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> bool:
+        """Run one Connector call with the busy indicator; errors land in the message line."""
+        self.message.clear()
+        started = self.worker.submit(
+            call, done, failed or (lambda exc: self.message.error(error_text(exc))),
+            self.busy, label, controls,
+        )
+        if not started:
+            self.message.show("Another repository call is still running; try again in a moment.")
+        return started
+
+    def wait(self, timeout: float | None = 120.0) -> None:
+        """Block until the panel's pending repository calls are done (handy in scripts/tests)."""
+        self.worker.wait(timeout)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        data = super()._repr_mimebundle_(**kwargs)
+        if data is not None:
+            # The default text repr lists trait values; keep it short and secret-free.
+            data["text/plain"] = f"{self.title} (an interactive panel: open this notebook in Jupyter)"
+        return data

@@ -1,0 +1,158 @@
+/**
+ * Channels of the connected Anaconda Server: server-side search, one page at a time
+ * (so 10,000 channels never reach the DOM at once), the two "Add to" toggles, "Add channels".
+ */
+import React from 'react';
+
+import { IChannel } from '../api';
+import { RepoConnectModel } from '../model';
+
+interface IProps {
+  model: RepoConnectModel;
+}
+
+export function ChannelPicker({ model }: IProps): JSX.Element {
+  const page = model.page;
+  const picked = model.choices.size;
+  return (
+    <section
+      className="jp-RepoConnect-section"
+      aria-labelledby="jp-RepoConnect-picker-title"
+      data-testid="channel-picker"
+    >
+      <h3 id="jp-RepoConnect-picker-title">Channels of your repository</h3>
+      <label htmlFor="jp-RepoConnect-search">Search channels</label>
+      <input
+        id="jp-RepoConnect-search"
+        className="jp-RepoConnect-input"
+        type="search"
+        value={model.query}
+        placeholder="Filter by name"
+        autoComplete="off"
+        spellCheck={false}
+        aria-controls="jp-RepoConnect-channel-list"
+        onChange={event => model.search(event.target.value)}
+        data-testid="channel-search"
+      />
+      <div
+        id="jp-RepoConnect-channel-list"
+        className="jp-RepoConnect-channelList"
+        aria-busy={model.channelsLoading}
+        data-testid="channel-list"
+      >
+        {page === null ? (
+          <p className="jp-RepoConnect-muted">{model.channelsLoading ? 'Loading channels…' : ''}</p>
+        ) : page.items.length === 0 ? (
+          <p className="jp-RepoConnect-muted" data-testid="no-channels">
+            {page.q ? `No channel matches “${page.q}”.` : 'This repository offers no channels.'}
+          </p>
+        ) : (
+          <ul aria-label="Channels">
+            {page.items.map((channel, index) => (
+              <ChannelRow key={channel.name} model={model} channel={channel} index={index} />
+            ))}
+          </ul>
+        )}
+      </div>
+      {page && <Pager model={model} />}
+      <div className="jp-RepoConnect-actions">
+        <span className="jp-RepoConnect-hint" aria-live="polite" data-testid="picked-count">
+          {picked ? `${picked} channel${picked === 1 ? '' : 's'} selected` : 'No channel selected'}
+        </span>
+        <button
+          type="button"
+          className="jp-RepoConnect-button jp-mod-accept"
+          disabled={!picked}
+          onClick={() => void model.addChannels()}
+          data-testid="add-channels-button"
+        >
+          Add channels
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function ChannelRow({
+  model,
+  channel,
+  index
+}: IProps & { channel: IChannel; index: number }): JSX.Element {
+  const choice = model.choiceOf(channel.name);
+  const nameId = `jp-RepoConnect-ch-${index}-${cssId(channel.name)}`;
+  const inChannels = model.isInChannels(channel);
+  return (
+    <li className="jp-RepoConnect-channel" data-testid="channel-row" data-channel={channel.name}>
+      <div className="jp-RepoConnect-channelName">
+        <span id={nameId} title={channel.url}>
+          {channel.name}
+        </span>
+        {channel.privacy && <span className="jp-RepoConnect-badge">{channel.privacy}</span>}
+        {inChannels && <span className="jp-RepoConnect-badge jp-mod-ok">in channels</span>}
+      </div>
+      {channel.description && (
+        <div className="jp-RepoConnect-channelDescription">{channel.description}</div>
+      )}
+      <div className="jp-RepoConnect-toggles">
+        <label>
+          <input
+            type="checkbox"
+            checked={choice.channels}
+            aria-describedby={nameId}
+            onChange={event => model.toggleChoice(channel.name, 'channels', event.target.checked)}
+            data-testid="add-to-channels"
+          />
+          Add to channels
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={choice.default_channels}
+            aria-describedby={nameId}
+            onChange={event =>
+              model.toggleChoice(channel.name, 'default_channels', event.target.checked)
+            }
+            data-testid="add-to-default-channels"
+          />
+          Add to default_channels
+        </label>
+      </div>
+    </li>
+  );
+}
+
+function Pager({ model }: IProps): JSX.Element | null {
+  const page = model.page!;
+  const first = page.total ? page.offset + 1 : 0;
+  const last = Math.min(page.offset + page.items.length, page.total);
+  const size = page.limit || model.pageSize;
+  return (
+    <nav className="jp-RepoConnect-pager" aria-label="Channel pages">
+      <button
+        type="button"
+        className="jp-RepoConnect-button"
+        disabled={page.offset <= 0}
+        onClick={() => void model.loadPage(page.offset - size)}
+        data-testid="page-prev"
+      >
+        Previous
+      </button>
+      <span data-testid="page-info" aria-live="polite">
+        {first}–{last} of {page.total.toLocaleString('en-US')}
+      </span>
+      <button
+        type="button"
+        className="jp-RepoConnect-button"
+        disabled={last >= page.total}
+        onClick={() => void model.loadPage(page.offset + size)}
+        data-testid="page-next"
+      >
+        Next
+      </button>
+    </nav>
+  );
+}
+
+function cssId(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]/g, '_');
+}

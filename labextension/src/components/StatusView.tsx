@@ -1,0 +1,130 @@
+/**
+ * Signed in: which repository, as whom, the channels in use, "Refresh" and "Sign out".
+ */
+import React, { useEffect, useRef } from 'react';
+
+import { IStatus, SERVICE_TITLES } from '../api';
+import { RepoConnectModel } from '../model';
+
+export function StatusView({ model }: { model: RepoConnectModel }): JSX.Element | null {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    // After "Login" the form that had focus is gone: continue from here.
+    if (document.activeElement === document.body) {
+      heading.current?.focus();
+    }
+  }, []);
+  const status = model.status;
+  if (!status) {
+    return null;
+  }
+  return (
+    <section
+      className="jp-RepoConnect-section"
+      aria-labelledby="jp-RepoConnect-status-title"
+      data-testid="repoconnect-status"
+      data-connected={status.connected}
+      data-service={status.service ?? ''}
+    >
+      <h3 id="jp-RepoConnect-status-title" ref={heading} tabIndex={-1}>
+        Connected
+      </h3>
+      <dl className="jp-RepoConnect-facts">
+        <dt>Repository</dt>
+        <dd data-testid="status-service">
+          {status.service ? SERVICE_TITLES[status.service] : 'Unknown'}
+        </dd>
+        {status.domain && (
+          <>
+            <dt>Domain</dt>
+            <dd data-testid="status-domain">{status.domain}</dd>
+          </>
+        )}
+        {status.username && (
+          <>
+            <dt>User</dt>
+            <dd data-testid="status-username">{status.username}</dd>
+          </>
+        )}
+        {status.source === 'cli' && (
+          <>
+            <dt>Signed in</dt>
+            <dd>from a command line</dd>
+          </>
+        )}
+      </dl>
+      {status.message && (
+        <p className="jp-RepoConnect-info" data-testid="status-message">
+          {status.message}
+        </p>
+      )}
+      <Warnings status={status} />
+      <ChannelSummary status={status} />
+      <div className="jp-RepoConnect-actions">
+        <button
+          type="button"
+          className="jp-RepoConnect-button"
+          onClick={() => void model.refresh()}
+          data-testid="refresh-button"
+        >
+          Refresh
+        </button>
+        <button
+          type="button"
+          className="jp-RepoConnect-button jp-mod-warn"
+          onClick={() => void model.signOut()}
+          data-testid="signout-button"
+        >
+          Sign out
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/** The `.condarc` lists as the status reports them (token URLs masked). */
+export function ChannelSummary({ status }: { status: IStatus }): JSX.Element {
+  return (
+    <div className="jp-RepoConnect-summary" data-testid="status-channels">
+      <p className="jp-RepoConnect-hint">
+        In <code>{status.condarc_path}</code>:
+      </p>
+      <ListOf title="channels" entries={status.channels} />
+      <ListOf title="default_channels" entries={status.default_channels} />
+    </div>
+  );
+}
+
+function ListOf({ title, entries }: { title: string; entries: string[] | null }): JSX.Element {
+  return (
+    <div className="jp-RepoConnect-listOf" data-list={title}>
+      <span className="jp-RepoConnect-key">{title}:</span>
+      {entries === null ? (
+        <span className="jp-RepoConnect-muted"> not set</span>
+      ) : entries.length === 0 ? (
+        <span className="jp-RepoConnect-muted"> [] (empty)</span>
+      ) : (
+        <ul>
+          {entries.map((entry, i) => (
+            <li key={`${i}-${entry}`}>
+              <code>{entry}</code>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function Warnings({ status }: { status: IStatus }): JSX.Element | null {
+  if (!status.warnings.length) {
+    return null;
+  }
+  return (
+    <ul className="jp-RepoConnect-warnings" data-testid="status-warnings">
+      {status.warnings.map((warning, i) => (
+        <li key={i}>{warning}</li>
+      ))}
+    </ul>
+  );
+}
