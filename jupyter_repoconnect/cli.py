@@ -297,19 +297,25 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _login_secret(args: argparse.Namespace, service: str) -> tuple[str, str]:
-    """(kind, value) where kind is "token" for cloud and "password" otherwise."""
+def _secret_kind(args: argparse.Namespace, service: str) -> str:
+    """ "token" for cloud, "password" otherwise; the other kind's flags are bad usage."""
     kind = "token" if service == "cloud" else "password"
     other = "password" if kind == "token" else "token"
-    if args.__dict__.get(f"{other}_stdin") or args.__dict__.get(f"{other}_env"):
+    if getattr(args, f"{other}_stdin") or getattr(args, f"{other}_env"):
         how = "an organisation token" if kind == "token" else "a username and password"
         raise UsageError(
             f"{service} signs in with {how}: use --{kind}-stdin or --{kind}-env VAR "
-            f"instead of --{other}-..."
+            f"instead of --{other}-stdin/--{other}-env"
         )
-    if args.__dict__.get(f"{kind}_stdin"):
+    return kind
+
+
+def _login_secret(args: argparse.Namespace, service: str) -> tuple[str, str]:
+    """(kind, value) where kind is "token" for cloud and "password" otherwise."""
+    kind = _secret_kind(args, service)
+    if getattr(args, f"{kind}_stdin"):
         return kind, _read_stdin_line(kind)
-    var = args.__dict__.get(f"{kind}_env")
+    var = getattr(args, f"{kind}_env")
     if var:
         if var not in os.environ:
             raise UsageError(f"environment variable {var} (from --{kind}-env) is not set")
@@ -326,6 +332,7 @@ def _login_secret(args: argparse.Namespace, service: str) -> tuple[str, str]:
 
 def cmd_login(args: argparse.Namespace) -> int:
     service = args.service
+    _secret_kind(args, service)
     connector = _connector(args)
     domain = args.domain
     username = args.username

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import platform
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
-from . import anaconda_client, configure
+from . import anaconda_client, configure, signin
 from .condarc import Condarc, CondarcDocument, mask_token
 from .domains import validate_domain
 from .errors import (
-    AuthenticationRefused,
     BadInput,
     Conflict,
     CorruptCondarc,
     NotAllowed,
     NotConnected,
-    RepoConnectError,
 )
-from .files import locked, read_bytes, restore_bytes
+from .files import locked
 from .http import Caller, make_client
 from .models import (
     ENTERPRISE_CHANNELS_HINT,
@@ -38,7 +32,7 @@ from .models import (
 )
 from .settings import RepoConnectSettings
 from .state import RecordedState, StateStore
-from .tokens import TokenStore, anaconda_client_config_path
+from .tokens import TokenStore
 
 _CHANNEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*(/[A-Za-z0-9][A-Za-z0-9._+-]*)*$")
 STALE_WARNING = (
@@ -90,7 +84,7 @@ class Connector:
     def _caller(self, service: str, domain: str, condarc: Any) -> Caller:
         return Caller(make_client(self.settings, condarc), _title(service), domain)
 
-    def _service_client(self, service: str, domain: str, condarc: Any) -> Any:
+    def service_client(self, service: str, domain: str, condarc: Any) -> Any:
         from .services.cloud import CloudService
         from .services.enterprise import EnterpriseService
         from .services.server import ServerService
@@ -99,7 +93,7 @@ class Connector:
         kind = {"cloud": CloudService, "server": ServerService, "enterprise": EnterpriseService}
         return kind[service](caller, domain)
 
-    def _domains(self, state: RecordedState) -> dict[str, str | None]:
+    def known_domains(self, state: RecordedState) -> dict[str, str | None]:
         s = self.settings
         if s.allow_domain_change:
             server = state.anaconda_server_api_url or s.server_domain or None
@@ -109,7 +103,7 @@ class Connector:
             enterprise = s.enterprise_domain or state.enterprise_4_repo_api_url or None
         return {"cloud": s.resolved_cloud_repo_url(), "server": server, "enterprise": enterprise}
 
-    def _current(self, state: RecordedState, tokens: TokenStore) -> Connection | None:
+    def current_connection(self, state: RecordedState, tokens: TokenStore) -> Connection | None:
         """The live connection: ours if recorded and its token exists, else one made by a CLI."""
         if state.service and state.logged_api_url:
             token = tokens.get(state.logged_api_url)
@@ -121,7 +115,7 @@ class Connector:
             return Connection(
                 state.service, domain, state.logged_api_url, state.username, "repoconnect", token
             )
-        domains = self._domains(state)
+        domains = self.known_domains(state)
         candidates: list[tuple[str, str, str]] = [
             ("cloud", domains["cloud"] or "", domains["cloud"] or "")
         ]
@@ -143,7 +137,7 @@ class Connector:
         """Current connection, including one made from a command line (``source="cli"``)."""
         store = self.state_store
         state = store.load()
-        current = self._current(state, TokenStore())
+        current = self.current_connection(state, TokenStore())
         warnings: list[str] = []
         channels: list[str] = []
         default_channels: list[str] | None = None
@@ -196,7 +190,7 @@ class Connector:
         with self._locked() as store:
             state = store.load()
             tokens = TokenStore()
-            current = self._current(state, tokens)
+            current = self.current_connection(state, tokens)
             if current is not None:
                 raise Conflict(
                     f"Already signed in to {_title(current.service)} ({current.domain}). Sign out "
@@ -207,142 +201,10 @@ class Connector:
                 domain = self._resolve_domain(service, domain, state)
             doc = self.condarc.load()  # a corrupt .condarc stops us before any network call
             if service == "cloud":
-                return self._connect_cloud(store, state, tokens, doc, token or "")
+                return signin.connect_cloud(self, store, state, tokens, doc, token or "")
             assert domain is not None and username is not None and password is not None
-            if service == "server":
-                return self._connect_server(store, state, tokens, doc, domain, username, password)
-            return self._connect_enterprise(store, state, tokens, doc, domain, username, password)
-
-    def _connect_cloud(
-        self,
-        store: StateStore,
-        state: RecordedState,
-        tokens: TokenStore,
-        doc: CondarcDocument,
-        token: str,
-    ) -> Status:
-        repo_url = self.settings.resolved_cloud_repo_url()
-        cloud = self._service_client("cloud", repo_url, doc.data)
-        cloud.validate(token)
-        defaults = cloud.default_channels()
-
-        def change(d: CondarcDocument) -> None:
-            if d.get_list("default_channels") != defaults:
-                d.set_list("default_channels", defaults)
-            if "restore_free_channel" in d.data:
-                del d.data["restore_free_channel"]
-
-        new_state = replace(
-            state,
-            service="cloud",
-            logged_api_url=repo_url,
-            username=None,
-            condarc_path=str(self.condarc.path),
-        )
-        self._commit(store, tokens, repo_url, token, doc, change, new_state)
-        return self.status()
-
-    def _connect_server(
-        self,
-        store: StateStore,
-        state: RecordedState,
-        tokens: TokenStore,
-        doc: CondarcDocument,
-        domain: str,
-        username: str,
-        password: str,
-    ) -> Status:
-        server = self._service_client("server", domain, doc.data)
-        session = server.login(username, password)
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
-        issued = server.create_token(
-            session, f"jupyter_repoconnect-{platform.node() or 'jupyter'}-{stamp}"
-        )
-        try:
-            confirmed = server.whoami(issued.token) or username
-            new_state = replace(
-                state,
-                service="server",
-                logged_api_url=server.api,
-                username=confirmed,
-                anaconda_server_token=issued.token,
-                anaconda_server_token_id=issued.id,
-                anaconda_server_api_url=domain,
-                condarc_path=str(self.condarc.path),
-            )
-            self._commit(store, tokens, server.api, issued.token, doc, _empty_channels, new_state)
-        except BaseException:
-            _quietly(lambda: server.revoke_token(issued.token, issued.id))
-            raise
-        return self.status()
-
-    def _connect_enterprise(
-        self,
-        store: StateStore,
-        state: RecordedState,
-        tokens: TokenStore,
-        doc: CondarcDocument,
-        domain: str,
-        username: str,
-        password: str,
-    ) -> Status:
-        enterprise = self._service_client("enterprise", domain, doc.data)
-        enterprise.check_reachable()
-        if enterprise.authentication_type() == "kerberos":
-            raise AuthenticationRefused(
-                f"{_title('enterprise')} at {domain} uses Kerberos single sign-on, which cannot be "
-                "done with a password here. Run 'anaconda login' in a terminal; it will be "
-                "detected.",
-                code="kerberos_required",
-            )
-        token = enterprise.login(username, password)
-        try:
-            confirmed = enterprise.whoami(token) or username
-            new_state = replace(
-                state,
-                service="enterprise",
-                logged_api_url=domain,
-                username=confirmed,
-                enterprise_4_repo_api_url=domain,
-                condarc_path=str(self.condarc.path),
-            )
-            self._commit(
-                store, tokens, domain, token, doc, _empty_channels, new_state, client_url=domain
-            )
-        except BaseException:
-            _quietly(lambda: enterprise.logout(token))
-            raise
-        return self.status()
-
-    def _commit(
-        self,
-        store: StateStore,
-        tokens: TokenStore,
-        api_url: str,
-        token: str,
-        doc: CondarcDocument,
-        change: Callable[[CondarcDocument], None],
-        new_state: RecordedState,
-        client_url: str | None = None,
-    ) -> None:
-        """Write everything a login changes, or nothing: any failure puts every file back."""
-        client_config = anaconda_client_config_path()
-        files = [self.condarc.path, store.ini, store.saved_condarc, store.saved_client_config]
-        if client_url:
-            files.append(client_config)
-        with _all_or_nothing(files, tokens, api_url):
-            store.save_copy(store.saved_condarc, doc.raw)
-            if client_url:
-                store.save_copy(store.saved_client_config, read_bytes(client_config))
-            tokens.set(api_url, token)
-            if doc.raw != read_bytes(self.condarc.path):
-                raise Conflict(
-                    ".condarc changed while signing in; try again.", code="stale_version"
-                )
-            self.condarc.edit(change)
-            if client_url:
-                anaconda_client.set_url(client_url, client_config)
-            store.save(new_state)
+            sign_in = signin.connect_server if service == "server" else signin.connect_enterprise
+            return sign_in(self, store, state, tokens, doc, domain, username, password)
 
     # --- channels ----------------------------------------------------------------------
     def available_channels(self, q: str = "", offset: int = 0, limit: int = 50) -> ChannelPage:
@@ -361,7 +223,7 @@ class Connector:
                 code="no_channel_listing",
             )
         doc = self.condarc.load()
-        server = self._service_client("server", current.domain, doc.data)
+        server = self.service_client("server", current.domain, doc.data)
         items, total = server.channels(current.token, q.strip(), offset, limit)
         return ChannelPage(items=items, total=total, offset=offset, limit=limit, q=q.strip())
 
@@ -377,7 +239,7 @@ class Connector:
                 '"Add to default_channels", then click "Add channels".'
             )
         state = self.state_store.load()
-        current = self._current(state, TokenStore())
+        current = self.current_connection(state, TokenStore())
         resolve = self._channel_resolver(current)
         to_channels = [resolve(c) for c in channels]
         to_defaults = [resolve(c) for c in default_channels]
@@ -427,67 +289,19 @@ class Connector:
         with self._locked() as store:
             state = store.load()
             tokens = TokenStore()
-            current = self._current(state, tokens)
+            current = self.current_connection(state, tokens)
             if current is None and not state.service:
                 raise NotConnected(
                     "You are not signed in to a repository service, so there is nothing to sign "
                     "out of.",
                 )
-            warnings = self._revoke(current, state) if current else []
-            api_url = current.api_url if current else state.logged_api_url or ""
-            found, saved = store.read_copy(store.saved_condarc)
-            found_client, saved_client = store.read_copy(store.saved_client_config)
-            client_config = anaconda_client_config_path()
-            files = [
-                self.condarc.path,
-                store.ini,
-                store.saved_condarc,
-                store.saved_client_config,
-                client_config,
-            ]
-            with _all_or_nothing(files, tokens, api_url):
-                if api_url:
-                    tokens.remove(api_url)
-                if state.service and found:
-                    restore_bytes(Path(state.condarc_path or self.condarc.path), saved)
-                elif current is not None and current.service == "cloud":
-                    self.condarc.edit(lambda d: d.set_list("default_channels", None))
-                if state.service == "enterprise" and found_client:
-                    restore_bytes(client_config, saved_client)
-                store.save(state.signed_out())
-                store.drop_copy(store.saved_condarc)
-                store.drop_copy(store.saved_client_config)
+            warnings = signin.sign_out(self, store, state, tokens, current)
         status = self.status()
         return replace(status, warnings=status.warnings + warnings)
 
-    def _revoke(self, current: Connection, state: RecordedState) -> list[str]:
-        """Revoke the token on the service where it supports that; a failure is only a warning."""
-        if current.service == "cloud":
-            return []  # organisation tokens are re-issued on the website, not revoked by the client
-        try:
-            doc_data = self.condarc.load().data
-        except CorruptCondarc:
-            doc_data = None
-        client = self._service_client(current.service, current.domain, doc_data)
-        try:
-            if current.service == "server":
-                token_id = (
-                    state.anaconda_server_token_id if current.source == "repoconnect" else None
-                )
-                if token_id:
-                    client.revoke_token(current.token, token_id)
-            else:
-                client.logout(current.token)
-        except RepoConnectError as exc:
-            return [
-                f"The token could not be revoked on the server ({exc.message}). It was removed "
-                "from this machine and stays valid on the server until it expires."
-            ]
-        return []
-
     # --- preferences -------------------------------------------------------------------
     def preferences(self) -> Preferences:
-        domains = self._domains(self.state_store.load())
+        domains = self.known_domains(self.state_store.load())
         return Preferences(
             server_domain=domains["server"],
             enterprise_domain=domains["enterprise"],
@@ -502,7 +316,7 @@ class Connector:
         with self._locked() as store:
             state = store.load()
             domain = self._resolve_domain(service, domain, state)
-            current = self._current(state, TokenStore())
+            current = self.current_connection(state, TokenStore())
             if current is not None and current.service == service and current.domain != domain:
                 raise Conflict(
                     f"You are signed in to {_title(service)} at {current.domain}. Sign out before "
@@ -518,7 +332,7 @@ class Connector:
             self.settings.server_domain if service == "server" else self.settings.enterprise_domain
         )
         if domain is None or (isinstance(domain, str) and not domain.strip() and domain == ""):
-            remembered = self._domains(state)[service]
+            remembered = self.known_domains(state)[service]
             if not remembered:
                 raise BadInput(
                     f'Enter your {_title(service)} domain and click "Set Domain" first.',
@@ -610,7 +424,7 @@ class Connector:
         return str(service)
 
     def _require_connection(self) -> Connection:
-        current = self._current(self.state_store.load(), TokenStore())
+        current = self.current_connection(self.state_store.load(), TokenStore())
         if current is None:
             raise NotConnected("You are not signed in. Sign in to a repository first.")
         return current
@@ -618,12 +432,6 @@ class Connector:
 
 def _title(service: str) -> str:
     return SERVICE_TITLES.get(service, service)
-
-
-def _empty_channels(doc: CondarcDocument) -> None:
-    """What Navigator does after a Server or Enterprise 4 login."""
-    doc.set_list("channels", [])
-    doc.set_list("default_channels", None)
 
 
 def _required_text(value: object, what: str) -> str:
@@ -646,23 +454,3 @@ def _required_secret(value: object, what: str, button: str, strip: bool = True) 
 
 def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
-
-
-def _quietly(action: Callable[[], object]) -> None:
-    # best effort cleanup of a half-done login; the original error is what matters
-    with contextlib.suppress(Exception):
-        action()
-
-
-@contextmanager
-def _all_or_nothing(files: list[Path], tokens: TokenStore, api_url: str) -> Iterator[None]:
-    """Snapshot ``files`` and the token files of ``api_url``; put them all back on failure."""
-    before = {Path(p): read_bytes(Path(p)) for p in files}
-    token_before = tokens.snapshot(api_url) if api_url else {}
-    try:
-        yield
-    except BaseException:
-        for path, content in before.items():
-            _quietly(lambda p=path, c=content: restore_bytes(p, c))  # type: ignore[misc]
-        TokenStore.restore(token_before)
-        raise

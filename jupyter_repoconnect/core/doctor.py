@@ -32,7 +32,7 @@ def diagnose(connector: Connector) -> Diagnosis:
         return Diagnosis(ok=False, findings=findings)
 
     state = connector.state_store.load()
-    current = connector._current(state, TokenStore())
+    current = connector.current_connection(state, TokenStore())
     if current is None:
         if state.service:
             findings.append(
@@ -70,7 +70,7 @@ def diagnose(connector: Connector) -> Diagnosis:
             )
         )
 
-    client = connector._service_client(current.service, current.domain, doc.data)
+    client = connector.service_client(current.service, current.domain, doc.data)
     try:
         if current.service == "cloud":
             client.validate(current.token)

@@ -36,10 +36,14 @@ class PreferencesPanel(Panel):
         self.apply_button = w.Button(description="Apply", button_style="primary")
         self.apply_button.on_click(lambda _: self.apply())
         self.children = [
-            self.server_domain, self.enterprise_domain,
-            w.HTML('<span style="opacity:0.7">The domain must be a full path without a trailing '
-                   "slash. For example: https://mysite.com</span>"),
-            w.HBox([self.apply_button, self.busy]), self.message,
+            self.server_domain,
+            self.enterprise_domain,
+            w.HTML(
+                '<span style="opacity:0.7">The domain must be a full path without a trailing '
+                "slash. For example: https://mysite.com</span>"
+            ),
+            w.HBox([self.apply_button, self.busy]),
+            self.message,
         ]
         self.show(self.connector.preferences())
 
@@ -96,9 +100,7 @@ class DoctorPanel(Panel):
     ) -> None:
         super().__init__(connector, worker=worker, background=background, **kwargs)
         self.diagnosis: Diagnosis | None = None
-        self.view = w.HTML(
-            "Signed in but cannot use the repository? Run the checks to see why."
-        )
+        self.view = w.HTML("Signed in but cannot use the repository? Run the checks to see why.")
         self.run_button = w.Button(description="Run checks", icon="stethoscope")
         self.run_button.on_click(lambda _: self.check())
         self.children = [self.view, w.HBox([self.run_button, self.busy]), self.message]
@@ -112,7 +114,8 @@ class DoctorPanel(Panel):
 
 
 class RepoConnectPanel(Panel):
-    """Everything in one panel: "Repository", "Configure Conda", "Preferences", "Troubleshooting"."""
+    """Everything in one panel, as tabs: the sign-in flow, Configure Conda, preferences,
+    troubleshooting."""
 
     title = "Repository connection"
     TABS = ("Repository", "Configure Conda", "Preferences", "Troubleshooting")

@@ -77,7 +77,9 @@ class ChannelPicker(Panel):
         self._pending_offset: int | None = None
 
         self.filter = w.Text(
-            value=q, description="Filter", placeholder="part of a channel name",
+            value=q,
+            description="Filter",
+            placeholder="part of a channel name",
             continuous_update=False,
         )
         self.filter.observe(lambda _: self.load(0), "value")
@@ -169,8 +171,10 @@ class ChannelPicker(Panel):
 
     def select(self, name: str, *, channels: bool = True, default_channels: bool = False) -> None:
         """Tick a channel by name, whether or not it is on the current page."""
-        for flag, selection in ((channels, self.to_channels),
-                                (default_channels, self.to_default_channels)):
+        for flag, selection in (
+            (channels, self.to_channels),
+            (default_channels, self.to_default_channels),
+        ):
             if flag:
                 selection.setdefault(name, None)
         self._refresh_rows()

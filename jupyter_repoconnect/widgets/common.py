@@ -18,7 +18,8 @@ _SPINNER = (
     "<style>@keyframes repoconnect-spin{to{transform:rotate(360deg)}}</style>"
     '<span style="display:inline-block;width:0.9em;height:0.9em;margin-right:0.4em;'
     "vertical-align:middle;border:2px solid var(--jp-brand-color1,#1976d2);"
-    'border-right-color:transparent;border-radius:50%;animation:repoconnect-spin 0.8s linear infinite">'
+    "border-right-color:transparent;border-radius:50%;"
+    'animation:repoconnect-spin 0.8s linear infinite">'
     "</span>"
 )
 
@@ -190,8 +191,12 @@ class Panel(w.VBox):
         """Run one Connector call with the busy indicator; errors land in the message line."""
         self.message.clear()
         started = self.worker.submit(
-            call, done, failed or (lambda exc: self.message.error(error_text(exc))),
-            self.busy, label, controls,
+            call,
+            done,
+            failed or (lambda exc: self.message.error(error_text(exc))),
+            self.busy,
+            label,
+            controls,
         )
         if not started:
             self.message.show("Another repository call is still running; try again in a moment.")
@@ -205,5 +210,7 @@ class Panel(w.VBox):
         data = super()._repr_mimebundle_(**kwargs)
         if data is not None:
             # The default text repr lists trait values; keep it short and secret-free.
-            data["text/plain"] = f"{self.title} (an interactive panel: open this notebook in Jupyter)"
+            data["text/plain"] = (
+                f"{self.title} (an interactive panel: open this notebook in Jupyter)"
+            )
         return data

@@ -33,7 +33,9 @@ class EntryRow(w.HBox):
     def __init__(self, panel: ConfigureCondaPanel, list_name: str, index: int, name: str) -> None:
         self.name, self.list_name = name, list_name
         self.up_button = w.Button(icon="arrow-up", tooltip="Move up", layout=w.Layout(**_SMALL))
-        self.down_button = w.Button(icon="arrow-down", tooltip="Move down", layout=w.Layout(**_SMALL))
+        self.down_button = w.Button(
+            icon="arrow-down", tooltip="Move down", layout=w.Layout(**_SMALL)
+        )
         self.remove_button = w.Button(description="Remove", tooltip=f"Remove from {list_name}")
         items = panel.draft[list_name] or []
         self.up_button.disabled = index == 0
@@ -46,7 +48,7 @@ class EntryRow(w.HBox):
 
 
 class ConfigureCondaPanel(Panel):
-    """"Configure Conda": remove and reorder channels, then "Save"."""
+    """ "Configure Conda": remove and reorder channels, then "Save"."""
 
     title = "Configure Conda"
 
@@ -81,9 +83,11 @@ class ConfigureCondaPanel(Panel):
         self.reload_button.on_click(lambda _: self.reload())
         self.children = [
             self.path_label,
-            w.HTML("<b>channels:</b>"), self.boxes["channels"],
+            w.HTML("<b>channels:</b>"),
+            self.boxes["channels"],
             w.HBox([self.new_channel, self.add_button]),
-            w.HTML("<b>default_channels:</b>"), self.boxes["default_channels"],
+            w.HTML("<b>default_channels:</b>"),
+            self.boxes["default_channels"],
             self.warning_box,
             w.HBox([self.save_button, self.reload_button, self.busy]),
             self.message,
@@ -178,7 +182,9 @@ class ConfigureCondaPanel(Panel):
             self.message.show("Nothing to save.")
             return
         if self.removes_defaults and not self.confirm_defaults.value:
-            self.message.show(f"{DEFAULTS_WARNING} Tick 'Remove defaults anyway' to save.", "warning")
+            self.message.show(
+                f"{DEFAULTS_WARNING} Tick 'Remove defaults anyway' to save.", "warning"
+            )
             return
         channels = self.draft["channels"] if changed["channels"] else None
         defaults = None

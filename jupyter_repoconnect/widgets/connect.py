@@ -19,7 +19,9 @@ TOKEN_HELP = (
     "Where is my token? You can issue yourself a private access token from the Token Access "
     "page of your Anaconda Cloud organization. Re-issuing a token invalidates the previous one."
 )
-DOMAIN_HELP = "The domain must be a full URL without a trailing slash, e.g. https://anaconda.example.com"
+DOMAIN_HELP = (
+    "The domain must be a full URL without a trailing slash, e.g. https://anaconda.example.com"
+)
 
 
 class ConnectPanel(Panel):
@@ -54,24 +56,34 @@ class ConnectPanel(Panel):
         )
         self.domain = w.Text(description="Domain", placeholder="https://anaconda.example.com")
         self.set_domain_button = w.Button(description="Set Domain")
-        self.domain_box = w.VBox([
-            w.HBox([self.domain, self.set_domain_button]),
-            w.HTML(f'<span style="opacity:0.7">{DOMAIN_HELP}</span>'),
-        ])
+        self.domain_box = w.VBox(
+            [
+                w.HBox([self.domain, self.set_domain_button]),
+                w.HTML(f'<span style="opacity:0.7">{DOMAIN_HELP}</span>'),
+            ]
+        )
         self.username = w.Text(value=username or "", description="Username")
         self.password = w.Password(description="Password")
         self.login_button = w.Button(description="Login", button_style="primary")
         self.credentials_box = w.VBox([self.username, self.password, self.login_button])
         self.token = w.Password(description="Token", placeholder="organization access token")
         self.set_token_button = w.Button(description="Set Token", button_style="primary")
-        self.token_box = w.VBox([
-            w.HTML(f'<span style="opacity:0.7">{TOKEN_HELP}</span>'),
-            w.HBox([self.token, self.set_token_button]),
-        ])
-        self.form = w.VBox([
-            self.service, self.domain_box, self.credentials_box, self.token_box,
-            self.busy, self.message,
-        ])
+        self.token_box = w.VBox(
+            [
+                w.HTML(f'<span style="opacity:0.7">{TOKEN_HELP}</span>'),
+                w.HBox([self.token, self.set_token_button]),
+            ]
+        )
+        self.form = w.VBox(
+            [
+                self.service,
+                self.domain_box,
+                self.credentials_box,
+                self.token_box,
+                self.busy,
+                self.message,
+            ]
+        )
         self.result = w.VBox()
         self.headline = w.HTML()
 
@@ -172,13 +184,17 @@ class ConnectPanel(Panel):
 
     def _show_connected(self, status: Status, headline: str) -> None:
         note = status_message(status)
-        self.headline.value = f"<b>{escape(headline)}</b>" + (f"<p>{escape(note)}</p>" if note else "")
+        self.headline.value = f"<b>{escape(headline)}</b>" + (
+            f"<p>{escape(note)}</p>" if note else ""
+        )
         self.status_panel = StatusPanel(self.connector, status=status, worker=self.worker)
         self.status_panel.on_signed_out(self._after_sign_out)
         views: list[w.Widget] = [self.headline]
         if status.service == "server":
             self.channel_picker = ChannelPicker(self.connector, worker=self.worker)
-            self.channel_picker.on_added(lambda _: self.status_panel and self.status_panel.refresh())
+            self.channel_picker.on_added(
+                lambda _: self.status_panel and self.status_panel.refresh()
+            )
             views.append(self.channel_picker)
         else:
             self.channel_picker = None

@@ -135,7 +135,11 @@ class StatusView(_View):
     def _repr_html_(self) -> str:
         parts = [f"<b>{escape(self.headline())}</b>", _table([(k, h) for k, _, h in self._rows()])]
         for text, kind in self._notes():
-            parts.append(_note_html(text, "var(--jp-warn-color0, #b45f06)" if kind == "warning" else "inherit"))
+            parts.append(
+                _note_html(
+                    text, "var(--jp-warn-color0, #b45f06)" if kind == "warning" else "inherit"
+                )
+            )
         return f'<div class="repoconnect-status">{"".join(parts)}</div>'
 
 
@@ -165,7 +169,9 @@ class CondarcView(_View):
             ("channels", _list_html(c.channels)),
             ("default_channels", _list_html(c.default_channels)),
         ]
-        head = f"<code>{escape(c.path)}</code>" + ("" if c.exists else " <i>(does not exist yet)</i>")
+        head = f"<code>{escape(c.path)}</code>" + (
+            "" if c.exists else " <i>(does not exist yet)</i>"
+        )
         note = _note_html(self.note) if self.note else ""
         return f"<div>{head}{_table(rows)}{note}</div>"
 
@@ -209,7 +215,10 @@ class PreferencesView(_View):
         return [
             ("Anaconda Server API domain", p.server_domain or "(not set)"),
             ("Enterprise 4 Repository API domain", p.enterprise_domain or "(not set)"),
-            ("Domains may be changed", "yes" if p.allow_domain_change else "no (set by the administrator)"),
+            (
+                "Domains may be changed",
+                "yes" if p.allow_domain_change else "no (set by the administrator)",
+            ),
             ("Allowed services", ", ".join(p.allowed_services)),
         ]
 
@@ -247,7 +256,9 @@ class DiagnosisView(_View):
         items = []
         for f in self.diagnosis.findings:
             mark = "&#10004;" if f.ok else "&#10008;"
-            color = "var(--jp-success-color1, #388e3c)" if f.ok else "var(--jp-error-color1, #d32f2f)"
+            color = (
+                "var(--jp-success-color1, #388e3c)" if f.ok else "var(--jp-error-color1, #d32f2f)"
+            )
             hint = f"<br><i>{escape(f.hint)}</i>" if f.hint and not f.ok else ""
             items.append(
                 f'<li><span style="color:{color}">{mark}</span> <b>{escape(f.check)}</b>: '

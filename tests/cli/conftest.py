@@ -7,13 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_helpers import CLI, ORIGINAL_CONDARC
+
+from .cli_helpers import CLI, ORIGINAL_CONDARC
+
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     """A throwaway HOME so neither tool can touch the real user's files."""
     path = tmp_path / "home"
-    path.mkdir()
+    path.mkdir(exist_ok=True)
     return path
 
 

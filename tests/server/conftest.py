@@ -90,7 +90,10 @@ def jp_server_config() -> Config:
     return Config(
         {
             "ServerApp": {
-                "jpserver_extensions": {"jupyter_repoconnect": True},
+                "jpserver_extensions": {
+                    "jupyter_repoconnect": True,
+                    "jupyter_server_terminals": False,
+                },
                 "allow_unauthenticated_access": False,
             }
         }
@@ -101,6 +104,7 @@ def jp_server_config() -> Config:
 def repoconnect_app(jp_serverapp: Any) -> Any:
     """The running RepoConnectApp (its settings may be changed live in a test)."""
     (app,) = jp_serverapp.extension_manager.extension_apps["jupyter_repoconnect"]
+    app.log.propagate = True  # into caplog, like pytest-jupyter does for the ServerApp's log
     return app
 
 
@@ -178,7 +182,11 @@ def assert_no_secrets(text: str, secrets: set[str]) -> None:
 
 @pytest.fixture
 def api(
-    jp_fetch: Any, openapi: OpenAPI, caplog: pytest.LogCaptureFixture, jp_logging_stream: Any
+    jp_fetch: Any,
+    openapi: OpenAPI,
+    caplog: pytest.LogCaptureFixture,
+    jp_logging_stream: Any,
+    repoconnect_app: Any,
 ) -> Any:
     for name in SERVER_LOGGERS:
         caplog.set_level(logging.DEBUG, logger=name)

@@ -99,7 +99,6 @@ def _cookie_header(jar: SimpleCookie) -> str:
     return "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
 
 
-@pytest.fixture
 async def browser_session(raw_fetch: Any, jp_auth_header: dict[str, str]) -> SimpleCookie:
     """Cookies of a browser that logged in: the login cookie and the ``_xsrf`` cookie."""
     jar: SimpleCookie = SimpleCookie()
@@ -110,8 +109,9 @@ async def browser_session(raw_fetch: Any, jp_auth_header: dict[str, str]) -> Sim
     return jar
 
 
-async def test_cookie_login_reads_without_xsrf(raw_fetch: Any, browser_session: Any) -> None:
-    headers = {"Cookie": _cookie_header(browser_session)}
+async def test_cookie_login_reads_without_xsrf(raw_fetch: Any, jp_auth_header: Any) -> None:
+    session = await browser_session(raw_fetch, jp_auth_header)
+    headers = {"Cookie": _cookie_header(session)}
     # limit=0 is refused by the handler itself: proof that auth let the request through.
     response = await raw_fetch("repoconnect/channels?limit=0", headers=headers)
     assert response.code == 400
@@ -122,9 +122,10 @@ async def test_cookie_login_reads_without_xsrf(raw_fetch: Any, browser_session: 
     ("route", "method"), [(r, m) for r, m in ROUTE_METHODS if m in WRITE_METHODS]
 )
 async def test_cookie_login_needs_xsrf_to_change_anything(
-    raw_fetch: Any, browser_session: Any, openapi: Any, route: str, method: str
+    raw_fetch: Any, jp_auth_header: Any, openapi: Any, route: str, method: str
 ) -> None:
-    cookie = _cookie_header(browser_session)
+    session = await browser_session(raw_fetch, jp_auth_header)
+    cookie = _cookie_header(session)
     refused = await raw_fetch(f"repoconnect/{route}", method, headers={"Cookie": cookie})
     assert refused.code == 403
     body = json.loads(refused.body)
@@ -139,7 +140,7 @@ async def test_cookie_login_needs_xsrf_to_change_anything(
 
     if route == "disconnect":
         return  # takes no body: the accepted request would really sign out
-    xsrf = browser_session["_xsrf"].value
+    xsrf = session["_xsrf"].value
     accepted = await raw_fetch(
         f"repoconnect/{route}", method, headers={"Cookie": cookie, "X-XSRFToken": xsrf}
     )

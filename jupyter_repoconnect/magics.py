@@ -1,0 +1,366 @@
+"""The ``%repo_connect`` line magic: sign in to a conda package repository from a notebook.
+
+Loading the extension only registers the magic; the core, ipywidgets and the HTTP client
+load when a subcommand first needs them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import TYPE_CHECKING, Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+
+    from .core import Connector
+
+SUBCOMMANDS = (
+    "server",
+    "cloud",
+    "enterprise",
+    "status",
+    "channels",
+    "logout",
+    "domain",
+    "doctor",
+    "configure",
+)
+SERVICES = ("cloud", "server", "enterprise")
+
+LITERAL_SECRET_REFUSED = (
+    "Refused: {flag} puts the secret in the cell, and a notebook keeps its cells in the saved "
+    ".ipynb file. Notebooks get shared, committed and published, so the secret would leak. "
+    "Instead use {env_flag} VAR (the name of an environment variable holding it), --getpass "
+    "(type it at a prompt), or `%repo_connect {service}` and type it into the password field. "
+    "Delete the secret from this cell now. (--allow-literal-secret forces the literal value.)"
+)
+
+_ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,63}")
+
+
+class RepoConnectFailed(Exception):
+    """A core error shown as one plain line instead of a traceback."""
+
+    def __init__(self, error: Exception) -> None:
+        message = getattr(error, "message", str(error))
+        super().__init__(message)
+        self.error, self.message = error, message
+        self.code: str = getattr(error, "code", "error")
+
+    def _render_traceback_(self) -> list[str]:  # IPython shows these lines instead
+        return [f"repo_connect: {self.message}"]
+
+
+@magics_class
+class RepoConnectMagics(Magics):
+    """Provides ``%repo_connect``."""
+
+    def __init__(self, shell: Any = None, connector: Connector | None = None) -> None:
+        super().__init__(shell)
+        self._connector = connector
+
+    @property
+    def connector(self) -> Connector:
+        if self._connector is None:
+            from .widgets import default_connector
+
+            self._connector = default_connector()
+        return self._connector
+
+    @magic_arguments()
+    @argument(
+        "command",
+        nargs="?",
+        choices=SUBCOMMANDS,
+        metavar="SUBCOMMAND",
+        help="one of: " + ", ".join(SUBCOMMANDS) + " (none: the whole panel)",
+    )
+    @argument("args", nargs="*", metavar="ARG", help="arguments of the subcommand (see above)")
+    @argument(
+        "--domain", metavar="URL", help="server/enterprise: the API domain (prefills the panel)"
+    )
+    @argument("--username", metavar="NAME", help="server/enterprise: the user name")
+    @argument(
+        "--password-env", metavar="VAR", help="read the password from environment variable VAR"
+    )
+    @argument(
+        "--token-env", metavar="VAR", help="cloud: read the token from environment variable VAR"
+    )
+    @argument(
+        "--getpass", action="store_true", help="prompt for the password or token (not echoed)"
+    )
+    @argument("--password", metavar="SECRET", help="refused: a literal password in a cell")
+    @argument("--token", metavar="SECRET", help="refused: a literal token in a cell")
+    @argument(
+        "--allow-literal-secret",
+        action="store_true",
+        help="accept --password/--token anyway (the secret stays in the notebook file!)",
+    )
+    @argument(
+        "--to",
+        choices=("channels", "default_channels"),
+        default="channels",
+        help="channels add: the list to add to (default: channels)",
+    )
+    @argument(
+        "--from",
+        dest="from_list",
+        choices=("channels", "default_channels"),
+        default=None,
+        help="channels remove: the list to remove from (default: both)",
+    )
+    @argument("--yes", action="store_true", help="channels remove: confirm removing defaults")
+    @argument("--filter", metavar="TEXT", default="", help="channels: show channels matching TEXT")
+    @argument("--limit", type=int, default=50, help="channels (text mode): channels per page")
+    @argument("--text", action="store_true", help="show HTML/plain text instead of widgets")
+    @line_magic
+    def repo_connect(self, line: str = "") -> None:
+        """Connect this machine's conda to your organisation's package repository.
+
+        Usage::
+
+          %repo_connect                 the whole panel (connect, channels, status, Configure Conda)
+          %repo_connect server          sign in to Anaconda Server / PSM (On-prem)
+          %repo_connect cloud           sign in to Anaconda Professional / PSM (Cloud)
+          %repo_connect enterprise      sign in to Anaconda Enterprise 4 Repository
+
+        (PSM: Package Security Manager.)
+          %repo_connect status          the connection status, with Refresh and Sign out
+          %repo_connect channels        pick channels of the connected Anaconda Server
+          %repo_connect channels add NAME... [--to channels|default_channels]
+          %repo_connect channels remove NAME... [--from channels|default_channels] [--yes]
+          %repo_connect channels list   both channel lists of .condarc
+          %repo_connect logout          sign out (restores .condarc as it was before signing in)
+          %repo_connect domain [server|enterprise URL]   show or set ("Set Domain") an API domain
+          %repo_connect doctor          why a signed-in machine cannot use the repository
+          %repo_connect configure       Configure Conda: remove/reorder channels, then Save
+
+        server/cloud/enterprise show the sign-in panel, prefilled with --domain and --username.
+        When every input is given without a widget they sign in at once, e.g.::
+
+          %repo_connect server --domain https://anaconda.example.com --username me --password-env PW
+          %repo_connect cloud --token-env ANACONDA_TOKEN
+
+        Secrets come only from a password field, --getpass, or an environment variable
+        (--password-env VAR / --token-env VAR) and are never shown. --password/--token with a
+        literal value are refused because notebooks get shared; --allow-literal-secret forces them.
+        """
+        args = parse_argstring(self.repo_connect, line)
+        from .core.errors import RepoConnectError
+
+        if args.command in SERVICES:
+            handler = self._sign_in
+        else:
+            handler = getattr(self, f"_{args.command or 'panel'}")
+        try:
+            handler(args)
+        except RepoConnectError as exc:
+            raise RepoConnectFailed(exc) from None
+
+    # --- helpers --------------------------------------------------------------------
+    def _widgets(self, args: Namespace) -> bool:
+        """Widgets need a kernel talking to a frontend; otherwise show HTML/plain text."""
+        return not args.text and getattr(self.shell, "kernel", None) is not None
+
+    @staticmethod
+    def _display(obj: Any) -> None:
+        from IPython.display import display
+
+        display(obj)
+
+    def _no_extra_args(self, args: Namespace, what: str) -> None:
+        if args.args:
+            # Never echo the stray words: they might be a secret typed in the wrong place.
+            raise UsageError(
+                f"%repo_connect {what} takes no positional arguments; see %repo_connect?"
+            )
+
+    # --- subcommands ----------------------------------------------------------------
+    def _panel(self, args: Namespace) -> None:
+        self._no_extra_args(args, "")
+        if self._widgets(args):
+            from .widgets.app import RepoConnectPanel
+
+            self._display(RepoConnectPanel(self.connector))
+        else:
+            self._status(args)
+
+    def _sign_in(self, args: Namespace) -> None:
+        service = args.command
+        self._no_extra_args(args, service)
+        username = args.username
+        secret = self._secret(args, service)
+        if secret is not None and service != "cloud" and not username:
+            if args.getpass:
+                raise UsageError("Give --username too (the password is prompted for).")
+            raise UsageError(f"Give --username together with --password-env for {service}.")
+        if secret is None:
+            if not self._widgets(args):
+                how = (
+                    "--token-env VAR"
+                    if service == "cloud"
+                    else "--username NAME --password-env VAR"
+                )
+                raise UsageError(
+                    f"This frontend shows no widgets: sign in with %repo_connect {service} {how} "
+                    "(or --getpass)."
+                )
+            from .widgets.connect import ConnectPanel
+
+            self._display(
+                ConnectPanel(self.connector, service=service, domain=args.domain, username=username)
+            )
+            return
+        if service == "cloud":
+            status = self.connector.connect("cloud", token=secret)
+        else:
+            status = self.connector.connect(
+                service, domain=args.domain, username=username, password=secret
+            )
+        del secret
+        from .widgets.render import StatusView
+
+        note = None
+        if service == "server":
+            note = (
+                "Pick channels with %repo_connect channels, or add them with "
+                "%repo_connect channels add NAME... [--to default_channels]."
+            )
+        self._display(StatusView(status, note=note))
+
+    def _secret(self, args: Namespace, service: str) -> str | None:
+        """The password or token, from exactly one of: env var, getpass, literal (refused)."""
+        kind = "token" if service == "cloud" else "password"
+        other = "password" if kind == "token" else "token"
+        if getattr(args, other) is not None or getattr(args, f"{other}_env") is not None:
+            raise UsageError(
+                f"{service} signs in with a {kind}, not a {other}: "
+                f"use --{kind}-env VAR or --getpass."
+            )
+        literal, env_name = getattr(args, kind), getattr(args, f"{kind}_env")
+        given = [x for x in (literal is not None, env_name is not None, args.getpass) if x]
+        if len(given) > 1:
+            raise UsageError(f"Give the {kind} one way only: --{kind}-env VAR or --getpass.")
+        if literal is not None:
+            if not args.allow_literal_secret:
+                raise UsageError(
+                    LITERAL_SECRET_REFUSED.format(
+                        flag=f"--{kind}", env_flag=f"--{kind}-env", service=service
+                    )
+                )
+            return literal
+        if env_name is not None:
+            value = os.environ.get(env_name, "")
+            if not value:
+                # Show the name only if it looks like one: people paste the secret itself here.
+                shown = env_name if _ENV_NAME.fullmatch(env_name) else "given to --" + kind + "-env"
+                raise UsageError(
+                    f"The environment variable {shown} is not set (or is empty) in this kernel. "
+                    "Set it before starting Jupyter, then restart the kernel."
+                )
+            return value
+        if args.getpass:
+            import getpass
+
+            if service != "cloud" and not args.username:
+                args.username = input("Username: ").strip()
+            value = getpass.getpass(f"{kind.capitalize()}: ")
+            if not value:
+                raise UsageError(f"No {kind} entered.")
+            return value
+        return None
+
+    def _status(self, args: Namespace) -> None:
+        self._no_extra_args(args, "status")
+        status = self.connector.status()
+        if self._widgets(args):
+            from .widgets.status import StatusPanel
+
+            self._display(StatusPanel(self.connector, status=status))
+        else:
+            from .widgets.render import StatusView
+
+            self._display(StatusView(status))
+
+    def _channels(self, args: Namespace) -> None:
+        from .widgets.render import ChannelPageView, CondarcView
+
+        sub, names = (args.args[0], args.args[1:]) if args.args else (None, [])
+        if sub == "add":
+            if not names:
+                raise UsageError(
+                    "Usage: %repo_connect channels add NAME... [--to default_channels]"
+                )
+            to_default = args.to == "default_channels"
+            result = self.connector.add_channels(
+                channels=() if to_default else names, default_channels=names if to_default else ()
+            )
+            self._display(CondarcView(result, note=f"Added {len(names)} to {args.to}."))
+        elif sub == "remove":
+            if not names:
+                raise UsageError(
+                    "Usage: %repo_connect channels remove NAME... [--from LIST] [--yes]"
+                )
+            result = self.connector.remove_channels(
+                names, from_list=args.from_list, confirm_defaults=args.yes
+            )
+            self._display(CondarcView(result, note=f"Removed {len(names)}."))
+        elif sub == "list":
+            self._display(CondarcView(self.connector.condarc_channels()))
+        elif sub is None:
+            if self._widgets(args):
+                from .widgets.channels import ChannelPicker
+
+                self._display(ChannelPicker(self.connector, q=args.filter))
+            else:
+                page = self.connector.available_channels(args.filter, 0, args.limit)
+                self._display(ChannelPageView(page))
+        else:
+            raise UsageError("%repo_connect channels takes add, remove or list; see %repo_connect?")
+
+    def _logout(self, args: Namespace) -> None:
+        self._no_extra_args(args, "logout")
+        from .widgets.render import SIGNED_OUT_NOTE, StatusView
+
+        status = self.connector.disconnect()
+        self._display(StatusView(status, note=f"Signed out. {SIGNED_OUT_NOTE}"))
+
+    def _domain(self, args: Namespace) -> None:
+        from .widgets.render import PreferencesView
+
+        if not args.args:
+            self._display(PreferencesView(self.connector.preferences()))
+            return
+        if len(args.args) != 2 or args.args[0] not in ("server", "enterprise"):
+            raise UsageError("Usage: %repo_connect domain server|enterprise URL")
+        service, url = args.args
+        prefs = self.connector.set_domain(service, url)
+        self._display(PreferencesView(prefs, note=f"The {service} domain is set."))
+
+    def _doctor(self, args: Namespace) -> None:
+        self._no_extra_args(args, "doctor")
+        from .widgets.render import DiagnosisView
+
+        self._display(DiagnosisView(self.connector.doctor()))
+
+    def _configure(self, args: Namespace) -> None:
+        self._no_extra_args(args, "configure")
+        if self._widgets(args):
+            from .widgets.configure import ConfigureCondaPanel
+
+            self._display(ConfigureCondaPanel(self.connector))
+        else:
+            from .widgets.render import CondarcView
+
+            note = "Remove channels with %repo_connect channels remove NAME... [--from LIST]."
+            self._display(CondarcView(self.connector.condarc_channels(), note=note))
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext jupyter_repoconnect``: register ``%repo_connect``."""
+    ipython.register_magics(RepoConnectMagics)

@@ -1,0 +1,268 @@
+"""The ipywidgets panels without a frontend: buttons driven with ``.click()``."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from jupyter_repoconnect.core import Connector, RepoConnectSettings
+from jupyter_repoconnect.core.models import ENTERPRISE_CHANNELS_HINT
+from jupyter_repoconnect.widgets import (
+    ChannelPicker,
+    ConfigureCondaPanel,
+    ConnectPanel,
+    RepoConnectPanel,
+    StatusPanel,
+)
+
+from .conftest import ORIGINAL_CONDARC, read_condarc
+
+
+def sign_in_server(panel: ConnectPanel, sandbox) -> None:
+    panel.service.value = "server"
+    panel.domain.value = sandbox.urls["server"]
+    panel.username.value = "demo"
+    panel.password.value = sandbox.users["demo"]
+    panel.login_button.click()
+    panel.wait()
+
+
+def test_server_flow_connect_pick_channels_sign_out(connector, env):
+    sandbox = env.sandbox
+    domain = sandbox.urls["server"]
+    panel = ConnectPanel(connector, service="server")
+    assert panel.children == (panel.form,)
+
+    panel.domain.value = domain
+    panel.set_domain_button.click()
+    panel.wait()
+    assert panel.message.kind == "success", panel.message.text
+    assert connector.preferences().server_domain == domain
+
+    panel.domain.value = ""  # the remembered domain is used
+    panel.username.value = "demo"
+    panel.password.value = sandbox.users["demo"]
+    panel.login_button.click()
+    assert panel.password.value == ""  # cleared at once, before the call finishes
+    panel.wait()
+    assert panel.children == (panel.result,)
+    assert "Signed in to Anaconda Server" in panel.headline.value
+    picker = panel.channel_picker
+    assert picker is not None and picker.page is not None
+    assert read_condarc(env.condarc)["channels"] == []
+
+    picker.rows[0].add_to_channels.value = True
+    first = picker.rows[0].channel.name
+    picker.next_button.click()
+    picker.wait()
+    assert picker.page.offset == picker.page_size
+    picker.rows[1].add_to_default_channels.value = True
+    second = picker.rows[1].channel.name
+    picker.previous_button.click()
+    picker.wait()
+    assert picker.rows[0].add_to_channels.value is True  # the selection survived paging
+    picker.add_button.click()
+    picker.wait()
+    assert picker.message.kind == "success", picker.message.text
+    data = read_condarc(env.condarc)
+    assert data["channels"] == [f"{domain}/api/repo/{first}"]
+    assert data["default_channels"] == [f"{domain}/api/repo/{second}"]
+    assert not picker.to_channels and picker.rows[0].add_to_channels.value is False
+    assert f"{domain}/api/repo/{first}" in panel.status_panel.view.value  # status refreshed
+
+    panel.status_panel.sign_out_button.click()
+    panel.wait()
+    assert panel.children == (panel.form,)
+    assert "Signed out" in panel.message.text
+    assert env.condarc.read_bytes() == ORIGINAL_CONDARC
+
+
+def test_login_errors_are_inline_in_plain_words(connector, env):
+    panel = ConnectPanel(connector, service="server", background=False)
+    panel.login_button.click()
+    assert panel.message.kind == "error" and "username and password" in panel.message.text
+
+    panel.domain.value = "not a url"
+    panel.set_domain_button.click()
+    assert panel.message.kind == "error" and "http" in panel.message.text
+
+    panel.domain.value = env.sandbox.urls["server"]
+    panel.username.value = "demo"
+    panel.password.value = "wrong-password"
+    panel.login_button.click()
+    assert panel.message.kind == "error"
+    assert "wrong-password" not in panel.message.value
+    assert panel.password.value == ""
+    assert panel.children == (panel.form,)
+    assert env.condarc.read_bytes() == ORIGINAL_CONDARC
+
+
+def test_busy_indicator_and_disabled_buttons_while_waiting(connector, env):
+    env.sandbox.inject("latency", "server", 0.5, times=1)
+    panel = ConnectPanel(connector, service="server", domain=env.sandbox.urls["server"])
+    panel.username.value = "demo"
+    panel.password.value = env.sandbox.users["demo"]
+    panel.login_button.click()
+    assert panel.busy.active and "Signing in" in panel.busy.value
+    assert panel.login_button.disabled
+    panel.wait()
+    assert not panel.busy.active and not panel.login_button.disabled
+
+
+def test_cloud_set_token_and_status(connector, env):
+    token = env.sandbox.cloud_tokens[0]
+    panel = ConnectPanel(connector, service="cloud")
+    assert panel.token_box.layout.display is None
+    assert panel.credentials_box.layout.display == "none"
+    panel.token.value = token
+    panel.set_token_button.click()
+    assert panel.token.value == ""
+    panel.wait()
+    assert panel.channel_picker is None and panel.status_panel is not None
+    assert panel.status_panel.status.service == "cloud"
+    assert token not in panel.status_panel.view.value
+    repo = env.sandbox.urls["cloud"]
+    assert read_condarc(env.condarc)["default_channels"] == [repo + "main", repo + "r", repo + "msys2"]
+
+
+def test_enterprise_shows_the_add_channels_by_hand_message(connector, env):
+    panel = ConnectPanel(connector, service="enterprise", background=False)
+    panel.domain.value = env.sandbox.urls["enterprise"]
+    panel.username.value = "demo"
+    panel.password.value = env.sandbox.users["demo"]
+    panel.login_button.click()
+    assert ENTERPRISE_CHANNELS_HINT in panel.headline.value.replace("&#x27;", "'")
+    assert panel.channel_picker is None
+
+
+def test_a_panel_opened_while_connected_shows_the_connection(connector, env):
+    connector.connect("enterprise", domain=env.sandbox.urls["enterprise"], username="demo",
+                      password=env.sandbox.users["demo"])
+    panel = ConnectPanel(connector, service="server")
+    assert panel.children == (panel.result,)
+    assert panel.status_panel.status.service == "enterprise"
+
+
+def test_status_panel_refresh_and_sign_out(connector, env):
+    panel = StatusPanel(connector, background=False)
+    assert panel.sign_out_button.disabled
+    connector.connect("cloud", token=env.sandbox.cloud_tokens[0])
+    panel.refresh_button.click()
+    assert not panel.sign_out_button.disabled
+    bundle = panel._repr_mimebundle_()
+    assert "Signed in to" in bundle["text/plain"] and "<table>" in bundle["text/html"]
+    signed_out = []
+    panel.on_signed_out(signed_out.append)
+    panel.sign_out_button.click()
+    assert signed_out and not signed_out[0].connected
+    assert "Configure Conda" in panel.view.value
+    assert env.condarc.read_bytes() == ORIGINAL_CONDARC
+
+
+def test_picker_filter_is_server_side(connector, env):
+    connector.connect("server", domain=env.sandbox.urls["server"], username="demo",
+                      password=env.sandbox.users["demo"])
+    picker = ChannelPicker(connector, background=False, page_size=10)
+    total = picker.page.total
+    picker.filter.value = "team"
+    assert 0 < picker.page.total < total
+    assert all("team" in r.channel.name for r in picker.rows if r.channel)
+    picker.filter.value = "no-such-channel-at-all"
+    assert picker.page.total == 0 and "No channel matches" in picker.message.text
+    assert all(r.layout.display == "none" for r in picker.rows)
+    picker.add_button.click()
+    assert picker.message.kind == "error"
+
+
+@pytest.fixture(scope="module")
+def big_sandbox():
+    from jupyter_repoconnect.testing import Sandbox
+
+    with Sandbox(channels=10_000) as sb:
+        yield sb
+
+
+def test_picker_stays_fast_with_ten_thousand_channels(env, big_sandbox):
+    connector = Connector(RepoConnectSettings(timeout=5.0))
+    connector.connect("server", domain=big_sandbox.urls["server"], username="demo",
+                      password=big_sandbox.users["demo"])
+    try:
+        picker = ChannelPicker(connector, background=False)
+        assert picker.page.total >= 10_000
+        rows = list(picker.rows)
+        started = time.perf_counter()
+        for _ in range(5):
+            picker.next_button.click()
+        elapsed = time.perf_counter() - started
+        assert picker.rows == rows and len(rows) == picker.page_size  # no widgets per page
+        assert picker.range_label.value == f"126\u2013150 of {picker.page.total}"
+        assert elapsed < 5, elapsed
+        picker.select("main", default_channels=True)
+        picker.add_button.click()
+        assert read_condarc(env.condarc)["default_channels"][-1].endswith("/api/repo/main")
+    finally:
+        connector.disconnect()
+
+
+def test_configure_conda_remove_move_save(connector, env):
+    panel = ConfigureCondaPanel(connector, background=False)
+    assert panel.draft["channels"] == ["defaults", "conda-forge"]
+    assert [r.name for r in panel.rows["channels"]] == ["defaults", "conda-forge"]
+
+    panel.rows["channels"][1].up_button.click()
+    assert panel.draft["channels"] == ["conda-forge", "defaults"]
+    panel.new_channel.value = "bioconda"
+    panel.add_button.click()
+    panel.save_button.click()
+    assert panel.message.kind == "success", panel.message.text
+    assert read_condarc(env.condarc)["channels"] == ["conda-forge", "defaults", "bioconda"]
+    assert "# my conda settings" in env.condarc.read_text()
+
+    panel.rows["channels"][1].remove_button.click()  # defaults
+    assert panel.warning_box.layout.display is None
+    panel.save_button.click()
+    assert panel.message.kind == "warning"  # confirmation needed
+    assert "defaults" in read_condarc(env.condarc)["channels"]
+    panel.confirm_defaults.value = True
+    panel.save_button.click()
+    assert panel.message.kind == "success", panel.message.text
+    assert read_condarc(env.condarc)["channels"] == ["conda-forge", "bioconda"]
+
+
+def test_configure_conda_reports_a_concurrent_edit(connector, env):
+    panel = ConfigureCondaPanel(connector, background=False)
+    env.condarc.write_text(env.condarc.read_text() + "channel_priority: strict\n")
+    panel.rows["channels"][1].remove_button.click()
+    panel.save_button.click()
+    assert panel.message.kind == "error" and "Reload" in panel.message.text
+    assert "channel_priority" in env.condarc.read_text()
+    assert "conda-forge" in read_condarc(env.condarc)["channels"]
+    panel.reload_button.click()
+    panel.rows["channels"][1].remove_button.click()
+    panel.save_button.click()
+    assert read_condarc(env.condarc)["channels"] == ["defaults"]
+
+
+def test_whole_panel_tabs(connector, env):
+    panel = RepoConnectPanel(connector)
+    panel.wait()
+    assert list(panel.tabs.titles) == list(RepoConnectPanel.TABS)
+    sign_in_server(panel.connect, env.sandbox)
+    assert panel.connect.channel_picker is not None
+    panel.select("Configure Conda")
+    panel.wait()
+    assert panel.configure.draft["channels"] == []
+    panel.select("Troubleshooting")
+    panel.doctor.run_button.click()
+    panel.wait()
+    assert panel.doctor.diagnosis is not None and "<ul>" in panel.doctor.view.value
+    panel.select("Preferences")
+    assert panel.preferences.server_domain.value == env.sandbox.urls["server"]
+    panel.preferences.enterprise_domain.value = env.sandbox.urls["enterprise"]
+    panel.preferences.apply_button.click()
+    panel.wait()
+    assert connector.preferences().enterprise_domain == env.sandbox.urls["enterprise"]
+    panel.connect.status_panel.sign_out_button.click()
+    panel.wait()
+    assert env.condarc.read_bytes() == ORIGINAL_CONDARC
