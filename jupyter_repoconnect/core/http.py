@@ -7,6 +7,7 @@ could carry a token.
 from __future__ import annotations
 
 import ssl
+import threading
 from typing import Any
 
 from .errors import AuthenticationRefused, ServiceTimeout, ServiceUnavailable, TLSFailure
@@ -52,18 +53,37 @@ def proxy_mounts(condarc: Any) -> dict[str, Any]:
     return mounts
 
 
+_CLIENTS: dict[tuple[Any, ...], Any] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
 def make_client(settings: RepoConnectSettings, condarc: Any = None) -> Any:
-    """An ``httpx.Client`` honouring timeouts, ``ssl_verify`` and ``proxy_servers``."""
+    """An ``httpx.Client`` honouring timeouts, ``ssl_verify`` and ``proxy_servers``.
+
+    Clients are shared per configuration: building one loads the CA bundle, which costs far
+    more than a request to a nearby repository.
+    """
     import httpx
 
     verify = tls_verify(settings, condarc)
-    return httpx.Client(
-        timeout=httpx.Timeout(settings.timeout),
-        verify=verify,
-        mounts=proxy_mounts(condarc) or None,
-        headers={"User-Agent": USER_AGENT},
-        follow_redirects=False,
+    proxies = condarc.get("proxy_servers") if condarc is not None else None
+    key = (
+        verify if not isinstance(verify, ssl.SSLContext) else "truststore",
+        tuple(sorted(proxies.items())) if isinstance(proxies, dict) else None,
+        settings.timeout,
     )
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(key)
+        if client is None:
+            client = httpx.Client(
+                timeout=httpx.Timeout(settings.timeout),
+                verify=verify,
+                mounts=proxy_mounts(condarc) or None,
+                headers={"User-Agent": USER_AGENT},
+                follow_redirects=False,
+            )
+            _CLIENTS[key] = client
+        return client
 
 
 class Caller:
