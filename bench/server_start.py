@@ -9,7 +9,6 @@ medians and their ratio. Not a test: the numbers depend on the machine.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import secrets
 import socket
@@ -55,12 +54,11 @@ def start_once(enabled: bool, timeout: float) -> float:
             JUPYTER_RUNTIME_DIR=str(root / "runtime"),
             CONDARC=str(root / ".condarc"),
         )
-        extensions = json.dumps({EXTENSION: enabled})
         command = [
             sys.executable, "-m", "jupyter_server",
-            "--no-browser", f"--port={port}", "--port-retries=0", "--ip=127.0.0.1",
+            "--no-browser", "--allow-root", f"--port={port}", "--port-retries=0", "--ip=127.0.0.1",
             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-            f"--ServerApp.jpserver_extensions={extensions}",
+            f"--ServerApp.jpserver_extensions={EXTENSION}={enabled}",
         ]  # fmt: skip
         base = f"http://127.0.0.1:{port}/"
         began = time.perf_counter()

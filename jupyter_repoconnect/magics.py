@@ -128,8 +128,6 @@ class RepoConnectMagics(Magics):
           %repo_connect server          sign in to Anaconda Server / PSM (On-prem)
           %repo_connect cloud           sign in to Anaconda Professional / PSM (Cloud)
           %repo_connect enterprise      sign in to Anaconda Enterprise 4 Repository
-
-        (PSM: Package Security Manager.)
           %repo_connect status          the connection status, with Refresh and Sign out
           %repo_connect channels        pick channels of the connected Anaconda Server
           %repo_connect channels add NAME... [--to channels|default_channels]
@@ -140,7 +138,8 @@ class RepoConnectMagics(Magics):
           %repo_connect doctor          why a signed-in machine cannot use the repository
           %repo_connect configure       Configure Conda: remove/reorder channels, then Save
 
-        server/cloud/enterprise show the sign-in panel, prefilled with --domain and --username.
+        (PSM: Package Security Manager.) server/cloud/enterprise show the sign-in panel,
+        prefilled with --domain and --username.
         When every input is given without a widget they sign in at once, e.g.::
 
           %repo_connect server --domain https://anaconda.example.com --username me --password-env PW
@@ -193,12 +192,12 @@ class RepoConnectMagics(Magics):
     def _sign_in(self, args: Namespace) -> None:
         service = args.command
         self._no_extra_args(args, service)
+        secret = self._secret(args, service)  # with --getpass, may prompt for the username too
         username = args.username
-        secret = self._secret(args, service)
         if secret is not None and service != "cloud" and not username:
-            if args.getpass:
-                raise UsageError("Give --username too (the password is prompted for).")
-            raise UsageError(f"Give --username together with --password-env for {service}.")
+            raise UsageError(
+                f"Give --username too: {service} signs in with a username and password."
+            )
         if secret is None:
             if not self._widgets(args):
                 how = (

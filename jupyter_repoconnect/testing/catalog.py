@@ -98,7 +98,7 @@ class Catalog:
         """(items, total matching) for a case-insensitive name substring `q`."""
         if q:
             needle = q.lower()
-            matching = [d for d, low in zip(self._dicts, self._lower) if needle in low]
+            matching = [d for d, low in zip(self._dicts, self._lower, strict=True) if needle in low]
         else:
             matching = self._dicts
         return [dict(d) for d in matching[offset : offset + limit]], len(matching)

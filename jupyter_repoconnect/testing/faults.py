@@ -56,9 +56,10 @@ def make_fault(
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise ValueError("latency value must be a number of seconds >= 0")
         value = float(value)
-    elif kind == "status":
-        if isinstance(value, bool) or not isinstance(value, int) or not 300 <= value <= 599:
-            raise ValueError("status value must be an HTTP status code from 300 to 599")
+    elif kind == "status" and (
+        isinstance(value, bool) or not isinstance(value, int) or not 300 <= value <= 599
+    ):
+        raise ValueError("status value must be an HTTP status code from 300 to 599")
     return Fault(next(_ids), kind, service, value, times)
 
 

@@ -53,7 +53,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length > 0 else b""
         req = Request(self.command, path, query, self.headers, body, token)
         response = sb.dispatch(req)
-        sb._record(self.command, masked, response.status)
+        if not path.startswith("/_sandbox"):
+            sb._record(self.command, masked, response.status)
         if response.drop:
             self.close_connection = True
             return
@@ -90,6 +91,7 @@ class Sandbox:
         for token in seeds:
             self.tokens.issue("cloud", "cloud", token=token, seeded=True, org=CLOUD_ORG)
         self.cloud_tokens: list[str] = seeds
+        # (method, path with tokens masked, status; 0 = dropped) of service requests
         self.request_log: list[tuple[str, str, int]] = []
         self.errors: list[str] = []
         self._lock = threading.Lock()
@@ -279,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--channels must be >= 0")
     users = dict(args.user) if args.user else None
     stop = threading.Event()
-    previous: dict[int, Any] = {}
+    previous: dict[signal.Signals, Any] = {}
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGINT, signal.SIGTERM):
             previous[signum] = signal.signal(signum, lambda *_: stop.set())
@@ -302,8 +304,8 @@ def main(argv: list[str] | None = None) -> int:
             while not stop.wait(0.5):
                 pass
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     return 0
 
 

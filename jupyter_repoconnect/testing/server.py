@@ -25,11 +25,12 @@ def _error(status: int, message: str) -> Response:
     return json_response(status, {"message": message})
 
 
-def _parse_expiry(value: object) -> float | None:
+def _parse_expiry(value: object) -> float:
     """Seconds since the epoch for an ISO 8601 date or date-time; naive means UTC."""
     if not isinstance(value, str) or not value.strip():
         raise ValueError
-    moment = datetime.fromisoformat(value.strip())
+    text = value.strip()
+    moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.timestamp()

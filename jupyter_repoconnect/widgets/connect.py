@@ -148,7 +148,10 @@ class ConnectPanel(Panel):
         service = self.service.value
         username, password = self.username.value.strip(), self.password.value
         self.password.value = ""  # never leave a secret in widget state (saved in notebooks)
+        # Only a domain the user changed is sent (a preset, locked one needs no changing).
         domain = self.domain.value.strip() or None
+        if domain == getattr(self.preferences, f"{service}_domain"):
+            domain = None
         if not username or not password:
             self.message.error("Enter your username and password, then click Login.")
             return
@@ -204,5 +207,7 @@ class ConnectPanel(Panel):
 
     def _after_sign_out(self, status: Status) -> None:
         self.channel_picker = None
+        self.preferences = self.connector.preferences()  # sign-in may have remembered a domain
+        self._service_changed()
         self._show_form()
         self.message.show(f"Signed out. {SIGNED_OUT_NOTE}", "success")

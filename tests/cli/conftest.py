@@ -34,6 +34,12 @@ def cli(cli_env: dict[str, str]) -> CLI:
 
 
 @pytest.fixture
+def jupyter_cli(cli_env: dict[str, str]) -> CLI:
+    """The same, through the ``jupyter`` command's subcommand dispatch."""
+    return CLI(cli_env, via_jupyter=True)
+
+
+@pytest.fixture
 def condarc(repoconnect_env: Any) -> Path:
     """The user's .condarc, seeded with :data:`ORIGINAL_CONDARC`."""
     path = Path(repoconnect_env.condarc)

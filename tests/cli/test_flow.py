@@ -54,11 +54,11 @@ def _channel_to_add(cli: Any, service: str) -> str:
 @pytest.mark.parametrize("how", ["stdin", "env"])
 @pytest.mark.parametrize("service", ["cloud", "server", "enterprise"])
 def test_login_add_status_logout(
-    cli, condarc: Path, repoconnect_env, sandbox, credentials, service: str, how: str
+    cli, jupyter_cli, condarc: Path, repoconnect_env, sandbox, credentials, service: str, how: str
 ) -> None:
     argv, stdin, env, secret = _login_args(service, sandbox, credentials, how)
 
-    login = cli(*argv, input=stdin, env=env)
+    login = jupyter_cli(*argv, input=stdin, env=env)
     assert login.rc == 0, login.err
     assert "Signed in to" in login.out
     assert secret not in login.output
@@ -77,7 +77,7 @@ def test_login_add_status_logout(
     assert f"Add to {target}" in added.out
     assert secret not in added.output
 
-    status = cli("status", "--json")
+    status = jupyter_cli("status", "--json")
     assert status.rc == 0, status.err
     st = status.json()  # exactly one JSON object, nothing else on stdout
     assert set(st) >= STATUS_KEYS

@@ -4,6 +4,7 @@ a Connector on the sandbox, and real kernels driven through nbclient."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,10 +58,11 @@ def connector(env) -> Connector:
 
 
 @pytest.fixture(scope="session")
-def ipython() -> InteractiveShell:
+def ipython() -> Iterator[InteractiveShell]:
     shell = InteractiveShell.instance()
     shell.run_line_magic("load_ext", "jupyter_repoconnect")
-    return shell
+    yield shell
+    InteractiveShell.clear_instance()
 
 
 @pytest.fixture
@@ -106,6 +108,7 @@ class KernelNotebook:
             self.nb,
             timeout=90,
             kernel_name="python3",
+            shutdown_kernel="immediate",
             resources={"metadata": {"path": str(folder)}},
             on_cell_executed=self._record_reply,
         )
@@ -129,7 +132,7 @@ class KernelNotebook:
             cell.metadata["tags"] = ["raises-exception"]
         self.nb.cells.append(cell)
         self.client.execute_cell(cell, len(self.nb.cells) - 1)
-        failed = any(o.output_type == "error" for o in cell.outputs)
+        failed = self.last_reply.get("content", {}).get("status") == "error"
         assert failed == error, cell_text(cell)
         return cell_text(cell)
 

@@ -39,13 +39,17 @@ def test_magics_every_service(kernel_notebook, env, tmp_path):
     assert "--password-env" in help_text and "--token-env" in help_text
 
     out = nb.run("%repo_connect server --username demo --password not-the-real-one", error=True)
-    assert "notebooks get shared" in out and "not-the-real-one" not in out
+    assert "Notebooks get shared" in out and "not-the-real-one" not in out
 
     # Cloud: the token comes from an environment variable.
     out = nb.run(f"%repo_connect cloud --token-env {TOKEN_VAR}")
     assert "Signed in to Anaconda Professional" in out
     repo = sandbox.urls["cloud"]
-    assert read_condarc(env.condarc)["default_channels"] == [repo + "main", repo + "r", repo + "msys2"]
+    assert read_condarc(env.condarc)["default_channels"] == [
+        repo + "main",
+        repo + "r",
+        repo + "msys2",
+    ]
     out = nb.run("%repo_connect status")
     assert "Signed in to Anaconda Professional" in out
     nb.run("%repo_connect logout")
@@ -53,7 +57,9 @@ def test_magics_every_service(kernel_notebook, env, tmp_path):
 
     # Anaconda Server: sign in, add channels to both lists, sign out.
     domain = sandbox.urls["server"]
-    out = nb.run(f"%repo_connect server --domain {domain} --username demo --password-env {PASSWORD_VAR}")
+    out = nb.run(
+        f"%repo_connect server --domain {domain} --username demo --password-env {PASSWORD_VAR}"
+    )
     assert "Signed in to Anaconda Server" in out
     assert read_condarc(env.condarc)["channels"] == []
     issued |= {r.token for r in sandbox.server_tokens.values()}
@@ -74,7 +80,9 @@ def test_magics_every_service(kernel_notebook, env, tmp_path):
 
     # Enterprise 4: the user is told to add channels by hand.
     api = sandbox.urls["enterprise"]
-    out = nb.run(f"%repo_connect enterprise --domain {api} --username demo --password-env {PASSWORD_VAR}")
+    out = nb.run(
+        f"%repo_connect enterprise --domain {api} --username demo --password-env {PASSWORD_VAR}"
+    )
     assert "add the channels you need" in out
     issued |= {r.token for r in sandbox.enterprise_tokens.values()}
     out = nb.run("%repo_connect channels add --to default_channels", error=True)
@@ -173,8 +181,10 @@ def test_widgets_driven_in_a_kernel(kernel_notebook, env, tmp_path):
     assert data["channels"] == [f"{domain}/api/repo/{first}"]
     assert data["default_channels"] == [f"{domain}/api/repo/{second}"]
 
-    out = nb.run("panel.status_panel.refresh_button.click(); panel.wait()\n"
-                 "print(panel.status_panel.view.value)")
+    out = nb.run(
+        "panel.status_panel.refresh_button.click(); panel.wait()\n"
+        "print(panel.status_panel.view.value)"
+    )
     assert f"{domain}/api/repo/{first}" in out
 
     out = nb.run(SIGN_OUT)

@@ -9,7 +9,7 @@ import pytest
 from IPython.core.error import UsageError
 
 from jupyter_repoconnect.core import AuthenticationRefused
-from jupyter_repoconnect.magics import SUBCOMMANDS, RepoConnectFailed
+from jupyter_repoconnect.magics import SUBCOMMANDS, RepoConnectFailed, RepoConnectMagics
 
 from .conftest import ORIGINAL_CONDARC, PASSWORD_VAR, TOKEN_VAR, read_condarc
 
@@ -167,7 +167,11 @@ def test_cloud_token_from_env_and_configure_in_text(magic, env, monkeypatch):
     monkeypatch.setenv(TOKEN_VAR, token)
     magic(f"cloud --token-env {TOKEN_VAR}")
     repo = env.sandbox.urls["cloud"]
-    assert read_condarc(env.condarc)["default_channels"] == [repo + "main", repo + "r", repo + "msys2"]
+    assert read_condarc(env.condarc)["default_channels"] == [
+        repo + "main",
+        repo + "r",
+        repo + "msys2",
+    ]
     ran = magic("configure")
     assert "default_channels:" in ran.text and repo + "main" in ran.text
     magic("logout")
@@ -193,3 +197,56 @@ def test_domain_show_and_set(magic, env):
 def test_channels_unknown_action(magic):
     with pytest.raises(UsageError, match="add, remove or list"):
         magic("channels frobnicate")
+
+
+def test_getpass_prompts_for_the_username_and_password(magic, env, monkeypatch):
+    prompts = []
+    monkeypatch.setattr("builtins.input", lambda prompt: prompts.append(prompt) or "demo")
+    monkeypatch.setattr(
+        "getpass.getpass", lambda prompt: prompts.append(prompt) or env.sandbox.users["demo"]
+    )
+    ran = magic(f"server --domain {env.sandbox.urls['server']} --getpass")
+    assert prompts == ["Username: ", "Password: "]
+    assert "Signed in to Anaconda Server" in ran.text
+    assert env.sandbox.users["demo"] not in ran.text + ran.html
+    magic("logout")
+
+
+@pytest.fixture
+def shown(shell, monkeypatch):
+    """Pretend to be a kernel with a frontend; collect the objects the magic displays."""
+    objects: list = []
+    monkeypatch.setattr(shell, "kernel", object(), raising=False)
+    monkeypatch.setattr(RepoConnectMagics, "_display", staticmethod(objects.append))
+    return objects
+
+
+def test_in_a_kernel_subcommands_show_panels(shell, shown, env):
+    from jupyter_repoconnect.widgets import (
+        ConfigureCondaPanel,
+        ConnectPanel,
+        RepoConnectPanel,
+        StatusPanel,
+    )
+
+    domain = env.sandbox.urls["enterprise"]
+    shell.run_line_magic("repo_connect", f"enterprise --domain {domain} --username demo")
+    (panel,) = shown
+    assert isinstance(panel, ConnectPanel)
+    assert (panel.service.value, panel.domain.value, panel.username.value) == (
+        "enterprise",
+        domain,
+        "demo",
+    )
+    for line, kind in (
+        ("status", StatusPanel),
+        ("configure", ConfigureCondaPanel),
+        ("", RepoConnectPanel),
+    ):
+        shell.run_line_magic("repo_connect", line)
+        assert isinstance(shown[-1], kind)
+        shown[-1].wait()
+    bundle = shown[-1]._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    shell.run_line_magic("repo_connect", "status --text")
+    assert type(shown[-1]).__name__ == "StatusView"

@@ -123,7 +123,11 @@ def test_cloud_set_token_and_status(connector, env):
     assert panel.status_panel.status.service == "cloud"
     assert token not in panel.status_panel.view.value
     repo = env.sandbox.urls["cloud"]
-    assert read_condarc(env.condarc)["default_channels"] == [repo + "main", repo + "r", repo + "msys2"]
+    assert read_condarc(env.condarc)["default_channels"] == [
+        repo + "main",
+        repo + "r",
+        repo + "msys2",
+    ]
 
 
 def test_enterprise_shows_the_add_channels_by_hand_message(connector, env):
@@ -137,8 +141,12 @@ def test_enterprise_shows_the_add_channels_by_hand_message(connector, env):
 
 
 def test_a_panel_opened_while_connected_shows_the_connection(connector, env):
-    connector.connect("enterprise", domain=env.sandbox.urls["enterprise"], username="demo",
-                      password=env.sandbox.users["demo"])
+    connector.connect(
+        "enterprise",
+        domain=env.sandbox.urls["enterprise"],
+        username="demo",
+        password=env.sandbox.users["demo"],
+    )
     panel = ConnectPanel(connector, service="server")
     assert panel.children == (panel.result,)
     assert panel.status_panel.status.service == "enterprise"
@@ -161,8 +169,12 @@ def test_status_panel_refresh_and_sign_out(connector, env):
 
 
 def test_picker_filter_is_server_side(connector, env):
-    connector.connect("server", domain=env.sandbox.urls["server"], username="demo",
-                      password=env.sandbox.users["demo"])
+    connector.connect(
+        "server",
+        domain=env.sandbox.urls["server"],
+        username="demo",
+        password=env.sandbox.users["demo"],
+    )
     picker = ChannelPicker(connector, background=False, page_size=10)
     total = picker.page.total
     picker.filter.value = "team"
@@ -185,8 +197,12 @@ def big_sandbox():
 
 def test_picker_stays_fast_with_ten_thousand_channels(env, big_sandbox):
     connector = Connector(RepoConnectSettings(timeout=5.0))
-    connector.connect("server", domain=big_sandbox.urls["server"], username="demo",
-                      password=big_sandbox.users["demo"])
+    connector.connect(
+        "server",
+        domain=big_sandbox.urls["server"],
+        username="demo",
+        password=big_sandbox.users["demo"],
+    )
     try:
         picker = ChannelPicker(connector, background=False)
         assert picker.page.total >= 10_000

@@ -126,6 +126,10 @@ class Api:
     openapi: OpenAPI
     secrets: set[str] = field(default_factory=set)
     texts: list[str] = field(default_factory=list)
+    # Set by the ``rest`` fixture: the repoconnect_env, its sandbox and the live settings.
+    env: Any = None
+    sandbox: Any = None
+    settings: Any = None
 
     async def call(
         self,
@@ -194,3 +198,18 @@ def api(
     yield client
     assert_no_secrets("\n".join(client.texts), client.secrets)
     assert_no_secrets(server_log_text(caplog, jp_logging_stream), client.secrets)
+
+
+@pytest.fixture
+def rest(api: Api, repoconnect_env: Any, repoconnect_app: Any) -> Any:
+    """``api`` against the sandbox in a throw-away environment (``rest.env``, ``rest.sandbox``).
+
+    Every password and token the sandbox knows at the end of the test counts as a secret.
+    """
+    api.env = repoconnect_env
+    api.sandbox = repoconnect_env.sandbox
+    api.settings = repoconnect_app.repoconnect_settings
+    yield api
+    sandbox = repoconnect_env.sandbox
+    api.secrets.update(sandbox.users.values())
+    api.secrets.update(record.token for record in sandbox.tokens.select().values())

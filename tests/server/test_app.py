@@ -32,11 +32,20 @@ print(json.dumps({"heavy": [m for m in %r if m in sys.modules],
 
 def test_loading_the_extension_imports_no_http_or_yaml_library(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
-    env.update(HOME=str(tmp_path), JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
-               JUPYTER_DATA_DIR=str(tmp_path / "data"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"))
+    env.update(
+        HOME=str(tmp_path),
+        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+        JUPYTER_DATA_DIR=str(tmp_path / "data"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"),
+    )
     out = subprocess.run(
         [sys.executable, "-c", LOAD_SCRIPT % (HEAVY_MODULES,)],
-        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=True,
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["heavy"] == []

@@ -1,4 +1,4 @@
-"""jupyter_server's authorizer decides on the resource "repoconnect" (JupyterHub scopes, custom IdPs)."""
+"""jupyter_server's authorizer decides on the resource "repoconnect" (JupyterHub, custom IdPs)."""
 
 from __future__ import annotations
 
@@ -39,8 +39,13 @@ async def test_write_routes_need_write_permission(api: Any) -> None:
     ReadOnlyRepoConnect.asked.clear()
     reply = await api.get("channels", params={"limit": "0"})
     assert (reply.status, reply.error) == (400, "bad_input")  # read allowed, then validated
-    for method, route in [("POST", "connect"), ("POST", "channels"), ("PUT", "condarc"),
-                          ("POST", "disconnect"), ("PUT", "preferences")]:
+    for method, route in [
+        ("POST", "connect"),
+        ("POST", "channels"),
+        ("PUT", "condarc"),
+        ("POST", "disconnect"),
+        ("PUT", "preferences"),
+    ]:
         reply = await api.call(method, route, {})
         assert (reply.status, reply.error) == (403, "forbidden"), (method, route)
         assert "write" in reply.body["message"] and "repoconnect" in reply.body["message"]

@@ -64,3 +64,11 @@ def test_bad_arguments() -> None:
     with pytest.raises(SystemExit) as exc:
         main(["--user", "no-colon"])
     assert exc.value.code == 2
+
+
+def test_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
+    from jupyter_repoconnect.testing.sandbox import Sandbox
+
+    with Sandbox(channels=1) as sb:
+        assert main(["--port", str(sb.port)]) == 1
+    assert "Cannot start the sandbox" in capsys.readouterr().err

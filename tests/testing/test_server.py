@@ -84,6 +84,8 @@ def test_create_token_rules(client: httpx.Client, session: str) -> None:
         {"name": "x", "scopes": ["channel:view"], "resources": [{"channel": "main"}]},
         {"name": "x", "scopes": "channel:view"},
     ]
+    zulu = {"name": "z", "expires_at": "2999-01-31T12:00:00Z"}
+    assert client.post(url, headers=_bearer(session), json=zulu).status_code == 201
     for body in bad:
         assert client.post(url, headers=_bearer(session), json=body).status_code == 400, body
 
@@ -103,7 +105,9 @@ def test_channels_paging(client: httpx.Client, private_token: dict[str, str]) ->
     assert {"name", "privacy", "description", "mirror_count"} <= set(body["items"][0])
     second = client.get(f"{API}/channels", params={"offset": 10, "limit": 10}, headers=headers)
     assert not set(names) & {c["name"] for c in second.json()["items"]}
-    privacies = {c["privacy"] for c in client.get(f"{API}/channels", headers=headers).json()["items"]}
+    privacies = {
+        c["privacy"] for c in client.get(f"{API}/channels", headers=headers).json()["items"]
+    }
     assert privacies == {"public", "authenticated", "private"}
 
 
@@ -177,7 +181,9 @@ def test_repodata_needs_token(
     ok = client.get(f"/t/{token}{API}/repo/main/noarch/repodata.json")
     assert ok.status_code == 200 and ok.json()["info"]["subdir"] == "noarch"
     # conda with channel_alias <domain>/api/repo puts the token after the alias
-    assert client.head(f"{API}/repo/t/{token}/conda-forge/linux-64/repodata.json").status_code == 200
+    assert (
+        client.head(f"{API}/repo/t/{token}/conda-forge/linux-64/repodata.json").status_code == 200
+    )
     pair = base64.b64encode(f"{token}:x-auth-token".encode()).decode()
     basic = {"Authorization": f"Basic {pair}"}
     assert client.get(f"{API}/repo/r/noarch/repodata.json", headers=basic).status_code == 200

@@ -44,9 +44,7 @@ def test_reset_keeps_seeds_only(sandbox: Sandbox, client: httpx.Client, session:
     assert not sandbox.is_token_valid(session)
 
 
-def test_revoke_and_expire_by_id_or_value(
-    sandbox: Sandbox, private_token: dict[str, str]
-) -> None:
+def test_revoke_and_expire_by_id_or_value(sandbox: Sandbox, private_token: dict[str, str]) -> None:
     assert sandbox.is_token_valid(private_token["token"])
     assert not sandbox.is_token_valid(private_token["id"])  # an id is not a token
     sandbox.expire_token(private_token["id"])
@@ -93,6 +91,7 @@ def test_control_state_reset_and_tokens(
     assert not sandbox.is_token_valid(sandbox.cloud_tokens[0])
     assert client.post("/_sandbox/tokens/nope/revoke").status_code == 404
 
+    assert not any(path.startswith("/_sandbox") for _, path, _ in sandbox.request_log)
     assert client.post("/_sandbox/reset").status_code == 204
     assert sandbox.is_token_valid(sandbox.cloud_tokens[0])
     assert not sandbox.server_tokens

@@ -1,0 +1,219 @@
+"""Browser tests: real JupyterLab with the Repositories panel, driven by the system Chromium.
+
+One sandbox repository (10,000 Server channels) and one `jupyter lab` process serve the
+whole session; every test starts signed out with a fresh `.condarc` and a new browser page.
+Without Chromium the tests skip locally and fail under CI (`CI` set).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from .uihelpers import (
+    CHANNELS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    INITIAL_CONDARC,
+    LAB_EXTENSION,
+    TOKEN,
+    Lab,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+    from jupyter_repoconnect.testing import Sandbox
+
+
+def _unavailable(reason: str) -> None:
+    """Under CI a missing prerequisite is a failure, locally a skip."""
+    if os.environ.get("CI"):
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for(url: str, proc: subprocess.Popen[bytes], timeout: float) -> int:
+    deadline = time.monotonic() + timeout
+    last: object = None
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return -1
+        try:
+            request = urllib.request.Request(url, headers={"Authorization": f"token {TOKEN}"})
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError as error:
+            last = error
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer in {timeout}s ({last})")
+
+
+@pytest.fixture(scope="session")
+def ui_sandbox() -> Iterator[Sandbox]:
+    """A sandbox of its own with 10,000 channels: the picker must stay smooth with them."""
+    from jupyter_repoconnect.testing import Sandbox
+
+    with Sandbox(channels=CHANNELS) as sb:
+        yield sb
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory, ui_sandbox: Sandbox) -> Iterator[Lab]:
+    """`jupyter lab` on a free port with a known token and every Jupyter folder isolated."""
+    if not LAB_EXTENSION.exists():
+        _unavailable(
+            "The lab extension is not built: run `cd labextension && jlpm install && "
+            "jlpm build:prod` (or `pip install .`)."
+        )
+    base = tmp_path_factory.mktemp("lab")
+    folders = {
+        name: base / name
+        for name in ("home", "root", "binstar", "state", "config", "data", "runtime",
+                     "settings", "workspaces")
+    }  # fmt: skip
+    for folder in folders.values():
+        folder.mkdir()
+    # The server extension is enabled by the installed jupyter_server_config.d file; say it
+    # again here so the isolated config folder cannot lose it.
+    (folders["config"] / "jupyter_server_config.json").write_text(
+        json.dumps({"ServerApp": {"jpserver_extensions": {"jupyter_repoconnect": True}}})
+    )
+    # No news or update toasts over the panel in screenshots.
+    notification = folders["settings"] / "@jupyterlab" / "apputils-extension"
+    notification.mkdir(parents=True)
+    (notification / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
+    condarc = folders["home"] / ".condarc"
+    env = {
+        **os.environ,
+        "HOME": str(folders["home"]),
+        "CONDARC": str(condarc),
+        "BINSTAR_CONFIG_DIR": str(folders["binstar"]),
+        "JUPYTER_REPOCONNECT_STATE_DIR": str(folders["state"]),
+        "CONDA_TOKEN_REPO_URL": ui_sandbox.urls["cloud"],
+        "JUPYTER_CONFIG_DIR": str(folders["config"]),
+        "JUPYTER_DATA_DIR": str(folders["data"]),
+        "JUPYTER_RUNTIME_DIR": str(folders["runtime"]),
+        "JUPYTERLAB_SETTINGS_DIR": str(folders["settings"]),
+        "JUPYTERLAB_WORKSPACES_DIR": str(folders["workspaces"]),
+        "IPYTHONDIR": str(folders["home"] / ".ipython"),
+    }
+    port = _free_port()
+    log = base / "jupyter-lab.log"
+    command = [
+        sys.executable, "-m", "jupyterlab",
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={TOKEN}",
+        "--ServerApp.open_browser=False",
+        "--ServerApp.allow_root=True",
+        f"--ServerApp.root_dir={folders['root']}",
+        "--LabApp.expose_app_in_browser=True",
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    server = Lab(
+        url=url,
+        token=TOKEN,
+        condarc=condarc,
+        binstar_dir=folders["binstar"],
+        state_dir=folders["state"],
+        sandbox=ui_sandbox,
+        log=log,
+    )
+    try:
+        code = _wait_for(f"{url}api/status", proc, timeout=120)
+        if code != 200:
+            pytest.fail(f"jupyter lab did not start ({code}):\n{server.log_tail()}", pytrace=False)
+        code = _wait_for(f"{url}repoconnect/status", proc, timeout=10)
+        if code != 200:
+            pytest.fail(
+                f"GET repoconnect/status answered {code}: is the server extension working?\n"
+                f"{server.log_tail()}",
+                pytrace=False,
+            )
+        yield server
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture
+def lab_env(lab: Lab) -> Lab:
+    """Signed out, no tokens, no remembered domains, the test's initial `.condarc`."""
+    status, body = lab.api("GET", "status")
+    if status == 200 and body["connected"]:
+        lab.api("POST", "disconnect")
+    lab.sandbox.reset()
+    for folder in (lab.state_dir, lab.binstar_dir):
+        for child in folder.iterdir():
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+    lab.condarc.write_text(INITIAL_CONDARC)
+    return lab
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - playwright is a test dependency
+        _unavailable("The playwright Python package is not installed.")
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium).")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, lab_env: Lab) -> Iterator[Page]:
+    """A fresh page with JupyterLab loaded and restored."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    context.set_default_timeout(30_000)
+    lab_page = context.new_page()
+    errors: list[str] = []
+    lab_page.on("pageerror", lambda error: errors.append(str(error)))
+    lab_page.goto(f"{lab_env.url}lab?reset&token={lab_env.token}")  # no restored layout
+    lab_page.wait_for_function("() => window.jupyterapp !== undefined", timeout=60_000)
+    lab_page.evaluate("async () => { await window.jupyterapp.restored; }")
+    lab_page.wait_for_selector(".jp-SideBar.jp-mod-left", timeout=60_000)
+    try:
+        yield lab_page
+    finally:
+        context.close()
+    assert not [e for e in errors if "repoconnect" in e.lower()], errors

@@ -1,0 +1,115 @@
+"""Shared by the browser tests: the running Lab, screenshots, opening the panel."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+    from jupyter_repoconnect.testing import Sandbox
+
+CHROMIUM = os.environ.get("REPOCONNECT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts" / "ui"
+LAB_EXTENSION = REPO / "jupyter_repoconnect" / "labextension" / "package.json"
+TOKEN = "repoconnect-ui-test-token"
+CHANNELS = 10_000
+SIDEBAR_TAB = '.jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id="jp-repoconnect-panel"]'
+THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
+
+
+@dataclass
+class Lab:
+    """The running JupyterLab and the files its server extension edits."""
+
+    url: str
+    token: str
+    condarc: Path
+    binstar_dir: Path
+    state_dir: Path
+    sandbox: Sandbox
+    log: Path
+
+    def api(self, method: str, route: str, body: Any = None) -> tuple[int, Any]:
+        """Call the REST API directly (set-up and cross-checks; the tests drive the UI)."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            f"{self.url}repoconnect/{route}",
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+INITIAL_CONDARC = """\
+# Settings of this test user: comments and other keys must survive every edit.
+channels:
+  - defaults
+  - conda-forge  # community channel
+ssl_verify: true
+auto_activate_base: false
+"""
+
+
+def set_theme(page: Page, theme: str) -> None:
+    name = THEMES[theme]
+    page.evaluate(
+        "async name => { await window.jupyterapp.commands.execute("
+        "'apputils:change-theme', { theme: name }); }",
+        name,
+    )
+    page.wait_for_function(
+        "name => document.body.dataset.jpThemeName === name", arg=name, timeout=30_000
+    )
+    page.wait_for_timeout(400)  # let the new stylesheet paint
+
+
+def snapshot(page: Page, state: str) -> list[Path]:
+    """Save the panel in light and dark theme as test-artifacts/ui/<state>-<theme>.png."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    panel = page.locator("#jp-repoconnect-panel")
+    saved = []
+    for theme in ("light", "dark"):
+        set_theme(page, theme)
+        path = ARTIFACTS / f"{state}-{theme}.png"
+        panel.screenshot(path=str(path), animations="allow")
+        saved.append(path)
+    set_theme(page, "light")
+    return saved
+
+
+def open_panel_from_sidebar(page: Page) -> None:
+    tab = page.locator(SIDEBAR_TAB)
+    if not page.locator("#jp-repoconnect-panel").is_visible():
+        tab.click()  # the tab toggles: a second click would close the panel
+    page.locator("#jp-repoconnect-panel").wait_for(state="visible")
+    page.wait_for_selector('#jp-repoconnect-panel [data-testid="repoconnect-body"]')
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"repoconnect-body\"]')"
+        ".dataset.state !== 'loading'"
+    )
