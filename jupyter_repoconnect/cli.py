@@ -298,7 +298,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def _secret_kind(args: argparse.Namespace, service: str) -> str:
-    """ "token" for cloud, "password" otherwise; the other kind's flags are bad usage."""
+    """The secret ``service`` takes: "token" or "password" (the other kind is bad usage)."""
     kind = "token" if service == "cloud" else "password"
     other = "password" if kind == "token" else "token"
     if getattr(args, f"{other}_stdin") or getattr(args, f"{other}_env"):
@@ -386,8 +386,7 @@ def cmd_channels(args: argparse.Namespace) -> int:
         )
     connector = _connector(args)
     if args.available:
-        limit = args.limit
-        page = connector.available_channels(args.filter, args.offset, limit)
+        page = connector.available_channels(args.filter, args.offset, args.limit)
         if args.json:
             _print_json(page.to_dict())
             return 0
@@ -400,9 +399,10 @@ def cmd_channels(args: argparse.Namespace) -> int:
             + (f" matching {args.filter!r}:" if args.filter else ":")
         )
         width = max(len(ch.name) for ch in page.items)
+        privacy = max(len(ch.privacy or "") for ch in page.items)
         for ch in page.items:
-            extra = "  ".join(x for x in (ch.privacy or "", ch.description or "") if x)
-            print(f"  {ch.name:<{width}}  {extra}".rstrip())
+            line = f"  {ch.name:<{width}}  {ch.privacy or '':<{privacy}}  {ch.description or ''}"
+            print(line.rstrip())
         if last < page.total:
             print(f"More: {PROG} channels --available --offset {last}")
         print(f"Add with: {PROG} channels add NAME... [--to default_channels]")
@@ -577,7 +577,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"Starting JupyterLab (log: {log_path}) ...", flush=True)
             with open(log_path, "ab") as log:
                 proc = subprocess.Popen(
-                    cmd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+                    cmd,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,  # Ctrl+C reaches us; we stop JupyterLab cleanly
                 )
             try:
                 url = f"http://127.0.0.1:{port}/lab?token={lab_token}"

@@ -8,6 +8,7 @@ it is not used here).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import traceback
@@ -159,8 +160,9 @@ class RepoConnectHandler(ExtensionHandlerMixin, APIHandler):
         elif isinstance(error, web.HTTPError):
             code = HTTP_ERROR_CODES.get(status_code, "http_error")
             message = error.log_message or responses.get(status_code, "HTTP error")
-            if error.args:
-                message = message % error.args
+            if error.log_message and error.args:
+                with contextlib.suppress(TypeError, ValueError):
+                    message = error.log_message % error.args
         elif status_code >= 500:
             code, message = "internal_error", INTERNAL_ERROR_MESSAGE
         else:

@@ -6,6 +6,7 @@ could carry a token.
 
 from __future__ import annotations
 
+import logging
 import ssl
 import threading
 from typing import Any
@@ -52,6 +53,24 @@ def proxy_mounts(condarc: Any) -> dict[str, Any]:
         mounts[key] = httpx.HTTPTransport(proxy=str(url))
     return mounts
 
+
+class _MaskTokens(logging.Filter):
+    """httpx logs request URLs; a ``/t/<TOKEN>/`` in one must never reach a log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from .condarc import mask_token
+
+        if record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            record.args = tuple(mask_token(str(a)) if "/t/" in str(a) else a for a in args)
+        if isinstance(record.msg, str) and "/t/" in record.msg:
+            record.msg = mask_token(record.msg)
+        return True
+
+
+_MASK = _MaskTokens()
+for _name in ("httpx", "httpcore"):
+    logging.getLogger(_name).addFilter(_MASK)
 
 _CLIENTS: dict[tuple[Any, ...], Any] = {}
 _CLIENTS_LOCK = threading.Lock()

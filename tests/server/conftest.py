@@ -173,7 +173,11 @@ class Api:
 
 
 def server_log_text(caplog: pytest.LogCaptureFixture, stream: Any) -> str:
-    records = [r for r in caplog.records if r.name.startswith(SERVER_LOGGERS)]
+    # At teardown caplog.records holds only the teardown's records: ask for each phase.
+    phases = ("setup", "call", "teardown")
+    records = [
+        r for p in phases for r in caplog.get_records(p) if r.name.startswith(SERVER_LOGGERS)
+    ]
     lines = [f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in records]
     return "\n".join(lines) + "\n" + stream.getvalue()
 

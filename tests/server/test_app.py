@@ -12,11 +12,14 @@ from typing import Any
 import pytest
 from traitlets.config import Config
 
+import jupyter_repoconnect
+from jupyter_repoconnect.app import RepoConnectApp
 from jupyter_repoconnect.core import errors
 from jupyter_repoconnect.core.settings import RepoConnectSettings
 from jupyter_repoconnect.handlers import INTERNAL_ERROR_MESSAGE, status_for
 
 HEAVY_MODULES = ("httpx", "httpcore", "ruamel.yaml", "filelock")
+ROOT = Path(__file__).resolve().parents[2]
 
 LOAD_SCRIPT = """
 import json, sys
@@ -28,6 +31,16 @@ rules = [r.matcher.regex.pattern for r in app.web_app.default_router.rules[0].ta
 print(json.dumps({"heavy": [m for m in %r if m in sys.modules],
                   "routes": [r for r in rules if "repoconnect" in r]}))
 """
+
+
+def test_enabled_on_install() -> None:
+    points = jupyter_repoconnect._jupyter_server_extension_points()
+    assert points == [{"module": "jupyter_repoconnect", "app": RepoConnectApp}]
+    assert RepoConnectApp.name == "jupyter_repoconnect"
+    enabling = ROOT / "jupyter-config" / "server-config" / "jupyter_repoconnect.json"
+    assert json.loads(enabling.read_text()) == {
+        "ServerApp": {"jpserver_extensions": {"jupyter_repoconnect": True}}
+    }
 
 
 def test_loading_the_extension_imports_no_http_or_yaml_library(tmp_path: Path) -> None:

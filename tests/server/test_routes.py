@@ -53,7 +53,9 @@ async def test_connect_server(rest: Any) -> None:
         ({"service": "server", "username": "demo"}, "missing_input"),
         ({"service": "cloud"}, "missing_input"),
         ({"service": "server", "domain": "anaconda.example.com", "username": "demo",
-          "password": "demo-password"}, "bad_input"),
+          "password": "demo-password"}, "invalid_domain"),
+        ({"service": "server", "username": "demo", "password": "demo-password"},
+         "domain_required"),
     ],
 )  # fmt: skip
 async def test_connect_bad_input(rest: Any, body: dict[str, Any], code: str) -> None:
@@ -68,13 +70,13 @@ async def test_connect_wrong_password_is_401(rest: Any) -> None:
         {"service": "server", "domain": rest.sandbox.urls["server"], "username": "demo",
          "password": "not-the-password"},
     )  # fmt: skip
-    assert (reply.status, reply.error) == (401, "auth_refused")
+    assert (reply.status, reply.error) == (401, "wrong_credentials")
 
 
 async def test_connect_wrong_cloud_token_is_401(rest: Any) -> None:
     rest.secrets.add("no-such-token")
     reply = await rest.post("connect", {"service": "cloud", "token": "no-such-token"})
-    assert (reply.status, reply.error) == (401, "auth_refused")
+    assert (reply.status, reply.error) == (401, "invalid_token")
 
 
 async def test_connect_to_a_service_the_admin_disallowed_is_403(rest: Any) -> None:
@@ -96,13 +98,27 @@ async def test_connect_with_corrupt_condarc_is_422(rest: Any) -> None:
     assert rest.env.condarc.read_text() == CORRUPT
 
 
-@pytest.mark.parametrize("kind", ["status", "html", "drop"])
-async def test_connect_to_a_failing_service_is_502(rest: Any, kind: str) -> None:
-    rest.sandbox.inject(kind, "cloud")
-    reply = await rest.post("connect", {"service": "cloud", "token": rest.sandbox.cloud_tokens[0]})
-    assert reply.status == 502, reply.body
-    assert reply.error in ("service_unavailable", "auth_refused")  # html: a sign-in page
+@pytest.mark.parametrize(
+    ("service", "kind", "code"),
+    [
+        ("cloud", "status", "service_unavailable"),
+        ("cloud", "drop", "service_unavailable"),
+        ("server", "html", "bad_response"),
+        ("server", "garbage", "bad_response"),
+    ],
+)
+async def test_connect_to_a_failing_service_is_502(
+    rest: Any, service: str, kind: str, code: str
+) -> None:
+    rest.sandbox.inject(kind, service)
+    body = {"service": service, "token": rest.sandbox.cloud_tokens[0]}
+    if service == "server":
+        body = {"service": "server", "domain": rest.sandbox.urls["server"], "username": "demo",
+                "password": "demo-password"}  # fmt: skip
+    reply = await rest.post("connect", body)
+    assert (reply.status, reply.error) == (502, code)
     assert not rest.env.condarc.exists()
+    assert not rest.env.token_dir.exists() or not any(rest.env.token_dir.iterdir())
 
 
 async def test_connect_to_a_slow_service_is_504(rest: Any) -> None:
@@ -268,7 +284,8 @@ async def test_preferences(rest: Any) -> None:
         "allowed_services": ["cloud", "server", "enterprise"],
     }
     server, enterprise = rest.sandbox.urls["server"], rest.sandbox.urls["enterprise"]
-    reply = await rest.put("preferences", {"server_domain": server, "enterprise_domain": enterprise})
+    both = {"server_domain": server, "enterprise_domain": enterprise}
+    reply = await rest.put("preferences", both)
     assert reply.status == 200
     assert (reply.body["server_domain"], reply.body["enterprise_domain"]) == (server, enterprise)
     assert (await rest.get("preferences")).body == reply.body
@@ -279,7 +296,7 @@ async def test_preferences(rest: Any) -> None:
 )
 async def test_preferences_refuse_a_bad_domain(rest: Any, domain: str) -> None:
     reply = await rest.put("preferences", {"server_domain": domain})
-    assert (reply.status, reply.error) == (400, "bad_input")
+    assert (reply.status, reply.error) == (400, "invalid_domain")
     assert "http" in reply.body["message"]
 
 
