@@ -99,7 +99,9 @@ class CondarcDocument:
                 del self.data[key]
             return
         current = self.data.get(key)
-        if isinstance(current, CommentedSeq):
+        if isinstance(current, CommentedSeq) and not values:
+            self._set_empty(key, current)
+        elif isinstance(current, CommentedSeq):
             _replace_items(current, values)
         else:
             seq = CommentedSeq(values)
@@ -107,6 +109,21 @@ class CondarcDocument:
                 self.data[key] = seq
             else:
                 self.data.insert(len(self.data), key, seq)
+
+    def _set_empty(self, key: str, current: Any) -> None:
+        """``key: []`` on one line, keeping a comment that stood after ``key:``."""
+        from ruamel.yaml.comments import CommentedSeq
+
+        comment = current.ca.comment[0] if current.ca.comment else None
+        if comment is None:
+            tokens = self.data.ca.items.get(key)
+            comment = tokens[2] if tokens and len(tokens) > 2 else None
+        self.data.ca.items.pop(key, None)
+        empty = CommentedSeq()
+        empty.fa.set_flow_style()
+        self.data[key] = empty
+        if comment is not None:
+            self.data.yaml_add_eol_comment(comment.value.strip(), key)
 
     def dump(self) -> bytes:
         if not self.data:
@@ -173,6 +190,7 @@ class Condarc:
         doc = self.load()
         change(doc)
         new = doc.dump()
+        self.parse(new)  # never write a file we could not read back
         if new != (doc.raw or b""):
             if not new and doc.raw is None:
                 return doc

@@ -37,6 +37,13 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     sandbox: Sandbox
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (e.g. during an injected latency) is not worth a traceback."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server

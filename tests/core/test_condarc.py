@@ -75,3 +75,13 @@ def test_empty_and_missing_files_are_empty_settings(tmp_path):
 def test_mask_token_keeps_case_elsewhere():
     url = "https://repo.anaconda.cloud/t/AbC-123xYZ/repo/Org/Channel1"
     assert mask_token(url) == "https://repo.anaconda.cloud/t/<TOKEN>/repo/Org/Channel1"
+
+
+def test_emptying_a_list_with_a_comment_on_its_key_stays_valid_yaml(tmp_path):
+    path = tmp_path / ".condarc"
+    path.write_text("channels:   # mine\n  - defaults\nssl_verify: true\n")
+    Condarc(path).edit(lambda d: d.set_list("channels", []))
+    assert path.read_text() == "channels: []  # mine\nssl_verify: true\n"
+    Condarc(path).edit(lambda d: d.set_list("channels", ["a"]))
+    assert Condarc(path).load().get_list("channels") == ["a"]
+    assert "# mine" in path.read_text()

@@ -203,7 +203,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser, lab_env: Lab) -> Iterator[Page]:
     """A fresh page with JupyterLab loaded and restored."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    context = browser.new_context(viewport={"width": 1280, "height": 1400})
     context.set_default_timeout(30_000)
     lab_page = context.new_page()
     errors: list[str] = []

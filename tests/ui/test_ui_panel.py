@@ -13,6 +13,8 @@ from .uihelpers import INITIAL_CONDARC, SIDEBAR_TAB, Lab, open_panel_from_sideba
 pytestmark = pytest.mark.browser
 
 PAGE_SIZE = 50
+# ServerConnection appends a cache-busting "?<time>" to every request.
+CONNECT = re.compile(r"/repoconnect/connect(\?|$)")
 
 
 def condarc(lab: Lab) -> dict:
@@ -64,17 +66,20 @@ def test_sign_in_add_channel_sign_out(page: Page, lab_env: Lab) -> None:
 
     # "Login", held in flight long enough to see (and photograph) the spinner.
     held: list[Route] = []
-    page.route("**/repoconnect/connect", lambda route: held.append(route))
+    page.route(CONNECT, lambda route, *_: held.append(route))
     page.get_by_test_id("username-input").fill("demo")
     page.get_by_test_id("password-input").fill("demo-password")
     page.get_by_test_id("login-button").click()
     expect(page.get_by_test_id("repoconnect-busy")).to_contain_text("Signing in")
-    while not held:
+    for _ in range(200):
+        if held:
+            break
         page.wait_for_timeout(50)
+    assert held, "the connect request never left the page"
     snapshot(page, "signing-in")
     assert lab.condarc.read_bytes() == before
     held[0].continue_()
-    page.unroute("**/repoconnect/connect")
+    page.unroute(CONNECT)
 
     status = page.get_by_test_id("repoconnect-status")
     expect(status).to_be_visible()
@@ -142,7 +147,7 @@ def test_wrong_password_shows_the_message_and_changes_nothing(page: Page, lab_en
     page.keyboard.press("Tab")
     expect(page.get_by_test_id("password-input")).to_be_focused()
     page.keyboard.type("not-the-password")
-    with page.expect_response("**/repoconnect/connect") as answer:
+    with page.expect_response(CONNECT) as answer:
         page.keyboard.press("Enter")
     reply = answer.value
     assert reply.status == 401
