@@ -38,41 +38,120 @@ def free_port():
 # (id, service, kwargs(sandbox), error class, words in the message)
 CASES = [
     ("empty token", "cloud", lambda sb: {"token": ""}, BadInput, "Please enter your token"),
-    ("whitespace token", "cloud", lambda sb: {"token": "  \t "}, BadInput, "Please enter your token"),
+    (
+        "whitespace token",
+        "cloud",
+        lambda sb: {"token": "  \t "},
+        BadInput,
+        "Please enter your token",
+    ),
     ("token with a space", "cloud", lambda sb: {"token": "ab cd"}, BadInput, "contains spaces"),
     ("no token", "cloud", lambda sb: {}, BadInput, "Please enter your token"),
-    ("wrong token", "cloud", lambda sb: {"token": "not-a-real-token"}, AuthenticationRefused,
-     "The token could not be validated. Please check that you have typed it correctly."),
-    ("wrong password", "server", lambda sb: server(sb, password="nope"), AuthenticationRefused,
-     "did not accept this user name and password"),
-    ("unknown user", "server", lambda sb: server(sb, username="mallory"), AuthenticationRefused,
-     "did not accept this user name and password"),
-    ("empty user", "server", lambda sb: server(sb, username=" "), BadInput, "Please enter your user name"),
-    ("empty password", "server", lambda sb: server(sb, password=""), BadInput, "Please enter your password"),
-    ("domain without scheme", "server", lambda sb: server(sb, domain="anaconda.example.com"),
-     BadInput, "has no http:// or https:// scheme"),
-    ("domain with trailing slash", "server", lambda sb: server(sb, domain=sb.urls["server"] + "/"),
-     BadInput, "Remove the trailing slash"),
-    ("domain with spaces", "server", lambda sb: server(sb, domain="https://my server.com"),
-     BadInput, "contains spaces"),
-    ("javascript domain", "server", lambda sb: server(sb, domain="javascript:alert(1)"),
-     BadInput, "has no http:// or https:// scheme"),
-    ("no domain set", "server", lambda sb: {"username": "demo", "password": PW}, BadInput,
-     'click "Set Domain" first'),
+    (
+        "wrong token",
+        "cloud",
+        lambda sb: {"token": "not-a-real-token"},
+        AuthenticationRefused,
+        "The token could not be validated. Please check that you have typed it correctly.",
+    ),
+    (
+        "wrong password",
+        "server",
+        lambda sb: server(sb, password="nope"),
+        AuthenticationRefused,
+        "did not accept this user name and password",
+    ),
+    (
+        "unknown user",
+        "server",
+        lambda sb: server(sb, username="mallory"),
+        AuthenticationRefused,
+        "did not accept this user name and password",
+    ),
+    (
+        "empty user",
+        "server",
+        lambda sb: server(sb, username=" "),
+        BadInput,
+        "Please enter your user name",
+    ),
+    (
+        "empty password",
+        "server",
+        lambda sb: server(sb, password=""),
+        BadInput,
+        "Please enter your password",
+    ),
+    (
+        "domain without scheme",
+        "server",
+        lambda sb: server(sb, domain="anaconda.example.com"),
+        BadInput,
+        "has no http:// or https:// scheme",
+    ),
+    (
+        "domain with trailing slash",
+        "server",
+        lambda sb: server(sb, domain=sb.urls["server"] + "/"),
+        BadInput,
+        "Remove the trailing slash",
+    ),
+    (
+        "domain with spaces",
+        "server",
+        lambda sb: server(sb, domain="https://my server.com"),
+        BadInput,
+        "contains spaces",
+    ),
+    (
+        "javascript domain",
+        "server",
+        lambda sb: server(sb, domain="javascript:alert(1)"),
+        BadInput,
+        "has no http:// or https:// scheme",
+    ),
+    (
+        "no domain set",
+        "server",
+        lambda sb: {"username": "demo", "password": PW},
+        BadInput,
+        'click "Set Domain" first',
+    ),
     ("unknown service", "anaconda.org", lambda sb: {}, BadInput, "choose 'cloud', 'server' or"),
-    ("enterprise wrong password", "enterprise", lambda sb: enterprise(sb, password="x"),
-     AuthenticationRefused, "did not accept this user name and password"),
-    ("enterprise wrong domain", "enterprise", lambda sb: enterprise(sb, domain=sb.base_url + "/nothing"),
-     ServiceUnavailable, "API server is unavailable. Please check your API url configuration"),
-    ("server wrong domain", "server", lambda sb: server(sb, domain=sb.base_url + "/nothing"),
-     ServiceUnavailable, "Check that the domain is right"),
-    ("connection refused", "server", lambda sb: server(sb, domain=f"http://127.0.0.1:{free_port()}"),
-     ServiceUnavailable, "Could not connect to Anaconda Server"),
+    (
+        "enterprise wrong password",
+        "enterprise",
+        lambda sb: enterprise(sb, password="x"),
+        AuthenticationRefused,
+        "did not accept this user name and password",
+    ),
+    (
+        "enterprise wrong domain",
+        "enterprise",
+        lambda sb: enterprise(sb, domain=sb.base_url + "/nothing"),
+        ServiceUnavailable,
+        "API server is unavailable. Please check your API url configuration",
+    ),
+    (
+        "server wrong domain",
+        "server",
+        lambda sb: server(sb, domain=sb.base_url + "/nothing"),
+        ServiceUnavailable,
+        "Check that the domain is right",
+    ),
+    (
+        "connection refused",
+        "server",
+        lambda sb: server(sb, domain=f"http://127.0.0.1:{free_port()}"),
+        ServiceUnavailable,
+        "Could not connect to Anaconda Server",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("service", "kwargs", "error", "words"),
-                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("service", "kwargs", "error", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
 def test_bad_input_changes_nothing(connector, snapshot, sandbox, service, kwargs, error, words):
     before = snapshot()
     with pytest.raises(error) as info:
@@ -90,23 +169,43 @@ FAULTS = [
     ("server 404", "status", 404, "server", ServiceUnavailable, "Check that the domain is right"),
     ("server html", "html", None, "server", ServiceUnavailable, "answered with an HTML page"),
     ("server garbage", "garbage", None, "server", ServiceUnavailable, "answered with garbage"),
-    ("server too slow", "latency", 3.0, "server", ServiceTimeout, "did not answer within 1 seconds"),
+    (
+        "server too slow",
+        "latency",
+        3.0,
+        "server",
+        ServiceTimeout,
+        "did not answer within 1 seconds",
+    ),
     ("server drops", "drop", None, "server", ServiceUnavailable, "closed the connection"),
     ("cloud 500", "status", 500, "cloud", ServiceUnavailable, "failed with HTTP 500"),
     ("cloud too slow", "latency", 3.0, "cloud", ServiceTimeout, "did not answer within 1 seconds"),
     ("cloud drops", "drop", None, "cloud", ServiceUnavailable, "closed the connection"),
     ("enterprise html", "html", None, "enterprise", ServiceUnavailable, "HTML page"),
-    ("enterprise 500", "status", 500, "enterprise", ServiceUnavailable, "API server is unavailable"),
+    (
+        "enterprise 500",
+        "status",
+        500,
+        "enterprise",
+        ServiceUnavailable,
+        "API server is unavailable",
+    ),
     ("enterprise drops", "drop", None, "enterprise", ServiceUnavailable, "closed the connection"),
 ]
 
 
-@pytest.mark.parametrize(("kind", "value", "service", "error", "words"),
-                         [f[1:] for f in FAULTS], ids=[f[0] for f in FAULTS])
+@pytest.mark.parametrize(
+    ("kind", "value", "service", "error", "words"),
+    [f[1:] for f in FAULTS],
+    ids=[f[0] for f in FAULTS],
+)
 def test_service_faults_change_nothing(env, snapshot, sandbox, kind, value, service, error, words):
     connector = Connector(RepoConnectSettings(timeout=1.0))
-    kwargs = {"cloud": {"token": sandbox.cloud_tokens[0]}, "server": server(sandbox),
-              "enterprise": enterprise(sandbox)}[service]
+    kwargs = {
+        "cloud": {"token": sandbox.cloud_tokens[0]},
+        "server": server(sandbox),
+        "enterprise": enterprise(sandbox),
+    }[service]
     before = snapshot()
     sandbox.inject(kind, service=service, value=value)
     with pytest.raises(error) as info:
@@ -118,9 +217,11 @@ def test_service_faults_change_nothing(env, snapshot, sandbox, kind, value, serv
 
 @pytest.mark.parametrize(
     ("content", "words"),
-    [(b"channels: [defaults\n", "is not valid YAML at line 2"),
-     (b"- defaults\n", "its top level is a seq"),
-     (b"plain text\n", "its top level is a str")],
+    [
+        (b"channels: [defaults\n", "is not valid YAML at line 2"),
+        (b"- defaults\n", "its top level is a seq"),
+        (b"plain text\n", "its top level is a str"),
+    ],
     ids=["invalid yaml", "list at top", "string at top"],
 )
 def test_corrupt_condarc_is_never_overwritten(env, connector, snapshot, sandbox, content, words):
@@ -168,21 +269,27 @@ def test_service_not_allowed_by_administrator(env, snapshot, sandbox):
 
 
 def test_locked_domain_cannot_be_changed(env, snapshot, sandbox):
-    connector = Connector(RepoConnectSettings(server_domain=sandbox.urls["server"],
-                                              allow_domain_change=False))
+    connector = Connector(
+        RepoConnectSettings(server_domain=sandbox.urls["server"], allow_domain_change=False)
+    )
     before = snapshot()
     with pytest.raises(NotAllowed) as info:
         connector.set_domain("server", "https://elsewhere.example.com")
-    assert f"administrator has set the Anaconda Server domain to {sandbox.urls['server']}" in info.value.message
+    assert (
+        f"administrator has set the Anaconda Server domain to {sandbox.urls['server']}"
+        in info.value.message
+    )
     assert snapshot() == before
 
 
 @pytest.mark.parametrize(
     ("channels", "defaults", "words"),
-    [([], [], "Select at least one channel"),
-     (["my channel"], [], "contains spaces"),
-     ([""], [], "A channel name is empty"),
-     (["ftp://x/y"], [], "is not an http(s) channel URL")],
+    [
+        ([], [], "Select at least one channel"),
+        (["my channel"], [], "contains spaces"),
+        ([""], [], "A channel name is empty"),
+        (["ftp://x/y"], [], "is not an http(s) channel URL"),
+    ],
     ids=["nothing selected", "space in name", "empty name", "ftp url"],
 )
 def test_bad_channel_selection(connector, snapshot, sandbox, channels, defaults, words):

@@ -19,8 +19,7 @@ for i in range(10):
 def test_parallel_processes_and_threads_keep_every_channel(repoconnect_env):
     repoconnect_env.condarc.parent.mkdir(parents=True, exist_ok=True)
     repoconnect_env.condarc.write_text("# mine\nchannels:\n  - defaults\n")
-    procs = [subprocess.Popen([sys.executable, "-c", SCRIPT, f"proc{n}"])
-             for n in range(3)]
+    procs = [subprocess.Popen([sys.executable, "-c", SCRIPT, f"proc{n}"]) for n in range(3)]
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda i: Connector().add_channels([f"thread-{i}"]), range(20)))
     assert [p.wait(60) for p in procs] == [0, 0, 0]

@@ -55,7 +55,10 @@ def test_removing_defaults_needs_confirmation(connector, repoconnect_env):
     assert "recommends against removing 'defaults'" in info.value.message
     assert info.value.code == "confirm_defaults"
     assert repoconnect_env.condarc.read_bytes() == before
-    assert connector.remove_channels(["defaults"], confirm_defaults=True).channels == [MASKED1, MASKED2]
+    assert connector.remove_channels(["defaults"], confirm_defaults=True).channels == [
+        MASKED1,
+        MASKED2,
+    ]
 
 
 def test_move_keeps_the_token_byte_for_byte(connector, repoconnect_env):
@@ -95,10 +98,15 @@ def test_concurrent_edit_between_read_and_write_is_a_conflict(connector, repocon
 
 @pytest.mark.parametrize(
     ("channels", "words"),
-    [(["a", "a"], "the same channel twice"),
-     ([" "], "empty entry"),
-     (["a b"], "contains spaces"),
-     (["https://repo.anaconda.cloud/t/<TOKEN>/repo/other/x"], "hides a token that is not in the file")],
+    [
+        (["a", "a"], "the same channel twice"),
+        ([" "], "empty entry"),
+        (["a b"], "contains spaces"),
+        (
+            ["https://repo.anaconda.cloud/t/<TOKEN>/repo/other/x"],
+            "hides a token that is not in the file",
+        ),
+    ],
 )
 def test_bad_lists_are_refused(connector, repoconnect_env, channels, words):
     before = repoconnect_env.condarc.read_bytes()

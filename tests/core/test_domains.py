@@ -16,7 +16,10 @@ def test_accepts_full_urls(domain):
     ("domain", "words"),
     [
         ("anaconda.example.com", "no http:// or https:// scheme"),
-        ("https://anaconda.example.com/", "Remove the trailing slash: https://anaconda.example.com"),
+        (
+            "https://anaconda.example.com/",
+            "Remove the trailing slash: https://anaconda.example.com",
+        ),
         ("https://anaconda example.com", "contains spaces"),
         (" https://anaconda.example.com", "contains spaces"),
         ("javascript:alert(1)", "no http:// or https:// scheme"),

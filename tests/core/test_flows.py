@@ -74,7 +74,9 @@ def test_server_sign_in_pick_channels_sign_out(env, connector, sandbox):
     assert not token_file(env, f"{domain}/api").exists()
     after = state(env)
     assert (after.logged_api_url, after.anaconda_server_token, after.anaconda_server_token_id) == (
-        None, None, None,
+        None,
+        None,
+        None,
     )
     assert after.anaconda_server_api_url == domain  # the domain stays remembered
     assert "anaconda_server_token = None" in (env.state_dir / "repoconnect.ini").read_text()
@@ -119,7 +121,9 @@ def test_login_made_from_a_command_line_is_detected_and_signed_out(env, sandbox)
 def test_legacy_state_is_migrated_on_first_change(env, connector, sandbox):
     env.state_dir.mkdir(parents=True, exist_ok=True)
     ini = env.state_dir / "repoconnect.ini"
-    ini.write_text(f"[main]\nteam_edition_token = None\nanaconda_server_api_url = {sandbox.urls['server']}\n")
+    ini.write_text(
+        f"[main]\nteam_edition_token = None\nanaconda_server_api_url = {sandbox.urls['server']}\n"
+    )
     connector.set_domain("enterprise", sandbox.urls["enterprise"])
     text = ini.read_text()
     assert "team_edition" not in text
@@ -127,7 +131,9 @@ def test_legacy_state_is_migrated_on_first_change(env, connector, sandbox):
 
 
 def test_doctor_explains_a_revoked_token(env, connector, sandbox):
-    connector.connect("server", domain=sandbox.urls["server"], username="demo", password="demo-password")
+    connector.connect(
+        "server", domain=sandbox.urls["server"], username="demo", password="demo-password"
+    )
     connector.add_channels(["main"])
     assert connector.doctor().ok
     sandbox.revoke_token(state(env).anaconda_server_token)
