@@ -96,7 +96,10 @@ def test_demo_starts_jupyterlab_pointed_at_the_sandbox(cli, cli_env, tmp_path: P
         printed = "".join(lines)
         assert lines and lines[-1].startswith("JupyterLab: "), printed + proc.stderr.read()
         url = lines[-1].split(" ", 1)[1].strip()
-        base, token = url.split("/lab?token=")
+        base, rest = url.split("/lab", 1)
+        token = rest.split("?token=", 1)[1]
+        assert rest.startswith("/tree/repoconnect-demo.ipynb")
+        assert (home / "notebooks" / "repoconnect-demo.ipynb").is_file()
         assert "demo / demo-password" in printed
         server_url = next(ln.split()[1] for ln in lines if ln.strip().startswith("server "))
 

@@ -1,0 +1,137 @@
+"""`jupyter repoconnect demo`: the sandbox repository and JupyterLab pointed at it.
+
+Everything lives in a throw-away home (``CONDARC``, token store, recorded state), so the user's
+real conda configuration is never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from .core.models import SERVICE_TITLES, SERVICES
+from .testing import Sandbox
+
+
+def run_demo(home: str | os.PathLike[str] | None, port: int | None, open_browser: bool) -> int:
+    """Run until interrupted; returns the exit code."""
+    temporary = not home
+    home = Path(tempfile.mkdtemp(prefix="repoconnect-demo-") if temporary else str(home))
+    home = home.expanduser().resolve()
+    (home / "notebooks").mkdir(parents=True, exist_ok=True)
+    notebook = home / "notebooks" / "repoconnect-demo.ipynb"
+    if not notebook.exists():
+        shutil.copyfile(Path(__file__).with_name("demo.ipynb"), notebook)
+    port = port or _free_port()
+    lab_token = secrets.token_urlsafe(24)
+    log_path = home / "jupyterlab.log"
+    try:
+        with Sandbox() as sb:
+            config_dir = home / "jupyter-config"
+            config_dir.mkdir(exist_ok=True)
+            settings = {
+                "server_domain": sb.urls["server"].rstrip("/"),
+                "enterprise_domain": sb.urls["enterprise"].rstrip("/"),
+            }
+            for name in ("jupyter_server_config.json", "jupyter_repoconnect_config.json"):
+                conf: dict[str, Any] = {"RepoConnectSettings": settings}
+                if name == "jupyter_server_config.json":
+                    conf["ServerApp"] = {"jpserver_extensions": {"jupyter_repoconnect": True}}
+                (config_dir / name).write_text(json.dumps(conf, indent=2))
+            env = dict(os.environ)
+            env.update(
+                CONDARC=str(home / ".condarc"),
+                BINSTAR_CONFIG_DIR=str(home / "binstar"),
+                JUPYTER_REPOCONNECT_STATE_DIR=str(home / "state"),
+                CONDA_TOKEN_REPO_URL=sb.urls["cloud"],
+                JUPYTER_CONFIG_PATH=os.pathsep.join(
+                    p for p in (str(config_dir), os.environ.get("JUPYTER_CONFIG_PATH")) if p
+                ),
+            )
+            cmd = [
+                sys.executable,
+                "-m",
+                "jupyterlab",
+                f"--port={port}",
+                "--ip=127.0.0.1",
+                "--ServerApp.port_retries=0",
+                f"--IdentityProvider.token={lab_token}",
+                f"--ServerApp.root_dir={home / 'notebooks'}",
+            ]
+            if not open_browser:
+                cmd.append("--no-browser")
+            if hasattr(os, "geteuid") and os.geteuid() == 0:
+                cmd.append("--allow-root")  # containers and Binder-like machines run as root
+            users = ", ".join(f"{u} / {p}" for u, p in sb.users.items())
+            print("Sandbox repository (loopback, throwaway):")
+            for service in SERVICES:
+                print(f"  {service:<10} {sb.urls[service]}   ({SERVICE_TITLES[service]})")
+            print(f"  server/enterprise users (username / password): {users}")
+            print(f"  cloud tokens: {', '.join(sb.cloud_tokens)}")
+            print(f"Demo home (CONDARC, token store, state): {home}")
+            print(f"Starting JupyterLab (log: {log_path}) ...", flush=True)
+            with open(log_path, "ab") as log:
+                proc = subprocess.Popen(
+                    cmd,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,  # Ctrl+C reaches us; we stop JupyterLab cleanly
+                )
+            try:
+                url = f"http://127.0.0.1:{port}/lab/tree/repoconnect-demo.ipynb?token={lab_token}"
+                deadline = time.monotonic() + 120
+                while proc.poll() is None and time.monotonic() < deadline:
+                    try:
+                        urllib.request.urlopen(
+                            f"http://127.0.0.1:{port}/api/status?token={lab_token}", timeout=2
+                        ).close()
+                        break
+                    except OSError:
+                        time.sleep(0.3)
+                if proc.poll() is not None:
+                    print(
+                        f"JupyterLab exited with code {proc.returncode}; see {log_path}",
+                        file=sys.stderr,
+                    )
+                    return 1
+                print(f"JupyterLab: {url}")
+                print("Press Ctrl+C to stop.", flush=True)
+                proc.wait()
+                print(
+                    f"JupyterLab exited with code {proc.returncode}; see {log_path}",
+                    file=sys.stderr,
+                )
+                return 1
+            except KeyboardInterrupt:
+                print("Stopping ...", file=sys.stderr)
+                return 0
+            finally:
+                if proc.poll() is None:
+                    proc.terminate()
+                    try:
+                        proc.wait(15)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+                        proc.wait()
+    finally:
+        if temporary:
+            shutil.rmtree(home, ignore_errors=True)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
