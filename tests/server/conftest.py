@@ -20,8 +20,6 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 from traitlets.config import Config
 
-pytest_plugins = ("pytest_jupyter.jupyter_server",)
-
 OPENAPI_URI = "urn:jupyter-repoconnect:openapi"
 # Loggers of the server side: Jupyter, tornado, our extension and core (not the sandbox's).
 SERVER_LOGGERS = ("ServerApp", "RepoConnectApp", "tornado", "jupyter_repoconnect")

@@ -7,6 +7,7 @@ Without Chromium the tests skip locally and fail under CI (`CI` set).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -36,6 +37,21 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
     from jupyter_repoconnect.testing import Sandbox
+
+
+# pytest-jupyter (loaded for tests/server by the top-level conftest) has two autouse
+# fixtures that would adopt, then close, the event loop Playwright's sync API keeps running
+# in this thread. No in-process Jupyter server runs here: replace them.
+@pytest.fixture(autouse=True)
+def jp_asyncio_loop() -> Iterator[asyncio.AbstractEventLoop]:
+    loop = asyncio.new_event_loop()
+    yield loop
+    loop.close()
+
+
+@pytest.fixture(autouse=True)
+def jp_server_cleanup() -> None:
+    return None
 
 
 def _unavailable(reason: str) -> None:
@@ -81,10 +97,13 @@ def ui_sandbox() -> Iterator[Sandbox]:
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory: pytest.TempPathFactory, ui_sandbox: Sandbox) -> Iterator[Lab]:
     """`jupyter lab` on a free port with a known token and every Jupyter folder isolated."""
-    if not LAB_EXTENSION.exists():
+    from jupyter_core.paths import jupyter_path
+
+    if not any((Path(p) / LAB_EXTENSION).is_file() for p in jupyter_path("labextensions")):
         _unavailable(
-            "The lab extension is not built: run `cd labextension && jlpm install && "
-            "jlpm build:prod` (or `pip install .`)."
+            "JupyterLab does not see the jupyter-repoconnect extension: `pip install .`, or "
+            "`cd labextension && jlpm install && jlpm build:prod` then "
+            "`jupyter labextension develop --overwrite .`."
         )
     base = tmp_path_factory.mktemp("lab")
     folders = {

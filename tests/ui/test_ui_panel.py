@@ -102,10 +102,18 @@ def test_sign_in_add_channel_sign_out(page: Page, lab_env: Lab) -> None:
     expect(rows).to_have_count(PAGE_SIZE)
 
     # Server-side search, debounced: type, and only the match remains.
-    page.get_by_test_id("channel-search").fill("bio-0002")
+    searches: list[str] = []
+    page.on(
+        "request",
+        lambda r: searches.append(r.url) if "/repoconnect/channels?" in r.url else None,
+    )
+    page.get_by_test_id("channel-search").press_sequentially("bio-0002", delay=40)
     row = page.locator('[data-testid="channel-row"][data-channel="team-bio-0002"]')
     expect(row).to_be_visible()
     expect(rows).to_have_count(1)
+    # Debounced: one request for the whole word, not one per keystroke.
+    assert 1 <= len(searches) <= 2, searches
+    assert "q=bio-0002" in searches[-1]
     url = row.locator("[title]").first.get_attribute("title")
     assert url and url.endswith("/team-bio-0002")
     row.get_by_test_id("add-to-channels").check()

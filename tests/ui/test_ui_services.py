@@ -59,3 +59,31 @@ def test_enterprise_asks_to_add_channels_by_hand(page: Page, lab_env: Lab) -> No
     page.get_by_test_id("signout-button").click()
     expect(page.get_by_test_id("repoconnect-signin")).to_be_visible()
     assert lab.condarc.read_bytes() == before
+
+
+def test_preferences_set_both_domains(page: Page, lab_env: Lab) -> None:
+    lab = lab_env
+    before = lab.condarc.read_bytes()
+    open_panel_from_sidebar(page)
+    page.get_by_test_id("preferences").locator("summary").click()
+    page.get_by_label("Anaconda Server API domain").fill(lab.sandbox.urls["server"])
+    page.get_by_label("Enterprise 4 Repository API domain").fill(lab.sandbox.urls["enterprise"])
+    page.get_by_test_id("apply-preferences").click()
+    expect(page.get_by_test_id("repoconnect-notice")).to_contain_text("Preferences saved")
+    expect(page.get_by_test_id("apply-preferences")).to_be_disabled()
+
+    prefs = lab.api("GET", "preferences")[1]
+    assert prefs["server_domain"] == lab.sandbox.urls["server"]
+    assert prefs["enterprise_domain"] == lab.sandbox.urls["enterprise"]
+    # The sign-in form uses them.
+    page.get_by_test_id("service-server").check()
+    expect(page.get_by_test_id("domain-input")).to_have_value(lab.sandbox.urls["server"])
+    page.get_by_test_id("service-enterprise").check()
+    expect(page.get_by_test_id("domain-input")).to_have_value(lab.sandbox.urls["enterprise"])
+    assert lab.condarc.read_bytes() == before
+
+    # A malformed domain is refused with the API's message.
+    page.get_by_label("Anaconda Server API domain").fill("not a url")
+    page.get_by_test_id("apply-preferences").click()
+    expect(page.get_by_test_id("repoconnect-error")).to_be_visible()
+    assert lab.api("GET", "preferences")[1]["server_domain"] == lab.sandbox.urls["server"]

@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
 ]
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "ui"
-LAB_EXTENSION = REPO / "jupyter_repoconnect" / "labextension" / "package.json"
+LAB_EXTENSION = Path("jupyter-repoconnect", "package.json")  # under a labextensions folder
 TOKEN = "repoconnect-ui-test-token"
 CHANNELS = 10_000
 SIDEBAR_TAB = '.jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id="jp-repoconnect-panel"]'
