@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import signal
 import shutil
 import subprocess
 import sys
@@ -23,7 +24,8 @@ from .testing import Sandbox
 
 
 def run_demo(home: str | os.PathLike[str] | None, port: int | None, open_browser: bool) -> int:
-    """Run until interrupted; returns the exit code."""
+    """Run until interrupted (Ctrl+C or SIGTERM); returns the exit code."""
+    signal.signal(signal.SIGTERM, _interrupt)  # stop JupyterLab and the sandbox on SIGTERM too
     temporary = not home
     home = Path(tempfile.mkdtemp(prefix="repoconnect-demo-") if temporary else str(home))
     home = home.expanduser().resolve()
@@ -127,6 +129,10 @@ def run_demo(home: str | os.PathLike[str] | None, port: int | None, open_browser
     finally:
         if temporary:
             shutil.rmtree(home, ignore_errors=True)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def _free_port() -> int:

@@ -116,8 +116,12 @@ def test_demo_starts_jupyterlab_pointed_at_the_sandbox(cli, cli_env, tmp_path: P
         proc.wait(timeout=30)
     finally:
         if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+            proc.terminate()  # the demo stops its JupyterLab on SIGTERM; SIGKILL would orphan it
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
     assert proc.returncode == 0
 
 
