@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 import ssl
 import threading
+from pathlib import Path
 from typing import Any
 
-from .errors import AuthenticationRefused, ServiceTimeout, ServiceUnavailable, TLSFailure
+from .errors import AuthenticationRefused, BadInput, ServiceTimeout, ServiceUnavailable, TLSFailure
 from .settings import RepoConnectSettings
 
 USER_AGENT = "jupyter_repoconnect/0.1"
@@ -38,7 +39,14 @@ def tls_verify(settings: RepoConnectSettings, condarc: Any) -> bool | str | ssl.
             return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         except ImportError:
             return True
-    return text  # a CA bundle path
+    bundle = Path(text).expanduser()
+    if not bundle.is_file():
+        raise TLSFailure(
+            f"ssl_verify names the CA bundle {bundle}, which does not exist. Fix the path in "
+            ".condarc (or your administrator's settings) or set ssl_verify: true.",
+            code="ca_bundle_missing",
+        )
+    return str(bundle)
 
 
 def proxy_mounts(condarc: Any) -> dict[str, Any]:
@@ -50,7 +58,14 @@ def proxy_mounts(condarc: Any) -> dict[str, Any]:
     mounts: dict[str, Any] = {}
     for scheme, url in proxies.items():
         key = str(scheme) if "://" in str(scheme) else f"{scheme}://"
-        mounts[key] = httpx.HTTPTransport(proxy=str(url))
+        try:
+            mounts[key] = httpx.HTTPTransport(proxy=str(url))
+        except ValueError:
+            raise BadInput(
+                f"proxy_servers in .condarc has an invalid proxy URL for {scheme}; use a full "
+                "URL such as http://proxy.example.com:8080.",
+                code="bad_proxy",
+            ) from None
     return mounts
 
 

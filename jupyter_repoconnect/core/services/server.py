@@ -44,8 +44,7 @@ class ServerService:
         if response.status_code in (401, 403):
             raise AuthenticationRefused(
                 f"{TITLE} at {self.domain} did not accept this user name and password. Check them "
-                "and try again. (If your company signs in through a browser / single sign-on, a "
-                "password login is not possible: ask your administrator for an access token.)",
+                "and try again. (Single sign-on accounts cannot log in with a password here.)",
                 code="wrong_credentials",
             )
         body = self.caller.json(response)

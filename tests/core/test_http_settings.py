@@ -1,0 +1,55 @@
+"""TLS verification and proxies come from .condarc (and the administrator's settings)."""
+
+import socket
+
+import pytest
+
+from jupyter_repoconnect.core import (
+    BadInput,
+    Connector,
+    RepoConnectSettings,
+    ServiceUnavailable,
+    TLSFailure,
+)
+from jupyter_repoconnect.core.http import tls_verify
+
+
+def dead_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    ("condarc", "setting", "expected"),
+    [
+        ({}, None, True),
+        ({"ssl_verify": False}, None, False),
+        ({"ssl_verify": "false"}, None, False),
+        ({"ssl_verify": False}, True, True),
+        ({}, False, False),
+    ],
+)
+def test_verification_follows_condarc_unless_the_administrator_set_it(condarc, setting, expected):
+    assert tls_verify(RepoConnectSettings(ssl_verify=setting), condarc) == expected
+
+
+def test_missing_ca_bundle_is_named(env, connector, snapshot, sandbox):
+    env.condarc.write_text("ssl_verify: /nowhere/ca.pem\n")
+    before = snapshot()
+    with pytest.raises(TLSFailure) as info:
+        connector.connect("cloud", token=sandbox.cloud_tokens[0])
+    assert "CA bundle /nowhere/ca.pem, which does not exist" in info.value.message
+    assert snapshot() == before
+
+
+def test_proxy_servers_are_used(env, connector, snapshot, sandbox):
+    env.condarc.write_text(f"proxy_servers:\n  http: http://127.0.0.1:{dead_port()}\n")
+    before = snapshot()
+    with pytest.raises(ServiceUnavailable) as info:  # the dead proxy, not the live sandbox
+        connector.connect("cloud", token=sandbox.cloud_tokens[0])
+    assert "Could not connect" in info.value.message
+    assert snapshot() == before
+    env.condarc.write_text("proxy_servers:\n  http: 'not a url'\n")
+    with pytest.raises(BadInput, match="invalid proxy URL"):
+        Connector(RepoConnectSettings()).connect("cloud", token=sandbox.cloud_tokens[0])
