@@ -200,11 +200,16 @@ class Connector:
             if service != "cloud":
                 domain = self._resolve_domain(service, domain, state)
             doc = self.condarc.load()  # a corrupt .condarc stops us before any network call
+            attempt = signin.Attempt(self, store, state, tokens, doc)
             if service == "cloud":
-                return signin.connect_cloud(self, store, state, tokens, doc, token or "")
-            assert domain is not None and username is not None and password is not None
-            sign_in = signin.connect_server if service == "server" else signin.connect_enterprise
-            return sign_in(self, store, state, tokens, doc, domain, username, password)
+                signin.connect_cloud(attempt, token or "")
+            else:
+                assert domain is not None and username is not None and password is not None
+                sign_in = (
+                    signin.connect_server if service == "server" else signin.connect_enterprise
+                )
+                sign_in(attempt, domain, username, password)
+        return self.status()
 
     # --- channels ----------------------------------------------------------------------
     def available_channels(self, q: str = "", offset: int = 0, limit: int = 50) -> ChannelPage:

@@ -7,15 +7,15 @@ import datetime as dt
 import platform
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import anaconda_client
 from .condarc import CondarcDocument
 from .errors import AuthenticationRefused, Conflict, CorruptCondarc, RepoConnectError
 from .files import read_bytes, restore_bytes
-from .models import SERVICE_TITLES, Status
+from .models import SERVICE_TITLES
 from .state import RecordedState, StateStore
 from .tokens import TokenStore, anaconda_client_config_path
 
@@ -23,82 +23,90 @@ if TYPE_CHECKING:
     from .connector import Connection, Connector
 
 
-def connect_cloud(
-    connector: Connector,
-    store: StateStore,
-    state: RecordedState,
-    tokens: TokenStore,
-    doc: CondarcDocument,
-    token: str,
-) -> Status:
-    repo_url = connector.settings.resolved_cloud_repo_url()
-    cloud = connector.service_client("cloud", repo_url, doc.data)
+@dataclass(frozen=True)
+class Attempt:
+    """What a sign-in works with, read under the lock before any network call."""
+
+    connector: Connector
+    store: StateStore
+    state: RecordedState
+    tokens: TokenStore
+    doc: CondarcDocument
+
+    def client(self, service: str, domain: str) -> Any:
+        return self.connector.service_client(service, domain, self.doc.data)
+
+    def commit(
+        self,
+        api_url: str,
+        token: str,
+        change: Callable[[CondarcDocument], None],
+        recorded: dict[str, str | None],
+        client_url: str | None = None,
+    ) -> None:
+        """Write everything a login changes, or nothing: any failure puts every file back."""
+        store, condarc = self.store, self.connector.condarc
+        new_state = replace(self.state, condarc_path=str(condarc.path), **recorded)
+        client_config = anaconda_client_config_path()
+        files = [condarc.path, store.ini, store.saved_condarc, store.saved_client_config]
+        if client_url:
+            files.append(client_config)
+        with all_or_nothing(files, self.tokens, api_url):
+            store.save_copy(store.saved_condarc, self.doc.raw)
+            if client_url:
+                store.save_copy(store.saved_client_config, read_bytes(client_config))
+            self.tokens.set(api_url, token)
+            if self.doc.raw != read_bytes(condarc.path):
+                raise Conflict(
+                    ".condarc changed while signing in; try again.", code="stale_version"
+                )
+            condarc.edit(change)
+            if client_url:
+                anaconda_client.set_url(client_url, client_config)
+            store.save(new_state)
+
+
+def connect_cloud(attempt: Attempt, token: str) -> None:
+    repo_url = attempt.connector.settings.resolved_cloud_repo_url()
+    cloud = attempt.client("cloud", repo_url)
     cloud.validate(token)
     defaults = cloud.default_channels()
 
     def change(d: CondarcDocument) -> None:
+        # what the token tool does: manage default_channels, drop restore_free_channel
         if d.get_list("default_channels") != defaults:
             d.set_list("default_channels", defaults)
         if "restore_free_channel" in d.data:
             del d.data["restore_free_channel"]
 
-    new_state = replace(
-        state,
-        service="cloud",
-        logged_api_url=repo_url,
-        username=None,
-        condarc_path=str(connector.condarc.path),
-    )
-    commit(connector, store, tokens, repo_url, token, doc, change, new_state)
-    return connector.status()
+    recorded = {"service": "cloud", "logged_api_url": repo_url, "username": None}
+    attempt.commit(repo_url, token, change, recorded)
 
 
-def connect_server(
-    connector: Connector,
-    store: StateStore,
-    state: RecordedState,
-    tokens: TokenStore,
-    doc: CondarcDocument,
-    domain: str,
-    username: str,
-    password: str,
-) -> Status:
-    server = connector.service_client("server", domain, doc.data)
+def connect_server(attempt: Attempt, domain: str, username: str, password: str) -> None:
+    server = attempt.client("server", domain)
     session = server.login(username, password)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
     issued = server.create_token(
         session, f"jupyter_repoconnect-{platform.node() or 'jupyter'}-{stamp}"
     )
     try:
-        confirmed = server.whoami(issued.token) or username
-        new_state = replace(
-            state,
-            service="server",
-            logged_api_url=server.api,
-            username=confirmed,
-            anaconda_server_token=issued.token,
-            anaconda_server_token_id=issued.id,
-            anaconda_server_api_url=domain,
-            condarc_path=str(connector.condarc.path),
-        )
-        commit(connector, store, tokens, server.api, issued.token, doc, empty_channels, new_state)
+        recorded = {
+            "service": "server",
+            "logged_api_url": server.api,
+            "username": server.whoami(issued.token) or username,
+            "anaconda_server_token": issued.token,
+            "anaconda_server_token_id": issued.id,
+            "anaconda_server_api_url": domain,
+        }
+        attempt.commit(server.api, issued.token, empty_channels, recorded)
     except BaseException:
         quietly(lambda: server.revoke_token(issued.token, issued.id))
         raise
-    return connector.status()
 
 
-def connect_enterprise(
-    connector: Connector,
-    store: StateStore,
-    state: RecordedState,
-    tokens: TokenStore,
-    doc: CondarcDocument,
-    domain: str,
-    username: str,
-    password: str,
-) -> Status:
-    enterprise = connector.service_client("enterprise", domain, doc.data)
+def connect_enterprise(attempt: Attempt, domain: str, username: str, password: str) -> None:
+    enterprise = attempt.client("enterprise", domain)
     enterprise.check_reachable()
     if enterprise.authentication_type() == "kerberos":
         raise AuthenticationRefused(
@@ -109,59 +117,16 @@ def connect_enterprise(
         )
     token = enterprise.login(username, password)
     try:
-        confirmed = enterprise.whoami(token) or username
-        new_state = replace(
-            state,
-            service="enterprise",
-            logged_api_url=domain,
-            username=confirmed,
-            enterprise_4_repo_api_url=domain,
-            condarc_path=str(connector.condarc.path),
-        )
-        commit(
-            connector,
-            store,
-            tokens,
-            domain,
-            token,
-            doc,
-            empty_channels,
-            new_state,
-            client_url=domain,
-        )
+        recorded = {
+            "service": "enterprise",
+            "logged_api_url": domain,
+            "username": enterprise.whoami(token) or username,
+            "enterprise_4_repo_api_url": domain,
+        }
+        attempt.commit(domain, token, empty_channels, recorded, client_url=domain)
     except BaseException:
         quietly(lambda: enterprise.logout(token))
         raise
-    return connector.status()
-
-
-def commit(
-    connector: Connector,
-    store: StateStore,
-    tokens: TokenStore,
-    api_url: str,
-    token: str,
-    doc: CondarcDocument,
-    change: Callable[[CondarcDocument], None],
-    new_state: RecordedState,
-    client_url: str | None = None,
-) -> None:
-    """Write everything a login changes, or nothing: any failure puts every file back."""
-    client_config = anaconda_client_config_path()
-    files = [connector.condarc.path, store.ini, store.saved_condarc, store.saved_client_config]
-    if client_url:
-        files.append(client_config)
-    with all_or_nothing(files, tokens, api_url):
-        store.save_copy(store.saved_condarc, doc.raw)
-        if client_url:
-            store.save_copy(store.saved_client_config, read_bytes(client_config))
-        tokens.set(api_url, token)
-        if doc.raw != read_bytes(connector.condarc.path):
-            raise Conflict(".condarc changed while signing in; try again.", code="stale_version")
-        connector.condarc.edit(change)
-        if client_url:
-            anaconda_client.set_url(client_url, client_config)
-        store.save(new_state)
 
 
 def revoke(connector: Connector, current: Connection, state: RecordedState) -> list[str]:
