@@ -129,11 +129,11 @@ class RepoConnectPanel(Panel):
         **kwargs: Any,
     ) -> None:
         super().__init__(connector, background=background, **kwargs)
-        shared = {"worker": self.worker}
-        self.connect = ConnectPanel(self.connector, service=service, **shared)
-        self.configure = ConfigureCondaPanel(self.connector, autoload=False, **shared)
-        self.preferences = PreferencesPanel(self.connector, **shared)
-        self.doctor = DoctorPanel(self.connector, **shared)
+        worker = self.worker
+        self.connect = ConnectPanel(self.connector, service=service, worker=worker)
+        self.configure = ConfigureCondaPanel(self.connector, autoload=False, worker=worker)
+        self.preferences = PreferencesPanel(self.connector, worker=worker)
+        self.doctor = DoctorPanel(self.connector, worker=worker)
         self.tabs = w.Tab(
             children=[self.connect, self.configure, self.preferences, self.doctor],
             titles=list(self.TABS),

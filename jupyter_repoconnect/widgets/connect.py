@@ -190,14 +190,13 @@ class ConnectPanel(Panel):
         self.headline.value = f"<b>{escape(headline)}</b>" + (
             f"<p>{escape(note)}</p>" if note else ""
         )
-        self.status_panel = StatusPanel(self.connector, status=status, worker=self.worker)
-        self.status_panel.on_signed_out(self._after_sign_out)
+        status_panel = StatusPanel(self.connector, status=status, worker=self.worker)
+        status_panel.on_signed_out(self._after_sign_out)
+        self.status_panel = status_panel
         views: list[w.Widget] = [self.headline]
         if status.service == "server":
             self.channel_picker = ChannelPicker(self.connector, worker=self.worker)
-            self.channel_picker.on_added(
-                lambda _: self.status_panel and self.status_panel.refresh()
-            )
+            self.channel_picker.on_added(lambda _: status_panel.refresh())
             views.append(self.channel_picker)
         else:
             self.channel_picker = None
