@@ -49,12 +49,19 @@ def run_demo(home: str | os.PathLike[str] | None, port: int | None, open_browser
                 if name == "jupyter_server_config.json":
                     conf["ServerApp"] = {"jpserver_extensions": {"jupyter_repoconnect": True}}
                 (config_dir / name).write_text(json.dumps(conf, indent=2))
+            # A quiet JupyterLab: no "get notified about news?" toast on a demo machine.
+            notification = home / "lab-settings" / "@jupyterlab" / "apputils-extension"
+            notification.mkdir(parents=True, exist_ok=True)
+            (notification / "notification.jupyterlab-settings").write_text(
+                json.dumps({"fetchNews": "false", "checkForUpdates": False})
+            )
             env = dict(os.environ)
             env.update(
                 CONDARC=str(home / ".condarc"),
                 BINSTAR_CONFIG_DIR=str(home / "binstar"),
                 JUPYTER_REPOCONNECT_STATE_DIR=str(home / "state"),
                 CONDA_TOKEN_REPO_URL=sb.urls["cloud"],
+                JUPYTERLAB_SETTINGS_DIR=str(home / "lab-settings"),
                 JUPYTER_CONFIG_PATH=os.pathsep.join(
                     p for p in (str(config_dir), os.environ.get("JUPYTER_CONFIG_PATH")) if p
                 ),
