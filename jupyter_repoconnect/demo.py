@@ -22,6 +22,9 @@ from typing import Any
 from .core.models import SERVICE_TITLES, SERVICES
 from .testing import Sandbox
 
+# The sandbox only listens on loopback, so a well-known token is safe and easy to type.
+DEMO_CLOUD_TOKEN = "demo-cloud-token"
+
 
 def run_demo(home: str | os.PathLike[str] | None, port: int | None, open_browser: bool) -> int:
     """Run until interrupted (Ctrl+C or SIGTERM); returns the exit code."""
@@ -37,7 +40,7 @@ def run_demo(home: str | os.PathLike[str] | None, port: int | None, open_browser
     lab_token = secrets.token_urlsafe(24)
     log_path = home / "jupyterlab.log"
     try:
-        with Sandbox() as sb:
+        with Sandbox(cloud_tokens=[DEMO_CLOUD_TOKEN]) as sb:
             config_dir = home / "jupyter-config"
             config_dir.mkdir(exist_ok=True)
             settings = {
