@@ -11,7 +11,7 @@ from .errors import (
     ServiceTimeout,
     TLSFailure,
 )
-from .models import Diagnosis, Finding
+from .models import SERVICE_TITLES, Diagnosis, Finding
 from .tokens import TokenStore
 
 if TYPE_CHECKING:
@@ -57,7 +57,8 @@ def diagnose(connector: Connector) -> Diagnosis:
         Finding(
             "connection",
             True,
-            f"Signed in to {current.service} at {current.domain} ({current.source}).",
+            f"Signed in to {SERVICE_TITLES[current.service]} at {current.domain}"
+            + (" (from a command line)." if current.source == "cli" else "."),
         )
     )
     if doc.data.get("add_anaconda_token") is False:
