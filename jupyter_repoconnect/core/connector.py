@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-from . import anaconda_client, configure, signin
+from . import configure, connection, signin
 from .condarc import Condarc, CondarcDocument, mask_token
+from .connection import Connection
 from .domains import validate_domain
 from .errors import (
     BadInput,
@@ -39,18 +40,6 @@ STALE_WARNING = (
     "The sign-in recorded here was ended elsewhere (its token is gone, e.g. after "
     "'anaconda logout'). Sign out to restore your .condarc."
 )
-
-
-@dataclass(frozen=True)
-class Connection:
-    """The live connection, with its secret (never leaves the core)."""
-
-    service: str
-    domain: str
-    api_url: str  # the token store's key
-    username: str | None
-    source: str
-    token: str = ""
 
 
 class Connector:
@@ -94,43 +83,11 @@ class Connector:
         return kind[service](caller, domain)
 
     def known_domains(self, state: RecordedState) -> dict[str, str | None]:
-        s = self.settings
-        if s.allow_domain_change:
-            server = state.anaconda_server_api_url or s.server_domain or None
-            enterprise = state.enterprise_4_repo_api_url or s.enterprise_domain or None
-        else:
-            server = s.server_domain or state.anaconda_server_api_url or None
-            enterprise = s.enterprise_domain or state.enterprise_4_repo_api_url or None
-        return {"cloud": s.resolved_cloud_repo_url(), "server": server, "enterprise": enterprise}
+        return connection.known_domains(self.settings, state)
 
     def current_connection(self, state: RecordedState, tokens: TokenStore) -> Connection | None:
         """The live connection: ours if recorded and its token exists, else one made by a CLI."""
-        if state.service and state.logged_api_url:
-            token = tokens.get(state.logged_api_url)
-            if not token:
-                return None
-            domain = state.logged_api_url
-            if state.service == "server":
-                domain = state.logged_api_url.removesuffix("/api")
-            return Connection(
-                state.service, domain, state.logged_api_url, state.username, "repoconnect", token
-            )
-        domains = self.known_domains(state)
-        candidates: list[tuple[str, str, str]] = [
-            ("cloud", domains["cloud"] or "", domains["cloud"] or "")
-        ]
-        if domains["server"]:
-            candidates.append(("server", domains["server"], f"{domains['server']}/api"))
-        if domains["enterprise"]:
-            candidates.append(("enterprise", domains["enterprise"], domains["enterprise"]))
-        cli_url = anaconda_client.configured_url()
-        if cli_url and cli_url != anaconda_client.ANACONDA_ORG_API:
-            candidates.append(("enterprise", cli_url, cli_url))
-        for service, domain, api_url in candidates:
-            token = tokens.get(api_url) if api_url else None
-            if token:
-                return Connection(service, domain, api_url, None, "cli", token)
-        return None
+        return connection.detect(self.settings, state, tokens)
 
     # --- status ------------------------------------------------------------------------
     def status(self) -> Status:

@@ -20,7 +20,8 @@ from .state import RecordedState, StateStore
 from .tokens import TokenStore, anaconda_client_config_path
 
 if TYPE_CHECKING:
-    from .connector import Connection, Connector
+    from .connection import Connection
+    from .connector import Connector
 
 
 @dataclass(frozen=True)
