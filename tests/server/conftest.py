@@ -83,19 +83,23 @@ def openapi() -> OpenAPI:
     return OpenAPI()
 
 
+def server_config(settings: dict[str, Any] | None = None, **server_app: Any) -> Config:
+    """Our extension on, unauthenticated access off (terminals off: they warn about auth)."""
+    config: dict[str, Any] = {
+        "ServerApp": {
+            "jpserver_extensions": {"jupyter_repoconnect": True, "jupyter_server_terminals": False},
+            "allow_unauthenticated_access": False,
+            **server_app,
+        }
+    }
+    if settings:
+        config["RepoConnectSettings"] = settings
+    return Config(config)
+
+
 @pytest.fixture
 def jp_server_config() -> Config:
-    return Config(
-        {
-            "ServerApp": {
-                "jpserver_extensions": {
-                    "jupyter_repoconnect": True,
-                    "jupyter_server_terminals": False,
-                },
-                "allow_unauthenticated_access": False,
-            }
-        }
-    )
+    return server_config()
 
 
 @pytest.fixture

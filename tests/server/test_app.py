@@ -18,6 +18,8 @@ from jupyter_repoconnect.core import errors
 from jupyter_repoconnect.core.settings import RepoConnectSettings
 from jupyter_repoconnect.handlers import INTERNAL_ERROR_MESSAGE, status_for
 
+from .conftest import server_config
+
 HEAVY_MODULES = ("httpx", "httpcore", "ruamel.yaml", "filelock")
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,18 +98,7 @@ def config_dir_file(jp_config_dir: Path) -> Path:
 
 @pytest.fixture
 def jp_server_config(config_dir_file: Path) -> Config:
-    return Config(
-        {
-            "ServerApp": {
-                "jpserver_extensions": {
-                    "jupyter_repoconnect": True,
-                    "jupyter_server_terminals": False,
-                },
-                "allow_unauthenticated_access": False,
-            },
-            "RepoConnectSettings": {"allowed_services": ["server"], "timeout": 3.0},
-        }
-    )
+    return server_config(settings={"allowed_services": ["server"], "timeout": 3.0})
 
 
 def test_settings_come_from_server_config_and_extension_config_file(repoconnect_app: Any) -> None:

@@ -8,6 +8,8 @@ import pytest
 from jupyter_server.auth.authorizer import Authorizer
 from traitlets.config import Config
 
+from .conftest import server_config
+
 
 class ReadOnlyRepoConnect(Authorizer):
     """Lets users read repoconnect but not change it, and records what it was asked."""
@@ -21,18 +23,7 @@ class ReadOnlyRepoConnect(Authorizer):
 
 @pytest.fixture
 def jp_server_config() -> Config:
-    return Config(
-        {
-            "ServerApp": {
-                "jpserver_extensions": {
-                    "jupyter_repoconnect": True,
-                    "jupyter_server_terminals": False,
-                },
-                "allow_unauthenticated_access": False,
-                "authorizer_class": ReadOnlyRepoConnect,
-            }
-        }
-    )
+    return server_config(authorizer_class=ReadOnlyRepoConnect)
 
 
 async def test_write_routes_need_write_permission(api: Any) -> None:
