@@ -8,7 +8,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..core import Connector, Diagnosis, Preferences
-from .common import Panel, Worker
+from .common import Panel
 from .configure import ConfigureCondaPanel
 from .connect import ConnectPanel
 from .render import DiagnosisView
@@ -19,15 +19,8 @@ class PreferencesPanel(Panel):
 
     title = "Repository preferences"
 
-    def __init__(
-        self,
-        connector: Connector | None = None,
-        *,
-        worker: Worker | None = None,
-        background: bool = True,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(connector, worker=worker, background=background, **kwargs)
+    def __init__(self, connector: Connector | None = None, **kwargs: Any) -> None:
+        super().__init__(connector, **kwargs)  # worker, background: see Panel
         style = {"description_width": "initial"}
         self.server_domain = w.Text(description="Anaconda Server API domain", style=style)
         self.enterprise_domain = w.Text(
@@ -90,15 +83,8 @@ class DoctorPanel(Panel):
 
     title = "Troubleshooting"
 
-    def __init__(
-        self,
-        connector: Connector | None = None,
-        *,
-        worker: Worker | None = None,
-        background: bool = True,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(connector, worker=worker, background=background, **kwargs)
+    def __init__(self, connector: Connector | None = None, **kwargs: Any) -> None:
+        super().__init__(connector, **kwargs)  # worker, background: see Panel
         self.diagnosis: Diagnosis | None = None
         self.view = w.HTML("Signed in but cannot use the repository? Run the checks to see why.")
         self.run_button = w.Button(description="Run checks", icon="stethoscope")

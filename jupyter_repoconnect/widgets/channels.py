@@ -10,7 +10,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..core import Channel, ChannelPage, CondarcChannels, Connector
-from .common import Panel, Worker
+from .common import Panel
 from .render import page_range
 
 
@@ -62,12 +62,10 @@ class ChannelPicker(Panel):
         *,
         q: str = "",
         page_size: int = 25,
-        worker: Worker | None = None,
-        background: bool = True,
         autoload: bool = True,
         **kwargs: Any,
     ) -> None:
-        super().__init__(connector, worker=worker, background=background, **kwargs)
+        super().__init__(connector, **kwargs)  # worker, background: see Panel
         self.page_size = page_size
         self.page: ChannelPage | None = None
         # Ordered sets (dict keys) of channel names, in the order the user ticked them.

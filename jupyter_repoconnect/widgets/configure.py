@@ -12,7 +12,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..core import CondarcChannels, Conflict, Connector
-from .common import Panel, Worker, error_text
+from .common import Panel, error_text
 
 LISTS = ("channels", "default_channels")
 DEFAULTS_WARNING = (
@@ -56,12 +56,10 @@ class ConfigureCondaPanel(Panel):
         self,
         connector: Connector | None = None,
         *,
-        worker: Worker | None = None,
-        background: bool = True,
         autoload: bool = True,
         **kwargs: Any,
     ) -> None:
-        super().__init__(connector, worker=worker, background=background, **kwargs)
+        super().__init__(connector, **kwargs)  # worker, background: see Panel
         self.loaded: CondarcChannels | None = None
         self.draft: dict[str, list[str] | None] = {"channels": [], "default_channels": None}
         self.rows: dict[str, list[EntryRow]] = {name: [] for name in LISTS}

@@ -11,7 +11,7 @@ import ipywidgets as w
 
 from ..core import SERVICE_TITLES, SERVICES, Connector, Preferences, Status
 from .channels import ChannelPicker
-from .common import Panel, Worker
+from .common import Panel
 from .render import SIGNED_OUT_NOTE, service_title, status_message
 from .status import StatusPanel
 
@@ -36,11 +36,9 @@ class ConnectPanel(Panel):
         service: str = "server",
         domain: str | None = None,
         username: str | None = None,
-        worker: Worker | None = None,
-        background: bool = True,
         **kwargs: Any,
     ) -> None:
-        super().__init__(connector, worker=worker, background=background, **kwargs)
+        super().__init__(connector, **kwargs)  # worker, background: see Panel
         self.preferences: Preferences = self.connector.preferences()
         allowed = [s for s in SERVICES if s in self.preferences.allowed_services] or list(SERVICES)
         self._connected: list[Callable[[Status], None]] = []

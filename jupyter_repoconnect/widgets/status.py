@@ -8,7 +8,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..core import Connector, Status
-from .common import Panel, Worker
+from .common import Panel
 from .render import SIGNED_OUT_NOTE, StatusView
 
 
@@ -22,11 +22,9 @@ class StatusPanel(Panel):
         connector: Connector | None = None,
         *,
         status: Status | None = None,
-        worker: Worker | None = None,
-        background: bool = True,
         **kwargs: Any,
     ) -> None:
-        super().__init__(connector, worker=worker, background=background, **kwargs)
+        super().__init__(connector, **kwargs)  # worker, background: see Panel
         self.status: Status | None = None
         self.view = w.HTML()
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
