@@ -30,6 +30,21 @@ class RepoConnectEnv:
     sandbox: Sandbox
     env: dict[str, str]
 
+    def snapshot(self) -> dict[str, bytes]:
+        """Every file the tools may change (.condarc, token store, recorded state) with its bytes.
+
+        Equal snapshots before and after an operation mean it changed nothing on disk.
+        """
+        files: dict[str, bytes] = {}
+        if self.condarc.is_file():
+            files[str(self.condarc)] = self.condarc.read_bytes()
+        for root in (self.binstar_dir, self.state_dir):
+            if root.is_dir():
+                for path in sorted(root.rglob("*")):
+                    if path.is_file() and not path.name.endswith(".lock"):
+                        files[str(path)] = path.read_bytes()
+        return files
+
 
 @pytest.fixture(scope="session")
 def sandbox_session() -> Iterator[Sandbox]:

@@ -76,16 +76,7 @@ def token_files(repoconnect_env: Any) -> list[Path]:
 
 def snapshot(repoconnect_env: Any) -> dict[str, bytes]:
     """Every file the tools may change: .condarc, the token store, the recorded state."""
-    files: dict[str, bytes] = {}
-    condarc = Path(repoconnect_env.condarc)
-    if condarc.exists():
-        files[str(condarc)] = condarc.read_bytes()
-    for root in (Path(repoconnect_env.binstar_dir), Path(repoconnect_env.state_dir)):
-        if root.exists():
-            for path in root.rglob("*"):
-                if path.is_file() and not path.name.endswith(".lock"):
-                    files[str(path)] = path.read_bytes()
-    return files
+    return repoconnect_env.snapshot()
 
 
 def one_line(text: str) -> str:

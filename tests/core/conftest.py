@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import pytest
 
 from jupyter_repoconnect.core import Connector, RepoConnectSettings
@@ -13,19 +11,6 @@ default_channels:
   - https://example.com/old-main
 ssl_verify: true
 """
-
-
-def files_under(*roots: Path) -> dict[str, bytes]:
-    """Every file below ``roots`` with its bytes (the lock file excepted)."""
-    found: dict[str, bytes] = {}
-    for root in roots:
-        if root.is_file():
-            found[str(root)] = root.read_bytes()
-        elif root.is_dir():
-            for path in sorted(root.rglob("*")):
-                if path.is_file() and not path.name.endswith(".lock"):
-                    found[str(path)] = path.read_bytes()
-    return found
 
 
 @pytest.fixture
@@ -43,4 +28,4 @@ def connector(env):
 @pytest.fixture
 def snapshot(env):
     """Call it before and after: equal results mean nothing on disk changed."""
-    return lambda: files_under(env.condarc, env.binstar_dir, env.state_dir)
+    return env.snapshot
