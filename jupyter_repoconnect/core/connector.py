@@ -154,6 +154,13 @@ class Connector:
                     "first: only one repository service can be connected at a time.",
                     code="already_connected",
                 )
+            if state.service:
+                # Signing in again would replace the saved pre-login .condarc with a later one.
+                raise Conflict(
+                    f"The earlier sign-in to {_title(state.service)} was ended elsewhere, but "
+                    "its saved .condarc has not been restored yet. Sign out first, then sign in.",
+                    code="stale_session",
+                )
             if service != "cloud":
                 domain = self._resolve_domain(service, domain, state)
             doc = self.condarc.load()  # a corrupt .condarc stops us before any network call

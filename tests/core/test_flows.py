@@ -2,9 +2,10 @@
 
 from urllib.parse import quote_plus
 
+import pytest
 from ruamel.yaml import YAML
 
-from jupyter_repoconnect.core import Connector, RepoConnectSettings
+from jupyter_repoconnect.core import Conflict, Connector, RepoConnectSettings
 from jupyter_repoconnect.core.models import ENTERPRISE_CHANNELS_HINT
 from jupyter_repoconnect.core.state import StateStore
 
@@ -140,3 +141,19 @@ def test_doctor_explains_a_revoked_token(env, connector, sandbox):
     diagnosis = connector.doctor()
     assert not diagnosis.ok
     assert any("expired or was revoked" in f.message for f in diagnosis.findings)
+
+
+def test_sign_in_after_a_session_ended_elsewhere_needs_a_sign_out_first(env, connector, sandbox):
+    api = sandbox.urls["enterprise"]
+    connector.connect("enterprise", domain=api, username="demo", password="demo-password")
+    token_file(env, api).unlink()  # e.g. `anaconda logout` in a terminal
+    status = connector.status()
+    assert not status.connected and "ended elsewhere" in status.warnings[0]
+    before = env.snapshot()
+    with pytest.raises(Conflict) as info:
+        connector.connect("cloud", token=sandbox.cloud_tokens[0])
+    assert info.value.code == "stale_session" and "Sign out first" in info.value.message
+    assert env.snapshot() == before
+    connector.disconnect()
+    assert env.condarc.read_bytes() == ORIGINAL_CONDARC
+    connector.connect("cloud", token=sandbox.cloud_tokens[0])
