@@ -65,10 +65,12 @@ def run_demo(home: str | os.PathLike[str] | None, port: int | None, open_browser
                 JUPYTER_REPOCONNECT_STATE_DIR=str(home / "state"),
                 CONDA_TOKEN_REPO_URL=sb.urls["cloud"],
                 JUPYTERLAB_SETTINGS_DIR=str(home / "lab-settings"),
+                JUPYTERLAB_WORKSPACES_DIR=str(home / "lab-workspaces"),
                 JUPYTER_CONFIG_PATH=os.pathsep.join(
                     p for p in (str(config_dir), os.environ.get("JUPYTER_CONFIG_PATH")) if p
                 ),
             )
+            _open_panel_and_notebook(home, env)
             cmd = [
                 sys.executable,
                 "-m",
@@ -101,7 +103,7 @@ def run_demo(home: str | os.PathLike[str] | None, port: int | None, open_browser
                     start_new_session=True,  # Ctrl+C reaches us; we stop JupyterLab cleanly
                 )
             try:
-                url = f"http://127.0.0.1:{port}/lab/tree/repoconnect-demo.ipynb?token={lab_token}"
+                url = f"http://127.0.0.1:{port}/lab?token={lab_token}"
                 deadline = time.monotonic() + 120
                 while proc.poll() is None and time.monotonic() < deadline:
                     try:
@@ -139,6 +141,42 @@ def run_demo(home: str | os.PathLike[str] | None, port: int | None, open_browser
     finally:
         if temporary:
             shutil.rmtree(home, ignore_errors=True)
+
+
+def _open_panel_and_notebook(home: Path, env: dict[str, str]) -> None:
+    """A default workspace with the Repositories panel and the demo notebook open."""
+    workspace = {
+        "data": {
+            "layout-restorer:data": {
+                "left": {
+                    "collapsed": False,
+                    "current": "jupyter-repoconnect",
+                    "widgets": ["filebrowser", "jupyter-repoconnect"],
+                },
+                "main": {
+                    "dock": {
+                        "type": "tab-area",
+                        "currentIndex": 0,
+                        "widgets": ["notebook:repoconnect-demo.ipynb"],
+                    }
+                },
+            },
+            "notebook:repoconnect-demo.ipynb": {
+                "data": {"path": "repoconnect-demo.ipynb", "factory": "Notebook"}
+            },
+        },
+        "metadata": {"id": "default"},
+    }
+    path = home / "lab-workspaces" / "demo-workspace.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(workspace))
+    subprocess.run(
+        [sys.executable, "-m", "jupyterlab", "workspaces", "import", str(path)],
+        env=env,
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _interrupt(signum: int, frame: Any) -> None:

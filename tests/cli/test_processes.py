@@ -98,7 +98,8 @@ def test_demo_starts_jupyterlab_pointed_at_the_sandbox(cli, cli_env, tmp_path: P
         url = lines[-1].split(" ", 1)[1].strip()
         base, rest = url.split("/lab", 1)
         token = rest.split("?token=", 1)[1]
-        assert rest.startswith("/tree/repoconnect-demo.ipynb")
+        assert rest.startswith("?token=")
+        assert list((home / "lab-workspaces").glob("default-*.jupyterlab-workspace"))
         assert (home / "notebooks" / "repoconnect-demo.ipynb").is_file()
         assert "demo / demo-password" in printed
         server_url = next(ln.split()[1] for ln in lines if ln.strip().startswith("server "))
