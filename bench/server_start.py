@@ -21,6 +21,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from jupyter_repoconnect.testing.processes import stop
+
 EXTENSION = "jupyter_repoconnect"
 
 
@@ -79,12 +81,7 @@ def start_once(enabled: bool, timeout: float) -> float:
                 raise RuntimeError(f"GET repoconnect/preferences answered {routes}")
             return ready
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server, 10)
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ from typing import Any
 
 from .core.models import SERVICE_TITLES, SERVICES
 from .testing import Sandbox
+from .testing.processes import stop
 
 # The sandbox only listens on loopback, so a well-known token is safe and easy to type.
 DEMO_CLOUD_TOKEN = "demo-cloud-token"
@@ -131,13 +132,7 @@ def run_demo(home: str | os.PathLike[str] | None, port: int | None, open_browser
                 print("Stopping ...", file=sys.stderr)
                 return 0
             finally:
-                if proc.poll() is None:
-                    proc.terminate()
-                    try:
-                        proc.wait(15)
-                    except subprocess.TimeoutExpired:
-                        proc.kill()
-                        proc.wait()
+                stop(proc)
     finally:
         if temporary:
             shutil.rmtree(home, ignore_errors=True)

@@ -11,6 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from jupyter_repoconnect.testing.processes import stop
+
 from .cli_helpers import snapshot
 
 
@@ -116,13 +118,7 @@ def test_demo_starts_jupyterlab_pointed_at_the_sandbox(cli, cli_env, tmp_path: P
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
     finally:
-        if proc.poll() is None:
-            proc.terminate()  # the demo stops its JupyterLab on SIGTERM; SIGKILL would orphan it
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop(proc, 30)  # the demo stops its JupyterLab on SIGTERM; SIGKILL would orphan it
     assert proc.returncode == 0
 
 

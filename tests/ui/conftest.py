@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from jupyter_repoconnect.testing.processes import stop
+
 from .uihelpers import (
     CHANNELS,
     CHROMIUM,
@@ -178,12 +180,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory, ui_sandbox: Sandbox) -> Iterat
             )
         yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc, 20)
 
 
 @pytest.fixture
