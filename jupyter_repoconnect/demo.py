@@ -6,6 +6,7 @@ real conda configuration is never touched.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import secrets
@@ -25,10 +26,27 @@ from .testing.processes import stop
 
 # The sandbox only listens on loopback, so a well-known token is safe and easy to type.
 DEMO_CLOUD_TOKEN = "demo-cloud-token"
+# Enough Anaconda Server channels that the panel's search and paging are really exercised.
+DEMO_CHANNELS = 2_000
+MISSING_LAB = (
+    "JupyterLab is not installed in this Python ({python}); install it with: "
+    'pip install "jupyter_repoconnect[demo]"   (or: pip install jupyterlab)'
+)
+
+
+def missing_jupyterlab() -> str | None:
+    """The one line to print when this Python has no JupyterLab (None when it has)."""
+    if importlib.util.find_spec("jupyterlab") is None:
+        return MISSING_LAB.format(python=sys.executable)
+    return None
 
 
 def run_demo(home: str | os.PathLike[str] | None, port: int | None, open_browser: bool) -> int:
     """Run until interrupted (Ctrl+C or SIGTERM); returns the exit code."""
+    problem = missing_jupyterlab()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     signal.signal(signal.SIGTERM, _interrupt)  # stop JupyterLab and the sandbox on SIGTERM too
     temporary = not home
     home = Path(tempfile.mkdtemp(prefix="repoconnect-demo-") if temporary else str(home))
@@ -41,7 +59,7 @@ def run_demo(home: str | os.PathLike[str] | None, port: int | None, open_browser
     lab_token = secrets.token_urlsafe(24)
     log_path = home / "jupyterlab.log"
     try:
-        with Sandbox(cloud_tokens=[DEMO_CLOUD_TOKEN]) as sb:
+        with Sandbox(cloud_tokens=[DEMO_CLOUD_TOKEN], channels=DEMO_CHANNELS) as sb:
             config_dir = home / "jupyter-config"
             config_dir.mkdir(exist_ok=True)
             settings = {
@@ -115,18 +133,12 @@ def run_demo(home: str | os.PathLike[str] | None, port: int | None, open_browser
                     except OSError:
                         time.sleep(0.3)
                 if proc.poll() is not None:
-                    print(
-                        f"JupyterLab exited with code {proc.returncode}; see {log_path}",
-                        file=sys.stderr,
-                    )
+                    _report_exit(proc.returncode, log_path, temporary)
                     return 1
                 print(f"JupyterLab: {url}")
                 print("Press Ctrl+C to stop.", flush=True)
                 proc.wait()
-                print(
-                    f"JupyterLab exited with code {proc.returncode}; see {log_path}",
-                    file=sys.stderr,
-                )
+                _report_exit(proc.returncode, log_path, temporary)
                 return 1
             except KeyboardInterrupt:
                 print("Stopping ...", file=sys.stderr)
@@ -172,6 +184,17 @@ def _open_panel_and_notebook(home: Path, env: dict[str, str]) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def _report_exit(code: int | None, log_path: Path, temporary: bool) -> None:
+    """Say that JupyterLab stopped; a temporary home is deleted on exit, so show its log's end."""
+    if not temporary:
+        print(f"JupyterLab exited with code {code}; see {log_path}", file=sys.stderr)
+        return
+    lines = log_path.read_text(errors="replace").splitlines()[-20:] if log_path.exists() else []
+    print(f"JupyterLab exited with code {code}; the end of its log:", file=sys.stderr)
+    for line in lines:
+        print(f"  {line}", file=sys.stderr)
 
 
 def _interrupt(signum: int, frame: Any) -> None:
