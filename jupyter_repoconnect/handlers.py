@@ -9,6 +9,7 @@ it is not used here).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import traceback
@@ -29,6 +30,7 @@ from .core.errors import (
     BadInput,
     Conflict,
     CorruptCondarc,
+    FileProblem,
     NotAllowed,
     RepoConnectError,
     ServiceTimeout,
@@ -43,14 +45,26 @@ if TYPE_CHECKING:
 
 AUTH_RESOURCE = "repoconnect"
 MAX_PAGE = 500
+MAX_OFFSET = 2**31 - 1
+MAX_BODY = 256 * 1024  # bytes: a sign-in or two channel lists, with room to spare
+MAX_DEPTH = 8  # our bodies nest 2 deep (object -> list -> string)
+
+
+class BodyTooLarge(BadInput):
+    """A request body over :data:`MAX_BODY` bytes (HTTP 413)."""
+
+    code = "body_too_large"
+
 
 # Most specific class first is not needed: the exception's MRO is walked in order.
 ERROR_STATUS: dict[type[RepoConnectError], int] = {
+    BodyTooLarge: 413,
     BadInput: 400,
     AuthenticationRefused: 401,
     NotAllowed: 403,
     Conflict: 409,  # also NotConnected
     CorruptCondarc: 422,
+    FileProblem: 409,  # a file or folder on this machine must be fixed first
     ServiceTimeout: 504,
     TLSFailure: 502,
     ServiceUnavailable: 502,
@@ -99,16 +113,23 @@ class RepoConnectHandler(ExtensionHandlerMixin, APIHandler):
     # --- input ---------------------------------------------------------------------
     def json_object(self, allowed: set[str]) -> dict[str, Any]:
         """The request body as a JSON object with only ``allowed`` keys (empty body: ``{}``)."""
+        if len(self.request.body) > MAX_BODY:
+            raise BodyTooLarge(
+                f"The request body is too large ({len(self.request.body)} bytes; at most "
+                f"{MAX_BODY})."
+            )
         raw = self.request.body.strip()
         if not raw:
             return {}
         try:
             body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             # The body may hold a password: name the problem, never the content.
             raise BadInput("The request body is not valid JSON.") from None
         if not isinstance(body, dict):
             raise BadInput("The request body must be a JSON object.")
+        if _depth(body) > MAX_DEPTH:
+            raise BadInput(f"The request body nests deeper than {MAX_DEPTH} levels.")
         unknown = sorted(set(body) - allowed)
         if unknown:
             raise BadInput(
@@ -135,7 +156,7 @@ class RepoConnectHandler(ExtensionHandlerMixin, APIHandler):
 
     def int_argument(self, name: str, default: int, low: int, high: int | None = None) -> int:
         text = self.get_query_argument(name, None)
-        if text is None or text == "":
+        if text is None:
             return default
         try:
             value = int(text)
@@ -195,11 +216,35 @@ class RepoConnectHandler(ExtensionHandlerMixin, APIHandler):
             )
 
 
+def _depth(value: Any) -> int:
+    """How deep JSON ``value`` nests (iterative: a hostile body cannot exhaust the stack)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            children = item.values() if isinstance(item, dict) else item
+            todo.extend((child, level + 1) for child in children)
+    return deepest
+
+
 class StatusHandler(RepoConnectHandler):
+    """The status, with an ETag: a poll that sends ``If-None-Match`` gets a bodiless 304 while
+    nothing changed (the panels poll it while they are visible)."""
+
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        await self.reply(self.connector.status)
+        status = await IOLoop.current().run_in_executor(self.app.executor, self.connector.status)
+        body = json.dumps(status.to_dict())
+        etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:20] + '"'
+        self.set_header("ETag", etag)
+        self.set_header("Cache-Control", "no-cache")
+        if etag in self.request.headers.get("If-None-Match", ""):
+            self.set_status(304)
+            self.finish()
+            return
+        self.finish(body)
 
 
 class ConnectHandler(RepoConnectHandler):
@@ -225,7 +270,7 @@ class ChannelsHandler(RepoConnectHandler):
     @authorized
     async def get(self) -> None:
         q = self.get_query_argument("q", "")
-        offset = self.int_argument("offset", 0, 0)
+        offset = self.int_argument("offset", 0, 0, MAX_OFFSET)
         limit = self.int_argument("limit", 50, 1, MAX_PAGE)
         await self.reply(self.connector.available_channels, q, offset, limit)
 
