@@ -1,0 +1,504 @@
+"""A real JupyterHub on loopback, for tests and benchmarks: many users, one machine.
+
+    users = SystemUsers(base, ["alice", "bob"]).create()        # real local accounts (root only)
+    python = shared_python(base, users[0])                      # an interpreter they may run
+    with Hub(base / "hub", users, python, hub_config, config_dir) as hub:
+        hub.spawn(users[0]); hub.user_api(users[0], "GET", "status")
+
+JupyterHub (from PyPI) with configurable-http-proxy (from npm) and the `LocalProcessSpawner`:
+each single-user server runs as its own system user, with its own HOME.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pwd
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .processes import stop
+
+HUB_PASSWORD = "hub-test-password"  # the shared sign-in password of the test authenticator
+
+
+class HubUnavailable(RuntimeError):
+    """A prerequisite of the hub tests is missing; the message says what to install or do."""
+
+
+def hub_prerequisites() -> str | None:
+    """Why a hub cannot run here (None: it can)."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return "the hub tests create local users and spawn servers as them: run them as root"
+    for tool in ("useradd", "userdel"):
+        if shutil.which(tool) is None:
+            return f"{tool} is missing (apt-get install passwd)"
+    if shutil.which("configurable-http-proxy") is None:
+        return "configurable-http-proxy is missing (npm install -g configurable-http-proxy)"
+    try:
+        import jupyterhub  # noqa: F401
+    except ImportError:
+        return "jupyterhub is not installed (pip install '.[test]')"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# -- local users ------------------------------------------------------------------------------
+
+
+@dataclass
+class HubUser:
+    """A real local account; the hub user of the same name; its repository credentials."""
+
+    name: str
+    uid: int
+    gid: int
+    home: Path
+    repo_password: str = field(default_factory=lambda: secrets.token_hex(8))
+    token: str = ""  # the hub API token of this user (access to its own server only)
+
+    def run(
+        self, args: Sequence[str], env: Mapping[str, str], **kwargs: Any
+    ) -> subprocess.CompletedProcess[str]:
+        """Run a command as this user, in their HOME, with exactly `env` (plus HOME, USER)."""
+        full_env = {**env, "HOME": str(self.home), "USER": self.name, "LOGNAME": self.name}
+        return subprocess.run(
+            list(args),
+            env=full_env,
+            cwd=self.home,
+            user=self.uid,
+            group=self.gid,
+            extra_groups=[],
+            capture_output=True,
+            text=True,
+            timeout=kwargs.pop("timeout", 120),
+            **kwargs,
+        )
+
+
+class SystemUsers:
+    """Create local accounts named `<label><suffix>` with homes under `base`; remove them again.
+
+    Homes are mode 0755, as many distributions make them: what keeps one user's secrets from
+    another must then be the modes of the files themselves.
+    """
+
+    def __init__(self, base: Path, labels: Sequence[str]) -> None:
+        suffix = secrets.token_hex(2)
+        self.base = base
+        self.names = [f"rc{label}{suffix}" for label in labels]
+        self.users: list[HubUser] = []
+
+    def create(self) -> list[HubUser]:
+        self.base.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.base, 0o755)
+        try:
+            for name in self.names:
+                home = self.base / name
+                subprocess.run(
+                    ["useradd", "--no-create-home", "--home-dir", str(home), "--shell",
+                     "/bin/sh", "--user-group", name],
+                    check=True, capture_output=True, text=True,
+                )  # fmt: skip
+                entry = pwd.getpwnam(name)
+                home.mkdir(mode=0o755)
+                os.chown(home, entry.pw_uid, entry.pw_gid)
+                self.users.append(HubUser(name, entry.pw_uid, entry.pw_gid, home))
+        except BaseException:
+            self.remove()
+            raise
+        return self.users
+
+    def remove(self) -> None:
+        """Stop what still runs as these users (by pid), then delete the accounts."""
+        for user in self.users:
+            kill_processes_of(user.uid)
+        for name in self.names:
+            subprocess.run(["userdel", name], capture_output=True)
+        self.users = []
+
+
+def processes_of(uid: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid == uid:
+                    pids.append(int(entry.name))
+            except FileNotFoundError:
+                continue
+    return pids
+
+
+def kill_processes_of(uid: int, timeout: float = 10.0) -> None:
+    """SIGTERM every process of `uid` (a test account), then SIGKILL those left."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        pids = processes_of(uid)
+        for pid in pids:
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                continue
+        deadline = time.monotonic() + timeout
+        while pids and processes_of(uid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if not processes_of(uid):
+            return
+
+
+def rss_kib(pids: Sequence[int]) -> int:
+    """Resident memory of these processes together (KiB, from /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except FileNotFoundError:
+            continue
+        match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+        total += int(match.group(1)) if match else 0
+    return total
+
+
+# -- an interpreter every test user may run ---------------------------------------------------
+
+
+@dataclass
+class SharedPython:
+    """This interpreter's install, runnable by the test users (maybe a hard-linked copy)."""
+
+    prefix: Path
+    env: dict[str, str]  # what the users' processes need (PATH, LD_LIBRARY_PATH)
+
+    @property
+    def python(self) -> str:
+        return str(self.prefix / "bin" / Path(sys.executable).name)
+
+
+def shared_python(base: Path, probe: HubUser) -> SharedPython:
+    """`sys.prefix` if `probe` can import the packages from it, else a copy under `base`.
+
+    A copy is needed when the install sits in a folder other users cannot enter (a pyenv
+    under /root): hard links make it take seconds and no space; scripts get new shebangs, and
+    LD_LIBRARY_PATH lets the interpreter find its libpython despite a RUNPATH into /root.
+    """
+    here = SharedPython(Path(sys.prefix), _path_env(Path(sys.prefix)))
+    if _can_run(probe, here):
+        return here
+    if sys.prefix != sys.base_prefix:
+        raise HubUnavailable(
+            f"the test users cannot run {sys.executable} (a venv in a folder they cannot read); "
+            "make the venv where other users can read it"
+        )
+    copy = base / "python"
+    if not copy.exists():
+        _link_tree(Path(sys.prefix), copy)
+        _rewrite_shebangs(copy / "bin", str(sys.prefix), str(copy))
+    shared = SharedPython(copy, _path_env(copy))
+    shared.env["LD_LIBRARY_PATH"] = str(copy / "lib")
+    if not _can_run(probe, shared):
+        raise HubUnavailable(f"the test users cannot run the copy of Python at {copy}")
+    return shared
+
+
+def _path_env(prefix: Path) -> dict[str, str]:
+    return {"PATH": f"{prefix / 'bin'}:/usr/local/bin:/usr/bin:/bin"}
+
+
+def _can_run(user: HubUser, python: SharedPython) -> bool:
+    code = "import jupyter_repoconnect, jupyterhub, jupyterlab, ipykernel"
+    try:
+        result = user.run([python.python, "-c", code], env=python.env, timeout=60)
+    except OSError:
+        return False
+    return result.returncode == 0
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    done = subprocess.run(["cp", "-al", str(source), str(partial)], capture_output=True)
+    if done.returncode != 0:  # another file system: a real copy
+        shutil.rmtree(partial, ignore_errors=True)
+        subprocess.run(["cp", "-a", str(source), str(partial)], check=True)
+    partial.rename(target)
+
+
+def _rewrite_shebangs(bin_dir: Path, old: str, new: str) -> None:
+    """Point console scripts at the copy; new files, so the hard-linked originals stay."""
+    for path in bin_dir.iterdir():
+        if path.is_symlink() or not path.is_file():
+            continue
+        with path.open("rb") as f:
+            head = f.read(2)
+        if head != b"#!":
+            continue
+        data = path.read_bytes()
+        first, _, rest = data.partition(b"\n")
+        if old.encode() not in first:
+            continue
+        mode = path.stat().st_mode
+        path.unlink()
+        path.write_bytes(first.replace(old.encode(), new.encode()) + b"\n" + rest)
+        path.chmod(mode)
+
+
+# -- the hub ----------------------------------------------------------------------------------
+
+
+TEST_OVERRIDES = """
+# --- test overrides (jupyter_repoconnect.testing.hub) ---
+c.JupyterHub.bind_url = {bind_url!r}
+c.JupyterHub.hub_bind_url = {hub_bind_url!r}
+c.ConfigurableHTTPProxy.api_url = {proxy_api_url!r}
+c.JupyterHub.db_url = {db_url!r}
+c.JupyterHub.cookie_secret_file = {cookie_file!r}
+c.JupyterHub.pid_file = {pid_file!r}
+c.JupyterHub.authenticator_class = "shared-password"
+c.SharedPasswordAuthenticator.user_password = {password!r}
+c.Authenticator.allowed_users = set({users!r})
+c.Spawner.cmd = [{python!r}, "-m", "jupyterhub.singleuser"]
+c.Spawner.environment = {environment!r}
+c.Spawner.args = {spawner_args!r}
+c.Spawner.start_timeout = 180
+c.Spawner.http_timeout = 180
+c.JupyterHub.services = [{{"name": "repoconnect-tests", "api_token": {admin_token!r}}}]
+c.JupyterHub.load_roles = [{{
+    "name": "repoconnect-tests",
+    "scopes": ["admin:users", "admin:servers", "tokens", "read:users"],
+    "services": ["repoconnect-tests"],
+}}]
+"""
+
+
+class Hub:
+    """`jupyterhub` (and its proxy) on 127.0.0.1, configured by an administrator's config file.
+
+    `hub_config` is the administrator's `jupyterhub_config.py` text; the test overrides
+    (ports, files under `workdir`, the test authenticator, the interpreter) come after it.
+    `user_env` reaches every single-user server (e.g. JUPYTER_CONFIG_PATH).
+    """
+
+    def __init__(
+        self,
+        workdir: Path,
+        users: Sequence[HubUser],
+        python: SharedPython,
+        hub_config: str,
+        user_env: Mapping[str, str] | None = None,
+        spawner_args: Sequence[str] = (),
+    ) -> None:
+        self.workdir = workdir
+        self.users = list(users)
+        self.python = python
+        self.hub_config = hub_config
+        self.user_env = {**python.env, **(user_env or {})}
+        self.spawner_args = list(spawner_args)
+        self.admin_token = secrets.token_hex(24)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = workdir / "jupyterhub.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def config_text(self) -> str:
+        w = self.workdir
+        return self.hub_config + TEST_OVERRIDES.format(
+            bind_url=self.url,
+            hub_bind_url=f"http://127.0.0.1:{free_port()}",
+            proxy_api_url=f"http://127.0.0.1:{free_port()}",
+            db_url=f"sqlite:///{w / 'jupyterhub.sqlite'}",
+            cookie_file=str(w / "jupyterhub_cookie_secret"),
+            pid_file=str(w / "jupyterhub.pid"),
+            password=HUB_PASSWORD,
+            users=sorted(u.name for u in self.users),
+            python=self.python.python,
+            environment=self.user_env,
+            spawner_args=self.spawner_args,
+            admin_token=self.admin_token,
+        )
+
+    def start(self, timeout: float = 120.0) -> Hub:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        config = self.workdir / "jupyterhub_config.py"
+        config.write_text(self.config_text())
+        home = self.workdir / "home"  # the hub's own HOME: never the real one
+        home.mkdir(exist_ok=True)
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(home),
+            "LANG": os.environ.get("LANG", "C.UTF-8"),
+            "CONFIGPROXY_AUTH_TOKEN": secrets.token_hex(24),
+        }
+        with self.log.open("wb") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "jupyterhub", "-f", str(config)],
+                cwd=self.workdir,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"jupyterhub exited:\n{self.log_tail()}")
+            try:
+                if self.api("GET", "")[0] == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise TimeoutError(f"jupyterhub did not answer in {timeout}s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        """Stop the hub (it stops the proxy and the single-user servers), then any leftover."""
+        if self.proc is not None:
+            stop(self.proc, 60)
+            self.proc = None
+        for user in self.users:
+            kill_processes_of(user.uid)
+        pid_file = self.workdir / "jupyterhub-proxy.pid"
+        if pid_file.is_file():  # a proxy the hub did not stop
+            with contextlib.suppress(ValueError, ProcessLookupError):
+                os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
+
+    def __enter__(self) -> Hub:
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def log_tail(self, lines: int = 60) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    # -- HTTP ---------------------------------------------------------------------------------
+
+    def request(
+        self, method: str, path: str, token: str, body: Any = None, timeout: float = 60
+    ) -> tuple[int, Any]:
+        """One JSON request to `<hub url><path>` with `Authorization: token <token>`."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            self.url + path,
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, _json_or_text(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, _json_or_text(error.read())
+
+    def api(self, method: str, route: str, body: Any = None) -> tuple[int, Any]:
+        """The hub's REST API (`/hub/api/<route>`) with the tests' administrator token."""
+        return self.request(method, f"hub/api/{route}", self.admin_token, body)
+
+    def user_api(
+        self, user: HubUser, method: str, route: str, body: Any = None, token: str | None = None
+    ) -> tuple[int, Any]:
+        """`/user/<name>/repoconnect/<route>` through the proxy (default: the user's token)."""
+        return self.request(
+            method, f"user/{user.name}/repoconnect/{route}", token or user.token, body
+        )
+
+    # -- users and their servers ----------------------------------------------------------------
+
+    def new_token(self, user: HubUser, scopes: Sequence[str] | None = None) -> str:
+        """An API token owned by `user`; default scope: access to their own server only."""
+        scopes = list(scopes) if scopes is not None else [f"access:servers!user={user.name}"]
+        status, body = self.api("POST", f"users/{user.name}/tokens", {"scopes": scopes})
+        if status != 201:
+            raise RuntimeError(f"token for {user.name}: {status} {body}")
+        return str(body["token"])
+
+    def spawn(self, user: HubUser) -> None:
+        """Create the hub user if needed and ask for its server (returns before it is ready)."""
+        status, _ = self.api("GET", f"users/{user.name}")
+        if status == 404:
+            status, body = self.api("POST", f"users/{user.name}")
+            if status != 201:
+                raise RuntimeError(f"create {user.name}: {status} {body}")
+        if not user.token:
+            user.token = self.new_token(user)
+        status, body = self.api("POST", f"users/{user.name}/server")
+        if status not in (201, 202, 400):  # 400: already running
+            raise RuntimeError(f"spawn {user.name}: {status} {body}\n{self.log_tail()}")
+
+    def wait_ready(self, user: HubUser, timeout: float = 180.0) -> dict[str, Any]:
+        """Wait for the user's server; returns its hub record (with `state.pid`)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status, body = self.api("GET", f"users/{user.name}?include_stopped_servers=0")
+            server = (body or {}).get("servers", {}).get("") if status == 200 else None
+            if server and server.get("ready"):
+                return dict(server)
+            if server is None and status == 200 and body.get("pending") is None:
+                raise RuntimeError(f"{user.name}'s server stopped:\n{self.log_tail()}")
+            time.sleep(0.3)
+        raise TimeoutError(f"{user.name}'s server not ready in {timeout}s:\n{self.log_tail()}")
+
+    def stop_server(self, user: HubUser) -> None:
+        self.api("DELETE", f"users/{user.name}/server")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            status, body = self.api("GET", f"users/{user.name}")
+            if status == 200 and not body.get("servers") and body.get("pending") is None:
+                return
+            time.sleep(0.3)
+
+    def server_pids(self, user: HubUser) -> list[int]:
+        """Every process of the user (the single-user server and its kernels)."""
+        return processes_of(user.uid)
+
+
+def _json_or_text(raw: bytes) -> Any:
+    try:
+        return json.loads(raw or b"null")
+    except ValueError:
+        return raw.decode(errors="replace")
+
+
+def admin_doc_blocks(markdown: str) -> dict[str, str]:
+    """The code blocks of an administrator doc, by the file named in their first-line comment.
+
+    A block starting with `# /etc/jupyter/jupyter_repoconnect_config.py` is returned under
+    `jupyter_repoconnect_config.py` (the last block of that name wins).
+    """
+    blocks: dict[str, str] = {}
+    for match in re.finditer(r"```(?:python|py)\n(.*?)```", markdown, re.DOTALL):
+        text = match.group(1)
+        first = text.splitlines()[0] if text else ""
+        named = re.match(r"#\s*(\S+/)?([\w.-]+\.py)\b", first)
+        if named:
+            blocks[named.group(2)] = text
+    return blocks
+
+
+def iter_files(root: Path) -> Iterator[Path]:
+    """Every regular file under `root` (not following symlinks), sorted."""
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            yield path

@@ -1,0 +1,180 @@
+"""A real JupyterHub on loopback with two real local users, set up once per test session.
+
+The hub runs the two config files of docs/admin.md ("JupyterHub on one machine"), with the
+test overrides listed there. The sandbox repository serves HTTPS with its own CA (trustme).
+Without root, useradd, configurable-http-proxy or jupyterhub the tests skip locally and fail
+under CI (`CI` set), like the browser tests.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import shutil
+import ssl
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from jupyter_repoconnect.testing.hub import (
+    Hub,
+    HubUnavailable,
+    HubUser,
+    SharedPython,
+    SystemUsers,
+    admin_doc_blocks,
+    hub_prerequisites,
+    shared_python,
+)
+
+# The browser fixtures of tests/ui, reused (with their event-loop overrides for Playwright).
+from tests.ui.conftest import (  # noqa: F401
+    _unavailable,
+    browser,
+    jp_asyncio_loop,
+    jp_server_cleanup,
+)
+
+if TYPE_CHECKING:
+    from jupyter_repoconnect.testing import Sandbox
+
+REPO = Path(__file__).resolve().parents[2]
+ADMIN_DOC = REPO / "docs" / "admin.md"
+DOC_DOMAIN = "https://anaconda.example.com"  # what the test replaces in the doc's files
+DOC_CA = "/etc/ssl/certs/company-ca.pem"
+DOC_USERS = '{"alice", "bob"}'
+INITIAL_CONDARC = """\
+# {name}'s own settings: comments and other keys must survive every edit.
+channels:
+  - defaults
+auto_activate_base: false
+"""
+
+
+@dataclass
+class HubSetup:
+    """Everything one session's hub is made of."""
+
+    hub: Hub
+    users: list[HubUser]
+    sandbox: Sandbox
+    python: SharedPython
+    base: Path  # the world-readable temp folder holding homes, config, CA, Python copy
+    config_dir: Path  # the administrator's config folder of the single-user servers
+    ca_path: Path
+
+    @property
+    def domain(self) -> str:
+        return self.sandbox.urls["server"]
+
+    def user_env(self, user: HubUser) -> dict[str, str]:
+        """The environment of a process the user starts in their server (CLI, terminal)."""
+        return dict(self.hub.user_env)
+
+
+def doc_configs() -> tuple[str, str]:
+    """The doc's jupyterhub_config.py and jupyter_repoconnect_config.py (the tested files)."""
+    blocks = admin_doc_blocks(ADMIN_DOC.read_text())
+    hub_config = blocks["jupyterhub_config.py"]
+    admin_config = blocks["jupyter_repoconnect_config.py"]
+    for needle, text in ((DOC_DOMAIN, admin_config), (DOC_CA, admin_config)):
+        assert needle in text, f"docs/admin.md's config no longer contains {needle!r}"
+    return hub_config, admin_config
+
+
+@pytest.fixture(scope="session")
+def hub_base() -> Iterator[Path]:
+    """A temp folder every test user may enter (pytest's own tmp folders are root's, 0700)."""
+    reason = hub_prerequisites()
+    if reason:
+        _unavailable(f"JupyterHub tests: {reason}.")
+    base = Path(tempfile.mkdtemp(prefix="repoconnect-hub-"))
+    os.chmod(base, 0o755)
+    try:
+        yield base
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def hub_setup(hub_base: Path) -> Iterator[HubSetup]:
+    import trustme
+
+    from jupyter_repoconnect.testing import Sandbox
+
+    ca = trustme.CA()
+    ssl_dir = hub_base / "etc" / "ssl"
+    ssl_dir.mkdir(parents=True)
+    ca_path = ssl_dir / "company-ca.pem"
+    ca.cert_pem.write_to_path(str(ca_path))
+    os.chmod(ca_path, 0o644)
+
+    system_users = SystemUsers(hub_base / "home", ["a", "b"])
+    users = system_users.create()
+    try:
+        try:
+            python = shared_python(hub_base, users[0])
+        except HubUnavailable as error:
+            _unavailable(f"JupyterHub tests: {error}.")
+        kwargs = {}
+        if "ssl_context" in inspect.signature(Sandbox).parameters:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+            kwargs["ssl_context"] = context
+        with Sandbox(users={u.name: u.repo_password for u in users}, **kwargs) as sandbox:
+            hub_config, admin_config = doc_configs()
+            config_dir = hub_base / "etc" / "jupyter"
+            config_dir.mkdir(parents=True)
+            admin_file = config_dir / "jupyter_repoconnect_config.py"
+            admin_file.write_text(
+                admin_config.replace(DOC_DOMAIN, sandbox.urls["server"]).replace(
+                    DOC_CA, str(ca_path)
+                )
+            )
+            os.chmod(admin_file, 0o644)
+            for user in users:
+                write_condarc(user)
+            hub = Hub(
+                hub_base / "hub",
+                users,
+                python,
+                hub_config,
+                user_env={"JUPYTER_CONFIG_PATH": str(config_dir)},
+            )
+            with hub:
+                for user in users:
+                    hub.spawn(user)
+                for user in users:
+                    hub.wait_ready(user)
+                yield HubSetup(hub, users, sandbox, python, hub_base, config_dir, ca_path)
+    finally:
+        system_users.remove()
+
+
+def write_condarc(user: HubUser) -> bytes:
+    """Give the user their own initial `.condarc` (owned by them, 0644); returns its bytes."""
+    path = user.home / ".condarc"
+    data = INITIAL_CONDARC.format(name=user.name).encode()
+    path.write_bytes(data)
+    os.chown(path, user.uid, user.gid)
+    os.chmod(path, 0o644)
+    return data
+
+
+@pytest.fixture
+def hub_env(hub_setup: HubSetup) -> HubSetup:
+    """Both users signed out, no tokens or state, their initial `.condarc`; sandbox reset."""
+    for user in hub_setup.users:
+        status, body = hub_setup.hub.user_api(user, "GET", "status")
+        if status == 200 and body["connected"]:
+            hub_setup.hub.user_api(user, "POST", "disconnect")
+    hub_setup.sandbox.reset()
+    for user in hub_setup.users:
+        for folder in (".config/binstar", ".config/jupyter_repoconnect", ".continuum"):
+            shutil.rmtree(user.home / folder, ignore_errors=True)
+        write_condarc(user)
+    return hub_setup
