@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from . import validate
 from .condarc import MASK, Condarc, CondarcDocument, mask_token
 from .errors import BadInput, Conflict
 from .models import CondarcChannels
@@ -117,6 +118,7 @@ def replace_lists(
             raise BadInput(f"{key} contains an empty entry; remove it or type a channel.")
         if any(ch.isspace() for v in resolved for ch in v):
             raise BadInput(f"A channel in {key} contains spaces; channel names and URLs cannot.")
+        validate.channel_list([v for v in resolved if v not in originals], key)  # new entries
         if len(set(resolved)) != len(resolved):
             raise BadInput(f"{key} lists the same channel twice.")
         if key == "default_channels" and not resolved:

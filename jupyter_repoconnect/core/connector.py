@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from . import configure, connection, signin
+from . import configure, connection, signin, validate
 from .condarc import Condarc, CondarcDocument, mask_token
 from .connection import Connection
 from .domains import validate_domain
@@ -139,6 +139,7 @@ class Connector:
         or preset domain is used. Nothing on disk changes unless the login fully succeeds.
         """
         service = self._check_service(service)
+        validate.connect_inputs(domain, username, password, token)
         if service == "cloud":
             token = _required_secret(token, "token", "Set Token")
         else:
@@ -178,6 +179,7 @@ class Connector:
     # --- channels ----------------------------------------------------------------------
     def available_channels(self, q: str = "", offset: int = 0, limit: int = 50) -> ChannelPage:
         """Channels the connected Anaconda Server offers (server-side filter and paging)."""
+        validate.text(q, "filter", max_len=200, whitespace=True)
         if not isinstance(q, str) or len(q) > 200:
             raise BadInput("The filter must be text of at most 200 characters.")
         if not isinstance(offset, int) or offset < 0:
@@ -200,6 +202,7 @@ class Connector:
         self, channels: Sequence[str] = (), default_channels: Sequence[str] = ()
     ) -> CondarcChannels:
         """Append channels (names of the connected server, or full URLs) to ``.condarc``."""
+        validate.channel_lists(channels, default_channels)
         if isinstance(channels, str) or isinstance(default_channels, str):
             raise BadInput("Give the channels as a list of names.")
         if not channels and not default_channels:

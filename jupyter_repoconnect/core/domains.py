@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from . import validate
 from .errors import BadInput
 
 RULE = "The domain must be a full URL starting with http:// or https://, without a trailing slash"
@@ -14,6 +15,7 @@ def validate_domain(value: object, *, what: str = "domain") -> str:
     """Return ``value`` if it is a full http(s) URL without a trailing slash; else BadInput."""
     if not isinstance(value, str) or not value.strip():
         raise BadInput(f"Please enter the {what}. {RULE} ({EXAMPLE}).", code="invalid_domain")
+    validate.text(value, what, max_len=validate.MAX_DOMAIN, code="invalid_domain")
     if value != value.strip() or any(c.isspace() for c in value):
         raise BadInput(f"The {what} contains spaces. {RULE} ({EXAMPLE}).", code="invalid_domain")
     try:
@@ -32,6 +34,7 @@ def validate_domain(value: object, *, what: str = "domain") -> str:
         raise BadInput(
             f"'{_shown(value)}' has no host name. {RULE} ({EXAMPLE}).", code="invalid_domain"
         )
+    validate.host_name(parts.hostname, what)
     if parts.username or parts.password:
         raise BadInput(
             f"The {what} must not contain a user name or password. {RULE}.", code="invalid_domain"

@@ -57,6 +57,12 @@ class CorruptCondarc(RepoConnectError):
     code = "corrupt_condarc"
 
 
+class FileProblem(RepoConnectError):
+    """A file or folder we must read or write is unusable (a folder, a FIFO, unreadable...)."""
+
+    code = "file_problem"
+
+
 class ServiceUnavailable(RepoConnectError):
     """The repository could not be reached or answered with something unusable."""
 

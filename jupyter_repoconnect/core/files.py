@@ -1,28 +1,117 @@
-"""Atomic file replacement and the inter-process lock every read-modify-write holds."""
+"""Atomic file replacement, safe reads and the inter-process lock every read-modify-write holds.
+
+Every failure of the file system becomes a :class:`~.errors.FileProblem` naming the file.
+A path that is a folder, a FIFO or a device is refused without opening it for long (a FIFO
+would block a plain ``open`` forever). Temp files carry the writer's process id, so a later
+run can find and delete the ones a killed process left behind.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from .errors import FileProblem
+
+MAX_FILE_SIZE = 16 * 1024 * 1024  # .condarc, tokens and the state file are a few kB
+TEMP_SUFFIX = ".rctmp"
+_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)-[^.]+\.rctmp$")
+# mkstemp names of earlier versions: ".<name>.<8 random>.tmp" next to the file <name>
+_LEGACY_TEMP = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp$")
+_LEGACY_AGE = 600.0  # seconds after which an old-style temp file cannot belong to a live write
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def problem(path: Path, exc: OSError, doing: str = "use") -> FileProblem:
+    """A clear error for an ``OSError`` met while working on ``path``."""
+    reason = {
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EROFS: "the file system is read-only",
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is exceeded",
+        errno.EISDIR: "it is a folder",
+        errno.ENOTDIR: "a part of its path is a file, not a folder",
+        errno.ELOOP: "it is a symbolic link loop",
+        errno.ENAMETOOLONG: "the path is too long",
+    }.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    return FileProblem(
+        f"Could not {doing} {path}: {reason}. Fix or move that file (or its folder) and try "
+        "again; nothing else was changed.",
+    )
+
+
+def write_target(path: Path) -> Path:
+    """The file a write to ``path`` must replace: a symbolic link's target, not the link."""
+    path = Path(path)
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def check_regular(path: Path) -> bool:
+    """True if ``path`` is a regular file, False if absent; FileProblem for anything else."""
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        raise problem(path, exc, "read") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise FileProblem(
+            f"{path} is {_kind(st.st_mode)}, not a file. Move it away (or replace it with a "
+            "file) and try again; nothing was changed."
+        )
+    return True
+
+
+def ensure_dir(directory: Path) -> None:
+    """Create ``directory`` (and parents) or say clearly why it cannot be."""
+    directory = Path(directory)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise FileProblem(
+            f"{directory} should be a folder but is a file. Move it away and try again; "
+            "nothing was changed."
+        ) from None
+    except OSError as exc:
+        raise problem(directory, exc, "create the folder") from None
 
 
 def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
     """Replace ``path`` with ``data``: temp file in the same folder, fsync, rename.
 
+    A symbolic link is kept: its target is replaced, atomically, in the target's folder.
     The file's mode is kept when it exists, else ``mode`` (default 0644 filtered by umask).
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = write_target(Path(path))
+    ensure_dir(path.parent)
+    keep = stat.S_IMODE(path.stat().st_mode) if check_regular(path) else None
+    sweep_temps(path.parent)
     try:
-        keep = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        keep = None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.name}.{os.getpid()}-", suffix=TEMP_SUFFIX, dir=path.parent
+        )
+    except OSError as exc:
+        raise problem(path, exc, "write") from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -35,9 +124,11 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
             target_mode = 0o666 & ~umask
         os.chmod(tmp, target_mode)
         os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise problem(path, exc, "write") from None
         raise
     with contextlib.suppress(OSError):
         dir_fd = os.open(path.parent, os.O_RDONLY)
@@ -47,18 +138,107 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
             os.close(dir_fd)
 
 
-def read_bytes(path: Path) -> bytes | None:
+def sweep_temps(directory: Path) -> list[Path]:
+    """Delete temp files of :func:`atomic_write` whose writer is gone; returns them."""
+    removed: list[Path] = []
     try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
+        names = os.listdir(directory)
+    except OSError:
+        return removed
+    now = time.time()
+    for name in names:
+        match = _TEMP.match(name)
+        path = Path(directory) / name
+        if match:
+            if _alive(int(match.group("pid"))):
+                continue
+        elif (legacy := _LEGACY_TEMP.match(name)) and (path.parent / legacy["name"]).exists():
+            try:
+                if now - path.lstat().st_mtime < _LEGACY_AGE:
+                    continue
+            except OSError:
+                continue
+        else:
+            continue
+        with contextlib.suppress(OSError):
+            if path.is_file() and not path.is_symlink():
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def read_bytes(path: Path, *, max_size: int = MAX_FILE_SIZE) -> bytes | None:
+    """The content of ``path``, ``None`` if it does not exist; FileProblem if it is unusable.
+
+    Opened non-blocking and checked with ``fstat`` before reading, so a FIFO never hangs.
+    """
+    path = Path(path)
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except (FileNotFoundError, NotADirectoryError):
         return None
+    except OSError as exc:
+        raise problem(path, exc, "read") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise FileProblem(
+                f"{path} is {_kind(st.st_mode)}, not a file. Move it away (or replace it with a "
+                "file) and try again; nothing was changed."
+            )
+        if st.st_size > max_size:
+            raise FileProblem(
+                f"{path} is too large ({st.st_size} bytes; at most {max_size}). Check that it is "
+                "the right file."
+            )
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := os.read(fd, 1 << 16):
+            size += len(chunk)
+            if size > max_size:
+                raise FileProblem(f"{path} is too large (over {max_size} bytes).")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise problem(path, exc, "read") from None
+    finally:
+        os.close(fd)
+
+
+def unlink(path: Path) -> bool:
+    """Delete the file ``path``; False if it did not exist. FileProblem for a folder and others."""
+    path = Path(path)
+    try:
+        if path.is_symlink():
+            path.unlink()
+            return True
+        if not check_regular(path):
+            return False
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise problem(path, exc, "delete") from None
+    return True
 
 
 def restore_bytes(path: Path, data: bytes | None) -> None:
     """Put ``path`` back to ``data`` (``None``: the file did not exist)."""
     if data is None:
-        with contextlib.suppress(FileNotFoundError):
-            Path(path).unlink()
+        unlink(write_target(Path(path)) if Path(path).is_symlink() else Path(path))
     else:
         atomic_write(path, data)
 
@@ -73,7 +253,7 @@ def locked(lock_path: Path, timeout: float = 30.0) -> Iterator[None]:
 
     from .errors import Conflict
 
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    ensure_dir(lock_path.parent)
     key = str(lock_path)
     lock = _LOCKS.get(key)
     if lock is None:
@@ -85,6 +265,8 @@ def locked(lock_path: Path, timeout: float = 30.0) -> Iterator[None]:
             "Another jupyter_repoconnect operation is still running; try again in a moment.",
             code="busy",
         ) from None
+    except OSError as exc:
+        raise problem(lock_path, exc, "lock") from None
     try:
         yield
     finally:

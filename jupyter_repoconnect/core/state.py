@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .files import atomic_write, read_bytes
+from .files import atomic_write, ensure_dir, read_bytes, unlink
 
 SECTION = "main"
 LEGACY_KEYS = {
@@ -76,7 +76,7 @@ class StateStore:
         parser[SECTION] = {f.name: _text(getattr(state, f.name)) for f in fields(RecordedState)}
         buf = io.StringIO()
         parser.write(buf)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        ensure_dir(self.directory)
         atomic_write(self.ini, buf.getvalue().encode("utf-8"), mode=0o600)
 
     # --- saved copies ------------------------------------------------------------------
@@ -91,8 +91,7 @@ class StateStore:
         return True, (None if raw == ABSENT_MARK else raw)
 
     def drop_copy(self, target: Path) -> None:
-        if target.exists():
-            target.unlink()
+        unlink(target)
 
 
 def _value(text: str | None) -> str | None:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote_plus, unquote_plus
 
-from .files import atomic_write
+from .errors import FileProblem
+from .files import atomic_write, ensure_dir, read_bytes, unlink
 
 
 def primary_token_dir() -> Path:
@@ -47,6 +48,7 @@ class TokenStore:
     def __init__(self, directory: Path | None = None, legacy: Path | None = None) -> None:
         self.directory = directory or primary_token_dir()
         self.legacy = legacy or legacy_token_dir()
+        self.problems: list[str] = []  # token paths sign-out had to skip
 
     def _file(self, directory: Path, url: str) -> Path:
         return directory / f"{quote_plus(url)}.token"
@@ -55,28 +57,33 @@ class TokenStore:
         for directory in (self.directory, self.legacy):
             path = self._file(directory, url)
             try:
-                token = path.read_text().strip()
-            except (FileNotFoundError, NotADirectoryError):
-                continue
+                raw = read_bytes(path)
+            except FileProblem:
+                continue  # a folder, a FIFO or an unreadable file holds no usable token
+            token = raw.decode("utf-8", "replace").strip() if raw else ""
             if token:
                 return token
         return None
 
     def set(self, url: str, token: str) -> None:
         """Store ``token`` for ``url`` (mode 0600), replacing any older one in either location."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        legacy = self._file(self.legacy, url)
-        if legacy.exists():
-            legacy.unlink()
+        ensure_dir(self.directory)
+        unlink(self._file(self.legacy, url))
         atomic_write(self._file(self.directory, url), token.encode(), mode=0o600)
 
     def remove(self, url: str) -> bool:
+        """Delete ``url``'s token files; one that is not a file is reported in ``problems``."""
         removed = False
         for directory in (self.directory, self.legacy):
             path = self._file(directory, url)
-            if path.exists():
-                path.unlink()
-                removed = True
+            try:
+                removed = unlink(path) or removed
+            except FileProblem:
+                # sign-out goes on: a folder or a pipe in a token's place holds no token
+                self.problems.append(
+                    f"{path} is not a token file (a folder or another special file), so it was "
+                    "left alone; remove it by hand."
+                )
         return removed
 
     def list(self) -> list[StoredToken]:
@@ -85,6 +92,8 @@ class TokenStore:
             if not directory.is_dir():
                 continue
             for path in sorted(directory.glob("*.token")):
+                if not path.is_file():
+                    continue
                 url = unquote_plus(path.name[: -len(".token")])
                 found[url] = StoredToken(url, path)
         return list(found.values())
@@ -94,14 +103,16 @@ class TokenStore:
         snap: dict[Path, bytes | None] = {}
         for directory in (self.directory, self.legacy):
             path = self._file(directory, url)
-            snap[path] = path.read_bytes() if path.exists() else None
+            try:
+                snap[path] = read_bytes(path)
+            except FileProblem:
+                continue  # not a file: nothing to put back, and never to be deleted
         return snap
 
     @staticmethod
     def restore(snap: dict[Path, bytes | None]) -> None:
         for path, content in snap.items():
             if content is None:
-                if path.exists():
-                    path.unlink()
+                unlink(path)
             else:
                 atomic_write(path, content, mode=0o600)
