@@ -83,6 +83,7 @@ class _MaskTokens(logging.Filter):
         return True
 
 
+_log = logging.getLogger(__name__)
 _MASK = _MaskTokens()
 for _name in ("httpx", "httpcore"):
     logging.getLogger(_name).addFilter(_MASK)
@@ -155,8 +156,30 @@ class Caller:
             raise ServiceUnavailable(
                 f"{where} closed the connection without answering. Try again later."
             ) from None
+        except (
+            httpx.InvalidURL,
+            httpx.UnsupportedProtocol,
+            httpx.LocalProtocolError,
+            httpx.CookieConflict,
+            UnicodeError,
+            ValueError,
+            TypeError,
+        ) as exc:
+            # The request could not even be built: a value cannot go into a URL or a header.
+            _log.debug("request to %s not sent: %s", where, type(exc).__name__)
+            raise BadInput(
+                f"The request to {where} could not be sent: the domain, user name, password or "
+                "token contains characters that cannot go into a web request, or is too long. "
+                "Check them and try again.",
+                code="unsendable_input",
+            ) from None
         except httpx.HTTPError:
             raise ServiceUnavailable(f"The request to {where} failed. Try again later.") from None
+        except (OSError, RecursionError, MemoryError) as exc:
+            _log.debug("request to %s failed: %s", where, type(exc).__name__)
+            raise ServiceUnavailable(
+                f"The request to {where} failed ({type(exc).__name__}). Try again later."
+            ) from None
 
     def json(self, response: Any) -> Any:
         """The JSON body of a successful answer, or a clear error for anything else."""
@@ -177,7 +200,7 @@ class Caller:
             )
         try:
             return response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             kind = "an HTML page" if b"<html" in response.content[:512].lower() else "garbage"
             raise ServiceUnavailable(
                 f"{where} answered with {kind} instead of the expected JSON. Check that the "
