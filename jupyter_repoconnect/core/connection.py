@@ -21,6 +21,13 @@ class Connection:
     source: str
     token: str = ""
 
+    @property
+    def token_urls(self) -> tuple[str, ...]:
+        """Every token-store key this connection uses (Server: the API and the repository)."""
+        if self.service == "server":
+            return (self.api_url, f"{self.api_url}/repo")
+        return (self.api_url,)
+
 
 def known_domains(settings: RepoConnectSettings, state: RecordedState) -> dict[str, str | None]:
     """The domains in use: remembered ones first, unless the administrator locked them."""

@@ -25,6 +25,7 @@ from .models import (
     ENTERPRISE_CHANNELS_HINT,
     SERVICE_TITLES,
     SERVICES,
+    Channel,
     ChannelPage,
     CondarcChannels,
     Diagnosis,
@@ -52,6 +53,7 @@ class Connector:
 
     def __init__(self, settings: RepoConnectSettings | None = None) -> None:
         self.settings = settings or RepoConnectSettings()
+        self._channel_cache: dict[tuple[str, str, bool], list[Channel]] = {}
 
     # --- plumbing ----------------------------------------------------------------------
     @property
@@ -71,7 +73,10 @@ class Connector:
             yield store
 
     def _caller(self, service: str, domain: str, condarc: Any) -> Caller:
-        return Caller(make_client(self.settings, condarc), _title(service), domain)
+        from .conda_config import http_settings
+
+        http = http_settings(self.condarc.path, condarc)  # conda's merged TLS/proxy settings
+        return Caller(make_client(self.settings, http), _title(service), domain)
 
     def service_client(self, service: str, domain: str, condarc: Any) -> Any:
         from .services.cloud import CloudService
@@ -98,11 +103,14 @@ class Connector:
         warnings: list[str] = []
         channels: list[str] = []
         default_channels: list[str] | None = None
+        alias = None
         try:
             doc = self.condarc.load()
             channels = [mask_token(c) for c in doc.get_list("channels") or []]
             defaults = doc.get_list("default_channels")
             default_channels = None if defaults is None else [mask_token(c) for c in defaults]
+            alias = doc.data.get("channel_alias")
+            warnings += condarc_warnings(doc)
         except CorruptCondarc as exc:
             warnings.append(exc.message)
         if current is None and state.service:
@@ -121,6 +129,7 @@ class Connector:
             condarc_path=str(self.condarc.path),
             message=message,
             warnings=warnings,
+            channel_alias=mask_token(str(alias)) if alias else None,
         )
 
     # --- connect -----------------------------------------------------------------------
@@ -132,13 +141,24 @@ class Connector:
         username: str | None = None,
         password: str | None = None,
         token: str | None = None,
+        trust_server: bool = False,
     ) -> Status:
         """Sign in: ``cloud`` takes a ``token``; the others ``username`` and ``password``.
 
         ``domain`` (server/enterprise) is validated and remembered; if omitted, the remembered
         or preset domain is used. Nothing on disk changes unless the login fully succeeds.
+        ``trust_server`` (after the user confirmed it) skips certificate checks and writes
+        ``ssl_verify: false``, as Navigator's "trust this server" does; sign-out restores it.
         """
         service = self._check_service(service)
+        self._check_condarc_name()
+        if not isinstance(trust_server, bool):
+            raise BadInput("trust_server must be true or false.")
+        if trust_server and self.settings.ssl_verify is not None:
+            raise NotAllowed(
+                "Your administrator has set how server certificates are checked, so "
+                '"trust this server" is not available. Ask your administrator for the CA bundle.'
+            )
         validate.connect_inputs(domain, username, password, token)
         if service == "cloud":
             token = _required_secret(token, "token", "Set Token")
@@ -165,7 +185,7 @@ class Connector:
             if service != "cloud":
                 domain = self._resolve_domain(service, domain, state)
             doc = self.condarc.load()  # a corrupt .condarc stops us before any network call
-            attempt = signin.Attempt(self, store, state, tokens, doc)
+            attempt = signin.Attempt(self, store, state, tokens, doc, trust_server)
             if service == "cloud":
                 signin.connect_cloud(attempt, token or "")
             else:
@@ -177,8 +197,14 @@ class Connector:
         return self.status()
 
     # --- channels ----------------------------------------------------------------------
-    def available_channels(self, q: str = "", offset: int = 0, limit: int = 50) -> ChannelPage:
-        """Channels the connected Anaconda Server offers (server-side filter and paging)."""
+    def available_channels(
+        self, q: str = "", offset: int = 0, limit: int = 50, refresh: bool = False
+    ) -> ChannelPage:
+        """Channels the connected Anaconda Server offers, filtered and paged here.
+
+        The server has no documented text filter, so its whole list is fetched once per
+        connection (pages of 1000, as Navigator does) and kept; ``refresh`` fetches it again.
+        """
         validate.text(q, "filter", max_len=200, whitespace=True)
         if not isinstance(q, str) or len(q) > 200:
             raise BadInput("The filter must be text of at most 200 characters.")
@@ -193,10 +219,32 @@ class Connector:
                 "add the channels you need by hand (Configure Conda).",
                 code="no_channel_listing",
             )
-        doc = self.condarc.load()
-        server = self.service_client("server", current.domain, doc.data)
-        items, total = server.channels(current.token, q.strip(), offset, limit)
-        return ChannelPage(items=items, total=total, offset=offset, limit=limit, q=q.strip())
+        everything = self._server_channels(current, refresh)
+        needle = q.strip().lower()
+        matching = (
+            [c for c in everything if needle in c.name.lower()] if needle else list(everything)
+        )
+        return ChannelPage(
+            items=matching[offset : offset + limit],
+            total=len(matching),
+            offset=offset,
+            limit=limit,
+            q=q.strip(),
+        )
+
+    def _server_channels(self, current: Connection, refresh: bool) -> list[Channel]:
+        import hashlib
+
+        show_all = self.settings.show_hidden_channels
+        key = (current.domain, hashlib.sha256(current.token.encode()).hexdigest(), show_all)
+        cached = self._channel_cache.get(key)
+        if cached is None or refresh:
+            doc = self.condarc.load()
+            server = self.service_client("server", current.domain, doc.data)
+            cached = server.channels(current.token, all_channels=show_all)
+            self._channel_cache.clear()  # one connection at a time: keep only its list
+            self._channel_cache[key] = cached
+        return cached
 
     def add_channels(
         self, channels: Sequence[str] = (), default_channels: Sequence[str] = ()
@@ -228,12 +276,19 @@ class Connector:
                     "default_channels",
                     existing + [c for c in _unique(to_defaults) if c not in existing],
                 )
+                listed = doc.get_list("channels")
+                if listed is None or "defaults" not in listed:
+                    # conda >= 25.3 reads default_channels only through `defaults` in
+                    # channels; Navigator writes channels: [defaults, ...] for this reason
+                    doc.set_list("channels", ["defaults", *(listed or [])])
 
         with self._locked():
             self.condarc.edit(change)
         return self.condarc_channels()
 
     def _channel_resolver(self, current: Connection | None) -> Callable[[str], str]:
+        alias = channel_alias(current) if current else None
+
         def resolve(entry: object) -> str:
             if not isinstance(entry, str) or not entry.strip():
                 raise BadInput("A channel name is empty; remove it or type a name.")
@@ -243,14 +298,15 @@ class Connector:
             if "://" in name:
                 if not name.startswith(("http://", "https://", "file://")):
                     raise BadInput(f"'{name}' is not an http(s) channel URL.")
-                return name.rstrip("/")
+                url = name.rstrip("/")
+                if alias and url.startswith(alias + "/"):
+                    return url[len(alias) + 1 :]  # written by name, as Navigator does
+                return url
             if not _CHANNEL_NAME.match(name):
                 raise BadInput(
                     f"'{name}' is not a valid channel name (letters, digits, '.', '_', '-', '+'; "
                     "'/' between parts)."
                 )
-            if current is not None and current.service == "server":
-                return f"{current.api_url}/repo/{name}"
             return name
 
         return resolve
@@ -395,11 +451,54 @@ class Connector:
             )
         return str(service)
 
+    def _check_condarc_name(self) -> None:
+        from .conda_config import conda_would_load
+
+        path = self.condarc.path
+        if not conda_would_load(path):
+            raise BadInput(ignored_condarc_message(path), code="condarc_ignored")
+
     def _require_connection(self) -> Connection:
         current = self.current_connection(self.state_store.load(), TokenStore())
         if current is None:
             raise NotConnected("You are not signed in. Sign in to a repository first.")
         return current
+
+
+def ignored_condarc_message(path: Any) -> str:
+    return (
+        f"conda ignores {path}: it reads a $CONDARC file only when it is named .condarc or "
+        "condarc or ends in .yml/.yaml (conda 23.7 and later). Rename the file and point "
+        "CONDARC at the new name, then try again."
+    )
+
+
+def condarc_warnings(doc: CondarcDocument) -> list[str]:
+    """What in the user's ``.condarc`` stops conda from using it as the user expects."""
+    from .conda_config import conda_would_load
+
+    found = []
+    if not conda_would_load(doc.path):
+        found.append(ignored_condarc_message(doc.path))
+    channels = doc.get_list("channels")
+    if doc.get_list("default_channels") and channels is not None and "defaults" not in channels:
+        found.append(
+            "default_channels is set, but conda uses it only where 'defaults' is listed in "
+            "channels (conda 25.3 and later). Add 'defaults' to channels (Configure Conda) or "
+            "the default_channels entries will not be searched."
+        )
+    return found
+
+
+def channel_alias(current: Connection) -> str | None:
+    """The ``channel_alias`` a sign-in to ``current`` writes (Server and Enterprise 4)."""
+    if current.service == "server":
+        return f"{current.domain}/api/repo"
+    if current.service == "enterprise":
+        from .services.enterprise import conda_url
+
+        return conda_url(current.domain)
+    return None
 
 
 def _title(service: str) -> str:

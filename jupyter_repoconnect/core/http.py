@@ -7,63 +7,98 @@ could carry a token.
 from __future__ import annotations
 
 import logging
+import os
 import ssl
 import threading
 from pathlib import Path
 from typing import Any
 
+from .conda_config import HttpSettings
 from .errors import AuthenticationRefused, BadInput, ServiceTimeout, ServiceUnavailable, TLSFailure
 from .settings import RepoConnectSettings
 
 USER_AGENT = "jupyter_repoconnect/0.1"
 
 
-def tls_verify(settings: RepoConnectSettings, condarc: Any) -> bool | str | ssl.SSLContext:
-    """TLS verification: the settings win, else ``.condarc``'s ``ssl_verify``, else True."""
-    value = settings.ssl_verify
-    if value is None and condarc is not None:
-        value = condarc.get("ssl_verify")
-    if value is None:
-        return True
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip()
-    if text.lower() in ("true", "yes", "1", ""):
-        return True
-    if text.lower() in ("false", "no", "0"):
-        return False
-    if text == "truststore":
+def tls_verify(settings: RepoConnectSettings, http: HttpSettings) -> bool | ssl.SSLContext:
+    """TLS verification: the administrator's setting wins, else conda's merged ``ssl_verify``.
+
+    A CA bundle file, a CA directory, ``truststore`` and a client certificate all become one
+    ``ssl.SSLContext``, as conda's session would use them.
+    """
+    value: bool | str = http.ssl_verify if settings.ssl_verify is None else settings.ssl_verify
+    if isinstance(value, str):
+        value = _text_verify(value)
+    where = http.ssl_verify_source if settings.ssl_verify is None else "your administrator's"
+    context: ssl.SSLContext | None = None
+    if value == "truststore":
         try:
             import truststore
 
-            return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         except ImportError:
-            return True
-    bundle = Path(text).expanduser()
-    if not bundle.is_file():
+            value = True
+    elif isinstance(value, str):
+        context = _ca_context(Path(value).expanduser(), where)
+    if value is True and context is None:
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE")  # what conda's requests session honours
+        context = _ca_context(Path(bundle), "$REQUESTS_CA_BUNDLE") if bundle else None
+    if value is False:
+        return False
+    if http.client_cert:
+        context = context or ssl.create_default_context()
+        try:
+            context.load_cert_chain(http.client_cert, http.client_cert_key)
+        except (OSError, ssl.SSLError):
+            raise TLSFailure(
+                f"The client certificate {http.client_cert} (client_ssl_cert in your conda "
+                "configuration) cannot be read. Fix the path or ask your administrator.",
+                code="client_cert_unreadable",
+            ) from None
+    return context if context is not None else True
+
+
+def _text_verify(text: str) -> bool | str:
+    lowered = text.strip().lower()
+    if lowered in ("true", "yes", "1", ""):
+        return True
+    if lowered in ("false", "no", "0"):
+        return False
+    return text.strip()
+
+
+def _ca_context(path: Path, where: str | None) -> ssl.SSLContext:
+    named = f" (ssl_verify in {where})" if where else ""
+    try:
+        if path.is_dir():
+            return ssl.create_default_context(capath=str(path))
+        if path.is_file():
+            return ssl.create_default_context(cafile=str(path))
+    except (OSError, ssl.SSLError):
         raise TLSFailure(
-            f"ssl_verify names the CA bundle {bundle}, which does not exist. Fix the path in "
-            ".condarc (or your administrator's settings) or set ssl_verify: true.",
-            code="ca_bundle_missing",
-        )
-    return str(bundle)
+            f"The CA bundle {path}{named} is not a readable PEM file. Fix it or ask your "
+            "administrator.",
+            code="ca_bundle_unreadable",
+        ) from None
+    raise TLSFailure(
+        f"ssl_verify names the CA bundle {path}{named}, which does not exist. Fix the path "
+        "or set ssl_verify: true.",
+        code="ca_bundle_missing",
+    )
 
 
-def proxy_mounts(condarc: Any) -> dict[str, Any]:
+def proxy_mounts(http: HttpSettings) -> dict[str, Any]:
     import httpx
 
-    proxies = condarc.get("proxy_servers") if condarc is not None else None
-    if not isinstance(proxies, dict):
-        return {}
     mounts: dict[str, Any] = {}
-    for scheme, url in proxies.items():
-        key = str(scheme) if "://" in str(scheme) else f"{scheme}://"
+    for scheme, url in http.proxy_servers:
+        key = scheme if "://" in scheme else f"{scheme}://"
         try:
-            mounts[key] = httpx.HTTPTransport(proxy=str(url))
+            mounts[key] = httpx.HTTPTransport(proxy=url)
         except ValueError:
             raise BadInput(
-                f"proxy_servers in .condarc has an invalid proxy URL for {scheme}; use a full "
-                "URL such as http://proxy.example.com:8080.",
+                f"proxy_servers in your conda configuration has an invalid proxy URL for "
+                f"{scheme}; use a full URL such as http://proxy.example.com:8080.",
                 code="bad_proxy",
             ) from None
     return mounts
@@ -92,30 +127,25 @@ _CLIENTS: dict[tuple[Any, ...], Any] = {}
 _CLIENTS_LOCK = threading.Lock()
 
 
-def make_client(settings: RepoConnectSettings, condarc: Any = None) -> Any:
-    """An ``httpx.Client`` honouring timeouts, ``ssl_verify`` and ``proxy_servers``.
+def make_client(settings: RepoConnectSettings, http: HttpSettings | None = None) -> Any:
+    """An ``httpx.Client`` honouring timeouts and conda's TLS and proxy settings.
 
     Clients are shared per configuration: building one loads the CA bundle, which costs far
     more than a request to a nearby repository.
     """
     import httpx
 
-    verify = tls_verify(settings, condarc)
-    proxies = condarc.get("proxy_servers") if condarc is not None else None
-    key = (
-        verify if not isinstance(verify, ssl.SSLContext) else "truststore",
-        tuple(sorted(proxies.items())) if isinstance(proxies, dict) else None,
-        settings.timeout,
-    )
+    http = http or HttpSettings()
+    key = (http, settings.ssl_verify, settings.timeout)
     with _CLIENTS_LOCK:
         client = _CLIENTS.get(key)
         if client is None:
             client = httpx.Client(
                 timeout=httpx.Timeout(settings.timeout),
-                verify=verify,
-                mounts=proxy_mounts(condarc) or None,
+                verify=tls_verify(settings, http),
+                mounts=proxy_mounts(http) or None,
                 headers={"User-Agent": USER_AGENT},
-                follow_redirects=False,
+                follow_redirects=False,  # HTTP(S)_PROXY/NO_PROXY still apply, as in conda
             )
             _CLIENTS[key] = client
         return client

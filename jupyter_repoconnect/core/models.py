@@ -39,6 +39,7 @@ class Status:
     condarc_path: str
     message: str | None = None
     warnings: list[str] = field(default_factory=list)
+    channel_alias: str | None = None  # where conda resolves channel names
 
     def to_dict(self) -> dict[str, Any]:
         return _to_dict(self)

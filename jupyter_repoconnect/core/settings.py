@@ -58,6 +58,12 @@ class RepoConnectSettings(Configurable):
         config=True,
         help="TLS verification: True, False or a CA bundle path; None follows .condarc.",
     )
+    show_hidden_channels = Bool(
+        False,
+        config=True,
+        help="Anaconda Server: offer every channel of the server (GET /api/channels), not only "
+        "those the user can see — Navigator's 'show hidden channels'.",
+    )
     timeout = Float(
         20.0,
         config=True,

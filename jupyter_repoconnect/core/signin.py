@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import anaconda_client
 from .condarc import CondarcDocument
-from .errors import AuthenticationRefused, Conflict, CorruptCondarc, RepoConnectError
+from .errors import Conflict, RepoConnectError
 from .files import read_bytes, restore_bytes
 from .models import SERVICE_TITLES
 from .state import RecordedState, StateStore
@@ -34,34 +34,54 @@ class Attempt:
     tokens: TokenStore
     doc: CondarcDocument
 
+    trust_server: bool = False  # the user confirmed: do not verify this server's certificate
+
     def client(self, service: str, domain: str) -> Any:
-        return self.connector.service_client(service, domain, self.doc.data)
+        data = self.doc.data
+        if self.trust_server:
+            data = {**data, "ssl_verify": False}
+        return self.connector.service_client(service, domain, data)
 
     def commit(
         self,
-        api_url: str,
-        token: str,
+        tokens: dict[str, str],
         change: Callable[[CondarcDocument], None],
         recorded: dict[str, str | None],
         client_url: str | None = None,
+        session: str | None = None,
     ) -> None:
         """Write everything a login changes, or nothing: any failure puts every file back."""
         store, condarc = self.store, self.connector.condarc
         new_state = replace(self.state, condarc_path=str(condarc.path), **recorded)
         client_config = anaconda_client_config_path()
-        files = [condarc.path, store.ini, store.saved_condarc, store.saved_client_config]
+        files = [
+            condarc.path,
+            store.ini,
+            store.saved_condarc,
+            store.saved_client_config,
+            store.server_session,
+        ]
         if client_url:
             files.append(client_config)
-        with all_or_nothing(files, self.tokens, api_url):
+
+        def edit(doc: CondarcDocument) -> None:
+            change(doc)
+            if self.trust_server:
+                doc.data["ssl_verify"] = False  # Navigator's "trust this server", confirmed
+
+        with all_or_nothing(files, self.tokens, list(tokens)):
             store.save_copy(store.saved_condarc, self.doc.raw)
             if client_url:
                 store.save_copy(store.saved_client_config, read_bytes(client_config))
-            self.tokens.set(api_url, token)
+            for url, token in tokens.items():
+                self.tokens.set(url, token)
+            if session:
+                store.save_copy(store.server_session, session.encode())
             if self.doc.raw != read_bytes(condarc.path):
                 raise Conflict(
                     ".condarc changed while signing in; try again.", code="stale_version"
                 )
-            condarc.edit(change)
+            condarc.edit(edit)
             if client_url:
                 anaconda_client.set_url(client_url, client_config)
             store.save(new_state)
@@ -74,18 +94,24 @@ def connect_cloud(attempt: Attempt, token: str) -> None:
     defaults = cloud.default_channels()
 
     def change(d: CondarcDocument) -> None:
-        # what the token tool does: manage default_channels, drop restore_free_channel
+        # what the token tools do: default_channels, add_anaconda_token, restore_free_channel
         if d.get_list("default_channels") != defaults:
             d.set_list("default_channels", defaults)
-        if "restore_free_channel" in d.data:
-            del d.data["restore_free_channel"]
+        if d.data.get("add_anaconda_token") is not True:
+            d.data["add_anaconda_token"] = True
+        if "restore_free_channel" in d.data and d.data["restore_free_channel"] is not False:
+            d.data["restore_free_channel"] = False
+        if d.get_list("channels") is None:
+            # conda >= 25.3 uses default_channels only where `defaults` is in channels
+            d.set_list("channels", ["defaults"])
 
     recorded = {"service": "cloud", "logged_api_url": repo_url, "username": None}
-    attempt.commit(repo_url, token, change, recorded)
+    attempt.commit({repo_url: token}, change, recorded)
 
 
 def connect_server(attempt: Attempt, domain: str, username: str, password: str) -> None:
     server = attempt.client("server", domain)
+    server.check_system()
     session = server.login(username, password)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
     issued = server.create_token(
@@ -100,58 +126,76 @@ def connect_server(attempt: Attempt, domain: str, username: str, password: str) 
             "anaconda_server_token_id": issued.id,
             "anaconda_server_api_url": domain,
         }
-        attempt.commit(server.api, issued.token, empty_channels, recorded)
-    except BaseException:
-        quietly(lambda: server.revoke_token(issued.token, issued.id))
+        # conda and the CLIs look the token up by the API URL and by the repository URL
+        tokens = {server.api: issued.token, server.repo: issued.token}
+        attempt.commit(tokens, alias_change(server.repo), recorded, session=session)
+    except BaseException as exc:
+        undo(
+            exc,
+            lambda: server.revoke_token(session, issued.id),
+            f"The access token created on {domain} could not be revoked after the failed "
+            "sign-in; it stays valid until it expires. Revoke it on the server's web page "
+            "(your account's access tokens).",
+        )
         raise
 
 
 def connect_enterprise(attempt: Attempt, domain: str, username: str, password: str) -> None:
     enterprise = attempt.client("enterprise", domain)
-    enterprise.check_reachable()
-    if enterprise.authentication_type() == "kerberos":
-        raise AuthenticationRefused(
-            f"{_title('enterprise')} at {domain} uses Kerberos single sign-on, which cannot be "
-            "done with a password here. Run 'anaconda login' in a terminal; it will be "
-            "detected.",
-            code="kerberos_required",
-        )
     token = enterprise.login(username, password)
     try:
         recorded = {
             "service": "enterprise",
             "logged_api_url": domain,
-            "username": enterprise.whoami(token) or username,
+            "username": username,
             "enterprise_4_repo_api_url": domain,
         }
-        attempt.commit(domain, token, empty_channels, recorded, client_url=domain)
-    except BaseException:
-        quietly(lambda: enterprise.logout(token))
+        change = alias_change(enterprise.conda)
+        attempt.commit({domain: token}, change, recorded, client_url=domain)
+    except BaseException as exc:
+        undo(
+            exc,
+            lambda: enterprise.logout(token),
+            f"The token created on {domain} could not be revoked after the failed sign-in; it "
+            "stays valid until it expires. Revoke it on the repository's web page.",
+        )
         raise
 
 
-def revoke(connector: Connector, current: Connection, state: RecordedState) -> list[str]:
-    """Revoke the token on the service where it supports that; a failure is only a warning."""
+def revoke(
+    connector: Connector, current: Connection, state: RecordedState, session: bytes | None
+) -> list[str]:
+    """Revoke the token on the service where it supports that; what could not be revoked is
+    said, with what to do (a token left valid on a server must never be silent)."""
     if current.service == "cloud":
         return []  # organisation tokens are re-issued on the website, not revoked by the client
     try:
         doc_data = connector.condarc.load().data
-    except CorruptCondarc:
+    except RepoConnectError:
         doc_data = None
     client = connector.service_client(current.service, current.domain, doc_data)
+    where = f"{_title(current.service)} at {current.domain}"
     try:
-        if current.service == "server":
-            token_id = state.anaconda_server_token_id if current.source == "repoconnect" else None
-            if token_id:
-                client.revoke_token(current.token, token_id)
-        else:
+        if current.service == "enterprise":
             client.logout(current.token)
+            return []
+        token_id = state.anaconda_server_token_id if current.source == "repoconnect" else None
+        if token_id and session:
+            client.revoke_token(session.decode("utf-8", "replace"), token_id)
+            return []
+        reason = "the server needs a fresh login to revoke an access token"
     except RepoConnectError as exc:
-        return [
-            f"The token could not be revoked on the server ({exc.message}). It was removed "
-            "from this machine and stays valid on the server until it expires."
-        ]
-    return []
+        reason = exc.message.rstrip(".")
+    what = (
+        "Revoke it on the server's web page (your account's access tokens)."
+        if current.service == "server"
+        else "Revoke it on the repository's web page, or run 'anaconda logout' after signing "
+        "in there again."
+    )
+    return [
+        f"Signed out on this machine, but the token could not be revoked on {where} ({reason}): "
+        f"it stays valid there until it expires. {what}"
+    ]
 
 
 def sign_out(
@@ -163,6 +207,10 @@ def sign_out(
 ) -> list[str]:
     """Remove the token, restore the saved files, reset the state, revoke; returns warnings."""
     api_url = current.api_url if current else state.logged_api_url or ""
+    urls = list(current.token_urls) if current else ([api_url] if api_url else [])
+    if state.service == "server" and api_url and f"{api_url}/repo" not in urls:
+        urls.append(f"{api_url}/repo")
+    _, session = store.read_copy(store.server_session)
     found, saved = store.read_copy(store.saved_condarc)
     found_client, saved_client = store.read_copy(store.saved_client_config)
     client_config = anaconda_client_config_path()
@@ -172,11 +220,12 @@ def sign_out(
         store.ini,
         store.saved_condarc,
         store.saved_client_config,
+        store.server_session,
         client_config,
     ]
-    with all_or_nothing(files, tokens, api_url):
-        if api_url:
-            tokens.remove(api_url)
+    with all_or_nothing(files, tokens, urls):
+        for url in urls:
+            tokens.remove(url)
         if state.service and found:
             restore_bytes(Path(state.condarc_path or connector.condarc.path), saved)
         elif current is not None and current.service == "cloud":
@@ -186,14 +235,33 @@ def sign_out(
         store.save(state.signed_out())
         store.drop_copy(store.saved_condarc)
         store.drop_copy(store.saved_client_config)
+        store.drop_copy(store.server_session)
     # revoke only once this machine is signed out, so a failed write leaves a working login
-    return revoke(connector, current, state) if current else []
+    return tokens.problems + (revoke(connector, current, state, session) if current else [])
 
 
-def empty_channels(doc: CondarcDocument) -> None:
-    """What Navigator does after a Server or Enterprise 4 login."""
-    doc.set_list("channels", [])
-    doc.set_list("default_channels", None)
+def alias_change(alias: str) -> Callable[[CondarcDocument], None]:
+    """What Navigator writes after a Server or Enterprise 4 login: channel names resolve under
+    ``alias`` (so conda puts the token where the service expects it), no channels yet."""
+
+    def change(doc: CondarcDocument) -> None:
+        if doc.data.get("channel_alias") != alias:
+            doc.data["channel_alias"] = alias
+        doc.set_list("channels", [])
+        doc.set_list("default_channels", None)
+
+    return change
+
+
+def undo(error: BaseException, action: Callable[[], object], note: str) -> None:
+    """Revoke what a failed sign-in created on the service; if that fails too, the error the
+    user sees says so — a credential left valid somewhere is never silent."""
+    try:
+        action()
+    except Exception:
+        if isinstance(error, RepoConnectError):
+            error.message = f"{error.message} {note}"
+            error.args = (error.message,)
 
 
 def quietly(action: Callable[[], object]) -> None:
@@ -203,10 +271,12 @@ def quietly(action: Callable[[], object]) -> None:
 
 
 @contextmanager
-def all_or_nothing(files: list[Path], tokens: TokenStore, api_url: str) -> Iterator[None]:
-    """Snapshot ``files`` and the token files of ``api_url``; put them all back on failure."""
+def all_or_nothing(files: list[Path], tokens: TokenStore, urls: list[str]) -> Iterator[None]:
+    """Snapshot ``files`` and the token files of ``urls``; put them all back on failure."""
     before = {Path(p): read_bytes(Path(p)) for p in files}
-    token_before = tokens.snapshot(api_url) if api_url else {}
+    token_before: dict[Path, bytes | None] = {}
+    for url in urls:
+        token_before.update(tokens.snapshot(url))
     try:
         yield
     except BaseException:

@@ -51,6 +51,9 @@ class StateStore:
         self.lock_path = self.directory / "repoconnect.lock"
         self.saved_condarc = self.directory / "condarc.pre-login"
         self.saved_client_config = self.directory / "anaconda-client-config.pre-login"
+        # The Server login JWT (minutes long), kept 0600 only to revoke the access token at a
+        # sign-out soon after the login, as Navigator keeps its jwt file.
+        self.server_session = self.directory / "server-session.jwt"
 
     def load(self) -> RecordedState:
         parser = configparser.ConfigParser(interpolation=None)

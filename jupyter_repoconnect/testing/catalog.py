@@ -45,15 +45,32 @@ _FIXED = (
 )
 
 
+SUBCHANNELS = ("stable", "dev")
+# Private channels are visible to their members only; the default user is a member of some.
+MEMBER = "demo"
+
+
 @dataclass(frozen=True)
 class ChannelInfo:
-    """One Anaconda Server channel."""
+    """One Anaconda Server channel or sub-channel (`<channel>/<subchannel>`)."""
 
     name: str
     privacy: str
     description: str
     mirror_count: int
     owner: str
+    members: tuple[str, ...] = ()
+
+    @property
+    def is_subchannel(self) -> bool:
+        return "/" in self.name
+
+    def visible_to(self, user: str | None) -> bool:
+        if self.privacy == "public":
+            return True
+        if user is None:
+            return False
+        return self.privacy == "authenticated" or user == self.owner or user in self.members
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -66,63 +83,97 @@ class ChannelInfo:
 
 
 def make_channels(count: int) -> list[ChannelInfo]:
-    """`count` channels: the five fixed ones, then `team-<word>-<nnnn>`."""
-    channels = [ChannelInfo(n, p, d, m, "admin") for n, p, d, m in _FIXED[:count]]
-    for i in range(1, count - len(channels) + 1):
+    """`count` channels: the five fixed ones, then `team-<word>-<nnnn>`; every tenth team
+    channel and `internal-tools` have the sub-channels `stable` and `dev`."""
+    channels: list[ChannelInfo] = []
+    for n, p, d, m in _FIXED[:count]:
+        channels.append(ChannelInfo(n, p, d, m, "admin", (MEMBER,) if p == "private" else ()))
+        if n == "internal-tools":
+            channels += _subchannels(channels[-1])
+    for i in range(1, count - len(_FIXED[:count]) + 1):
         word = WORDS[(i - 1) % len(WORDS)]
         privacy = PRIVACIES[i % len(PRIVACIES)]
-        channels.append(
-            ChannelInfo(f"team-{word}-{i:04d}", privacy, f"Packages of the {word} team", 0, word)
+        members = (MEMBER,) if privacy == "private" and i % 2 else ()
+        info = ChannelInfo(
+            f"team-{word}-{i:04d}", privacy, f"Packages of the {word} team", 0, word, members
         )
+        channels.append(info)
+        if i % 10 == 0:
+            channels += _subchannels(info)
     return channels
 
 
+def _subchannels(parent: ChannelInfo) -> list[ChannelInfo]:
+    return [
+        ChannelInfo(
+            f"{parent.name}/{sub}",
+            parent.privacy,
+            f"{sub} builds of {parent.name}",
+            0,
+            parent.owner,
+            parent.members,
+        )
+        for sub in SUBCHANNELS
+    ]
+
+
 class Catalog:
-    """The server's channel list, precomputed for fast paging and filtering."""
+    """The server's channels (sorted by name, as `sort=name` asks), precomputed for paging."""
 
     def __init__(self, count: int) -> None:
         if count < 0:
             raise ValueError("channel count must be >= 0")
-        self.channels = make_channels(count)
-        self._dicts = [c.to_dict() for c in self.channels]
-        self._lower = [c.name.lower() for c in self.channels]
+        self.channels = sorted(make_channels(count), key=lambda c: c.name)
         self._index = {c.name: c for c in self.channels}
 
     def __len__(self) -> int:
-        return len(self.channels)
+        """The number of channels, sub-channels not counted."""
+        return sum(1 for c in self.channels if not c.is_subchannel)
 
     def get(self, name: str) -> ChannelInfo | None:
         return self._index.get(name)
 
-    def page(self, q: str, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
-        """(items, total matching) for a case-insensitive name substring `q`."""
-        if q:
-            needle = q.lower()
-            matching = [d for d, low in zip(self._dicts, self._lower, strict=True) if needle in low]
-        else:
-            matching = self._dicts
-        return [dict(d) for d in matching[offset : offset + limit]], len(matching)
+    def page(
+        self, offset: int, limit: int, *, user: str | None, subchannels: bool
+    ) -> tuple[list[dict[str, Any]], int]:
+        """(items, total) of the channels `user` can see (None: all channels)."""
+        matching = [
+            c
+            for c in self.channels
+            if (subchannels or not c.is_subchannel) and (user is None or c.visible_to(user))
+        ]
+        return [c.to_dict() for c in matching[offset : offset + limit]], len(matching)
+
+
+def package_name(channel: str) -> str:
+    """The package only `channel` holds (besides `repoconnect-demo`, which all hold)."""
+    return channel.replace("/", "-").lower() + "-pkg"
+
+
+def _package(name: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "version": "1.0.0",
+        "build": "0",
+        "build_number": 0,
+        "depends": [],
+        "license": "BSD-3-Clause",
+        "md5": "0" * 32,
+        "sha256": "0" * 64,
+        "size": 1024,
+        "subdir": "noarch",
+        "noarch": "generic",
+        "timestamp": 1700000000000,
+    }
 
 
 def repodata(channel: str, subdir: str) -> bytes:
-    """A small but valid repodata.json; noarch holds one demo package."""
+    """A small but valid repodata.json; noarch holds `repoconnect-demo` and the channel's own
+    package (`package_name`), so a test can tell which channel conda really read."""
     packages: dict[str, Any] = {}
     if subdir == "noarch":
-        name = "repoconnect-demo"
-        packages[f"{name}-1.0.0-0.tar.bz2"] = {
-            "name": name,
-            "version": "1.0.0",
-            "build": "0",
-            "build_number": 0,
-            "depends": [],
-            "license": "BSD-3-Clause",
-            "md5": "0" * 32,
-            "sha256": "0" * 64,
-            "size": 1024,
-            "subdir": "noarch",
-            "noarch": "generic",
-            "timestamp": 1700000000000,
-        }
+        for name in ("repoconnect-demo", package_name(channel)):
+            packages[f"{name}-1.0.0-0.tar.bz2"] = _package(name)
     data = {
         "info": {"subdir": subdir},
         "packages": packages,

@@ -1,4 +1,6 @@
-"""Anaconda Professional / Package Security Manager (Cloud) repository: `/cloud/repo/...`."""
+"""Anaconda Professional / Package Security Manager (Cloud) repository, at the root of its own
+host: `/t/<TOKEN>/repo/<channel>/...` (the token tools and conda), or `Authorization: token
+<TOKEN>` (anaconda-auth's conda auth handler). Nothing else carries a token here."""
 
 from __future__ import annotations
 
@@ -15,8 +17,9 @@ def _error(status: int, message: str) -> Response:
     return json_response(status, {"message": message})
 
 
-def handle(sb: Sandbox, req: Request, rest: str) -> Response:
-    """Answer a request whose path was `/cloud` + `rest`."""
+def handle(sb: Sandbox, req: Request) -> Response:
+    """Answer one request to the Cloud repository host."""
+    rest = req.path
     if rest in ("", "/", "/repo", "/repo/"):
         return html_response(200, "Anaconda repository (sandbox)")
     if not rest.startswith("/repo/"):
@@ -27,7 +30,7 @@ def handle(sb: Sandbox, req: Request, rest: str) -> Response:
     if len(parts) < 3 or not all(parts):
         return _error(404, "Not found.")
     channel, subdir, filename = "/".join(parts[:-2]), parts[-2], parts[-1]
-    record = sb.tokens.valid(req.credential(), "cloud")
+    record = sb.tokens.valid(req.url_token or req.scheme_token("token"), "cloud")
     if record is None:
         return _error(401, "A valid token is required.")
     if channel not in CLOUD_CHANNELS:

@@ -1,7 +1,7 @@
-"""Anaconda Enterprise 4 Repository / anaconda.org: the anaconda-client API at `/enterprise/api`.
-
-Also serves `/enterprise/conda/<owner>/<subdir>/repodata.json`, the URL conda derives
-from the API URL (first `api` segment replaced by `conda`).
+"""Anaconda Enterprise 4 Repository / anaconda.org, at the root of its own host: the
+anaconda-client API at `/api` (`Authorization: token <TOKEN>` only) and the repository at
+`/conda/t/<TOKEN>/<owner>/<subdir>/repodata.json` (what conda derives from
+`channel_alias: <host>/conda`).
 """
 
 from __future__ import annotations
@@ -24,11 +24,12 @@ def _error(status: int, message: str) -> Response:
 
 
 def _caller(sb: Sandbox, req: Request) -> TokenRecord | None:
-    return sb.tokens.valid(req.credential(), "enterprise")
+    return sb.tokens.valid(req.scheme_token("token"), "enterprise")
 
 
-def handle(sb: Sandbox, req: Request, rest: str) -> Response:
-    """Answer a request whose path was `/enterprise` + `rest`."""
+def handle(sb: Sandbox, req: Request) -> Response:
+    """Answer one request to the Enterprise 4 host."""
+    rest = req.path
     reading = req.method in ("GET", "HEAD")
     if rest in ("", "/"):
         return html_response(200, "Anaconda Repository (sandbox)")
@@ -167,11 +168,15 @@ def _repo(sb: Sandbox, req: Request, rest: str) -> Response:
     if len(parts) != 3 or not all(parts):
         return _error(404, "Not found")
     owner, subdir, filename = parts
-    # Public channels read anonymously; a token that is presented must be live.
-    if req.credential() is not None and _caller(sb, req) is None:
+    # Public owners read anonymously; a user's own channel needs a token (the sandbox's users
+    # keep private packages); a token that is presented must be live.
+    caller = sb.tokens.valid(req.url_token, "enterprise") if req.url_token else None
+    if req.url_token and caller is None:
         return _error(401, "Invalid token")
     if owner not in sb.users and owner not in ENTERPRISE_OWNERS:
         return _error(404, "Channel not found")
+    if owner in sb.users and caller is None:
+        return _error(401, "Authentication required")
     if subdir not in SUBDIRS or filename not in REPODATA_FILES:
         return _error(404, "Not found")
     return Response(200, repodata(owner, subdir))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -65,6 +66,17 @@ class TokenRecord:
         }
 
 
+def _new_secret(service: str, kind: str) -> str:
+    """A secret in the real service's form: conda's `[A-Za-z0-9-]` for repository tokens
+    (Server tokens are hex, anaconda.org's `xx-<uuid>`), a JWT for a Server login session."""
+    if kind == "session":
+        parts = (secrets.token_urlsafe(18), secrets.token_urlsafe(48), secrets.token_urlsafe(32))
+        return "eyJ" + ".".join(parts)
+    if service == "enterprise":
+        return f"{secrets.token_hex(1)}-{uuid.uuid4()}"
+    return secrets.token_hex(20)
+
+
 class TokenBook:
     """Thread-safe store of every token the sandbox knows."""
 
@@ -90,7 +102,7 @@ class TokenBook:
         if ttl is not None:
             expires_at = time.time() + ttl
         with self._lock:
-            secret = token or secrets.token_urlsafe(24)
+            secret = token or _new_secret(service, kind)
             if secret in self._by_token:
                 raise ValueError("token already exists")
             record = TokenRecord(

@@ -1,7 +1,8 @@
-"""The sandbox repository: one loopback HTTP server speaking the three services' APIs.
+"""The sandbox repository: the three services on loopback, each at the root of its own port
+(as each real service is at the root of its own host), plus a control port for the tests.
 
     with Sandbox(channels=50) as sb:
-        sb.urls["server"]  # http://127.0.0.1:PORT/server
+        sb.urls["server"]  # http://127.0.0.1:PORT (the domain a user types)
 
 Run `python -m jupyter_repoconnect.testing.sandbox --help` for the command line.
 """
@@ -12,12 +13,13 @@ import argparse
 import json
 import secrets
 import signal
+import ssl
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import cloud, control, enterprise, server
 from .catalog import CLOUD_ORG, Catalog
@@ -26,42 +28,59 @@ from .records import SERVICES, TokenBook, TokenRecord
 from .wire import Request, Response, json_response, split_request_path
 
 DEFAULT_USERS = {"demo": "demo-password"}
-_ROUTES: dict[str, Callable[[Sandbox, Request, str], Response]] = {
+_ROUTES: dict[str, Callable[[Sandbox, Request], Response]] = {
     "cloud": cloud.handle,
     "server": server.handle,
     "enterprise": enterprise.handle,
 }
+CONTROL = "_sandbox"
+
+
+class LoggedRequest(NamedTuple):
+    """One request a service answered; `path` has tokens and secret query values masked."""
+
+    method: str
+    path: str
+    status: int  # 0: the connection was dropped
+    service: str
 
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # a burst of clients must not see connection retries
     sandbox: Sandbox
+    service: str  # a service id, or CONTROL
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that gave up (e.g. during an injected latency) is not worth a traceback."""
-        import sys
-
-        if not isinstance(sys.exc_info()[1], ConnectionError):
+        """A client that gave up (e.g. during an injected latency) or did not trust our test
+        certificate is not worth a traceback."""
+        if not isinstance(sys.exc_info()[1], (ConnectionError, ssl.SSLError)):
             super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     server_version = "RepoConnectSandbox/1.0"
-    protocol_version = "HTTP/1.0"
+    protocol_version = "HTTP/1.1"  # keep-alive, as real servers
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         """Silent: request lines may carry tokens (see Sandbox.request_log instead)."""
 
     def _handle(self) -> None:
-        sb = self.server.sandbox
-        path, query, token, masked = split_request_path(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
+        sb, service = self.server.sandbox, self.server.service
+        path, query, token, masked = split_request_path(self.path, service)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or self.headers.get("Transfer-Encoding"):
+            self.send_error(400 if length < 0 else 411)
+            return
         body = self.rfile.read(length) if length > 0 else b""
         req = Request(self.command, path, query, self.headers, body, token)
-        response = sb.dispatch(req)
-        if not path.startswith("/_sandbox"):
-            sb._record(self.command, masked, response.status)
+        response = sb.dispatch(service, req)
+        if service != CONTROL:
+            sb._record(LoggedRequest(self.command, masked, response.status, service))
         if response.drop:
             self.close_connection = True
             return
@@ -87,52 +106,72 @@ class Sandbox:
         users: Mapping[str, str] | None = None,
         cloud_tokens: Iterable[str] | None = None,
         channels: int = 50,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self._port = port
+        self._ssl_context = ssl_context
         self._seed_users = dict(DEFAULT_USERS if users is None else users)
         self.users: dict[str, str] = dict(self._seed_users)
         self.catalog = Catalog(channels)
         self.tokens = TokenBook()
         self.faults = FaultBoard()
-        seeds = list(cloud_tokens) if cloud_tokens is not None else [secrets.token_urlsafe(24)]
+        seeds = list(cloud_tokens) if cloud_tokens is not None else [secrets.token_hex(20)]
         for token in seeds:
             self.tokens.issue("cloud", "cloud", token=token, seeded=True, org=CLOUD_ORG)
         self.cloud_tokens: list[str] = seeds
-        # (method, path with tokens masked, status; 0 = dropped) of service requests
-        self.request_log: list[tuple[str, str, int]] = []
+        self.request_log: list[LoggedRequest] = []
         self.errors: list[str] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._httpd: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._servers: dict[str, _Server] = {}
+        self._threads: list[threading.Thread] = []
 
     # -- life cycle -------------------------------------------------------------------------
 
     def start(self) -> Sandbox:
-        """Bind and serve in a background thread; returns self."""
-        if self._httpd is not None:
+        """Bind the control port and one port per service; serve in background threads.
+
+        With `port` set, the control port is `port` and the services take the next three.
+        """
+        if self._servers:
             return self
-        httpd = _Server(("127.0.0.1", self._port), _Handler)
-        httpd.sandbox = self
+        try:
+            for offset, name in enumerate((CONTROL, *_ROUTES)):
+                httpd = _Server(("127.0.0.1", self._port + offset if self._port else 0), _Handler)
+                httpd.sandbox, httpd.service = self, name
+                if self._ssl_context is not None and name != CONTROL:
+                    httpd.socket = self._ssl_context.wrap_socket(
+                        httpd.socket, server_side=True, do_handshake_on_connect=False
+                    )
+                self._servers[name] = httpd
+        except BaseException:
+            self._close()
+            raise
         self._stopping.clear()
-        self._httpd = httpd
-        self._thread = threading.Thread(
-            target=httpd.serve_forever, name="repoconnect-sandbox", daemon=True
-        )
-        self._thread.start()
+        for name, httpd in self._servers.items():
+            thread = threading.Thread(
+                target=httpd.serve_forever, name=f"repoconnect-sandbox-{name}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
         return self
 
     def stop(self) -> None:
-        """Stop serving and release the port."""
-        httpd, self._httpd = self._httpd, None
-        if httpd is None:
+        """Stop serving and release the ports."""
+        if not self._servers:
             return
         self._stopping.set()
-        httpd.shutdown()
-        httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
+        for httpd in self._servers.values():
+            httpd.shutdown()
+        self._close()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self._threads.clear()
+
+    def _close(self) -> None:
+        for httpd in self._servers.values():
+            httpd.server_close()
+        self._servers.clear()
 
     def __enter__(self) -> Sandbox:
         return self.start()
@@ -140,25 +179,40 @@ class Sandbox:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def _root(self, name: str) -> str:
+        httpd = self._servers.get(name)
+        if httpd is None:
+            raise RuntimeError("the sandbox is not running")
+        scheme = "https" if self._ssl_context is not None and name != CONTROL else "http"
+        return f"{scheme}://127.0.0.1:{httpd.server_address[1]}"
+
     @property
     def port(self) -> int:
-        if self._httpd is None:
-            raise RuntimeError("the sandbox is not running")
-        return int(self._httpd.server_address[1])
+        """The control port."""
+        return int(self._root(CONTROL).rsplit(":", 1)[1])
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        """The control endpoint's root (`/_sandbox/...`); no service answers here."""
+        return self._root(CONTROL)
+
+    def root(self, service: str) -> str:
+        """The root URL of a service's host, e.g. `http://127.0.0.1:PORT`."""
+        return self._root(service)
 
     @property
     def urls(self) -> dict[str, str]:
         """What a user types: Cloud repository URL, Server domain, Enterprise API URL."""
-        base = self.base_url
         return {
-            "cloud": f"{base}/cloud/repo/",
-            "server": f"{base}/server",
-            "enterprise": f"{base}/enterprise/api",
+            "cloud": self._root("cloud") + "/repo/",
+            "server": self._root("server"),
+            "enterprise": self._root("enterprise") + "/api",
         }
+
+    def requests(self, service: str) -> list[tuple[str, str, int]]:
+        """(method, masked path, status) of the requests one service answered, in order."""
+        with self._lock:
+            return [(r.method, r.path, r.status) for r in self.request_log if r.service == service]
 
     # -- tokens, users, faults -----------------------------------------------------------------
 
@@ -236,32 +290,30 @@ class Sandbox:
 
     # -- request handling -------------------------------------------------------------------
 
-    def dispatch(self, req: Request) -> Response:
-        """Route one request to its service, after any injected fault."""
-        head, _, rest = req.path.lstrip("/").partition("/")
-        rest = "/" + rest if rest or req.path.endswith("/") else ""
+    def dispatch(self, service: str, req: Request) -> Response:
+        """Answer one request to `service` (or the control port), after any injected fault."""
         try:
-            if head == "_sandbox":
-                return control.handle(self, req, rest)
-            route = _ROUTES.get(head)
-            if route is None:
+            if service == CONTROL:
                 if req.path == "/" and req.method in ("GET", "HEAD"):
                     return json_response(200, {"urls": self.urls})
-                return json_response(404, {"message": "Not found."})
-            delay, fault = self.faults.take(head)
+                head, _, rest = req.path.lstrip("/").partition("/")
+                if head != CONTROL:
+                    return json_response(404, {"message": "Not found."})
+                return control.handle(self, req, "/" + rest if rest else "")
+            delay, fault = self.faults.take(service)
             if delay:
                 self._stopping.wait(delay)
             if fault is not None:
                 return fault_response(fault)
-            return route(self, req, rest)
+            return _ROUTES[service](self, req)
         except Exception:  # a sandbox bug must not kill the thread silently
             with self._lock:
                 self.errors.append(traceback.format_exc())
             return json_response(500, {"message": "Sandbox internal error."})
 
-    def _record(self, method: str, masked_path: str, status: int) -> None:
+    def _record(self, entry: LoggedRequest) -> None:
         with self._lock:
-            self.request_log.append((method, masked_path, status))
+            self.request_log.append(entry)
 
 
 def _user_pair(text: str) -> tuple[str, str]:
@@ -277,7 +329,12 @@ def main(argv: list[str] | None = None) -> int:
         prog="jupyter repoconnect sandbox",
         description="Run the sandbox repository (Cloud, Server, Enterprise 4) on 127.0.0.1.",
     )
-    parser.add_argument("--port", type=int, default=0, help="port to bind (0: any free port)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="control port; the services take the next three (0: any free ports)",
+    )
     parser.add_argument(
         "--user", type=_user_pair, action="append", metavar="NAME:PASSWORD", help="seed a user"
     )
@@ -304,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
                 **sb.urls,
                 "users": dict(sb.users),
                 "cloud_tokens": list(sb.cloud_tokens),
-                "control": sb.base_url + "/_sandbox",
+                "control": sb.base_url + "/" + CONTROL,
             }
             sys.stdout.write(json.dumps(info) + "\n")
             sys.stdout.flush()

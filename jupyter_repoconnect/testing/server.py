@@ -1,15 +1,20 @@
-"""Anaconda Server / PSM on-prem: `/server` (web page) and `/server/api/...` (REST + repo).
+"""Anaconda Server / PSM on-prem, at the root of its own host: `/api/...` and the repository
+`/api/repo/t/<TOKEN>/<channel>/...`.
 
-The REST paths follow the working assumption of protocols.md; keep them in step with
-`jupyter_repoconnect/core/services/server.py`.
+As strict as protocols.md's Server section: the login JWT is accepted only as
+`Authorization: Bearer` on the token endpoints; the private access token only as `X-Auth`
+(or basic auth `<token>:x-auth-token`) on the API and only as `/api/repo/t/<TOKEN>/` in the
+repository; token creation answers 200; listings refuse `limit` over 1000; scopes are enforced.
+Keep it in step with `jupyter_repoconnect/core/services/server.py`.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from .catalog import REPODATA_FILES, SUBDIRS, repodata
+from .catalog import REPODATA_FILES, SUBDIRS, ChannelInfo, repodata
 from .records import TokenRecord, iso
 from .wire import BadBody, Request, Response, empty, html_response, json_response
 
@@ -19,59 +24,79 @@ if TYPE_CHECKING:
 SESSION_TTL = 15 * 60.0
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
+VERSION = "6.6.0"
+# What every seeded user may grant a token (the sandbox's users are ordinary users).
+USER_SCOPES = (
+    "channel:view",
+    "channel:view-artifacts",
+    "subchannel:view",
+    "subchannel:view-artifacts",
+    "artifact:view",
+    "artifact:download",
+)
+_SCOPE_FORM = re.compile(r"^[a-z][a-z-]*:[a-z][a-z-]*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+TOKEN_ENDPOINTS = ("/account/tokens", "/account/scopes")
 
 
 def _error(status: int, message: str) -> Response:
     return json_response(status, {"message": message})
 
 
-def _parse_expiry(value: object) -> float:
-    """Seconds since the epoch for an ISO 8601 date or date-time; naive means UTC."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError
-    text = value.strip()
-    moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.timestamp()
+def _session(sb: Sandbox, req: Request) -> TokenRecord | None:
+    """The login session of a token endpoint: the JWT as `Bearer`, nothing else."""
+    return sb.tokens.valid(req.scheme_token("bearer"), "server", ("session",))
 
 
-def _caller(sb: Sandbox, req: Request) -> TokenRecord | None:
-    return sb.tokens.valid(req.credential(basic_token=True), "server", ("session", "private"))
+def _access(sb: Sandbox, req: Request) -> TokenRecord | None:
+    """The private access token of an API call: `X-Auth`, or basic `<token>:x-auth-token`."""
+    auth = req.authorization()
+    if auth is not None and auth[0] == "bearer":
+        return None  # `Bearer <access token>` is refused by the real server
+    token = req.headers.get("X-Auth")
+    if not token:
+        pair = req.basic_auth()
+        token = pair[0] if pair and pair[1] == "x-auth-token" else None
+    return sb.tokens.valid(token, "server", ("private",))
 
 
-def handle(sb: Sandbox, req: Request, rest: str) -> Response:
-    """Answer a request whose path was `/server` + `rest`."""
-    if rest in ("", "/"):
-        return html_response(200, "Anaconda Server (sandbox)", "Sign in to continue.")
-    if rest != "/api" and not rest.startswith("/api/"):
+def handle(sb: Sandbox, req: Request) -> Response:
+    """Answer one request to the Server host."""
+    path = req.path
+    if path != "/api" and not path.startswith("/api/"):
+        if path in ("", "/"):
+            return html_response(200, "Anaconda Server (sandbox)", "Sign in to continue.")
         return html_response(404, "404 Not Found")
-    api = rest[len("/api") :].rstrip("/")
+    api = path[len("/api") :].rstrip("/")
     reading = req.method in ("GET", "HEAD")
-    if api == "":
-        if not reading:
-            return _error(405, "Method not allowed.")
-        return json_response(200, {"name": "Anaconda Server (sandbox)", "version": "6.6.0"})
     if api.startswith("/repo/"):
-        return _error(405, "Method not allowed.") if not reading else _repo(sb, req, api)
+        return _repo(sb, req, api) if reading else _error(405, "Method not allowed.")
+    routes = {
+        ("/system", "GET"): _system,
+        ("/auth/login", "POST"): _login,
+        ("/account/tokens", "POST"): _create_token,
+        ("/account/tokens", "GET"): _list_tokens,
+        ("/account/scopes", "GET"): _scopes,
+        ("/account", "GET"): _account,
+        ("/account/channels", "GET"): lambda s, r: _channels(s, r, mine=True),
+        ("/channels", "GET"): lambda s, r: _channels(s, r, mine=False),
+    }
+    method = "GET" if req.method == "HEAD" else req.method
     try:
-        if api == "/auth/login" and req.method == "POST":
-            return _login(sb, req)
-        if api == "/account/tokens" and req.method == "POST":
-            return _create_token(sb, req)
-        if api == "/account/tokens" and reading:
-            return _list_tokens(sb, req)
         if api.startswith("/account/tokens/") and req.method == "DELETE":
             return _revoke(sb, req, api[len("/account/tokens/") :])
-        if api == "/account" and reading:
-            return _account(sb, req)
-        if api == "/channels" and reading:
-            return _channels(sb, req)
+        route = routes.get((api, method))
+        if route is not None:
+            return route(sb, req)
     except BadBody as err:
         return _error(400, str(err))
-    if api in ("/auth/login", "/account/tokens", "/account", "/channels"):
+    if any(known == api for known, _ in routes):
         return _error(405, "Method not allowed.")
     return _error(404, "Not found.")
+
+
+def _system(sb: Sandbox, req: Request) -> Response:
+    return json_response(200, {"status": "ok", "version": VERSION, "name": "Anaconda Server"})
 
 
 def _login(sb: Sandbox, req: Request) -> Response:
@@ -86,7 +111,7 @@ def _login(sb: Sandbox, req: Request) -> Response:
 
 
 def _create_token(sb: Sandbox, req: Request) -> Response:
-    caller = _caller(sb, req)
+    caller = _session(sb, req)
     if caller is None:
         return _error(401, "Authentication required.")
     body = req.json()
@@ -95,38 +120,43 @@ def _create_token(sb: Sandbox, req: Request) -> Response:
         return _error(400, "name is required.")
     if scopes and resources:
         return _error(400, "A token has either scopes or resources, not both.")
-    if scopes is not None and (
-        not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes)
-    ):
-        return _error(400, "scopes must be a list of strings.")
-    expires_at: float | None = None
-    if body.get("expires_at") is not None:
-        try:
-            expires_at = _parse_expiry(body["expires_at"])
-        except ValueError:
-            return _error(400, "expires_at must be an ISO 8601 date or date-time.")
-        if expires_at <= datetime.now(timezone.utc).timestamp():
-            return _error(400, "expires_at must be in the future.")
+    if not isinstance(scopes, list) or not scopes or not all(isinstance(s, str) for s in scopes):
+        return _error(400, "scopes must be a non-empty list of strings.")
+    bad = [s for s in scopes if not _SCOPE_FORM.match(s)]
+    if bad:
+        return _error(400, f"Unknown scope(s): {', '.join(bad)}.")
+    denied = [s for s in scopes if s not in USER_SCOPES]
+    if denied:
+        return _error(403, f"You may not grant the scope(s): {', '.join(denied)}.")
+    expires = body.get("expires_at")
+    if not isinstance(expires, str) or not _DATE.match(expires):
+        return _error(400, "expires_at must be a date YYYY-MM-DD.")
+    try:
+        moment = datetime.strptime(expires, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return _error(400, "expires_at must be a date YYYY-MM-DD.")
+    if moment.timestamp() <= datetime.now(timezone.utc).timestamp():
+        return _error(400, "expires_at must be in the future.")
     record = sb.tokens.issue(
         "server",
         "private",
         user=caller.user,
         name=name,
-        scopes=list(scopes or []),
-        expires_at=expires_at,
+        scopes=list(scopes),
+        expires_at=moment.timestamp(),
     )
     data = {
         "id": record.id,
         "token": record.token,
         "name": record.name,
         "scopes": record.scopes,
-        "expires_at": body.get("expires_at"),
+        "expires_at": expires,
     }
-    return json_response(201, data)
+    return json_response(200, data)
 
 
 def _list_tokens(sb: Sandbox, req: Request) -> Response:
-    caller = _caller(sb, req)
+    caller = _session(sb, req)
     if caller is None:
         return _error(401, "Authentication required.")
     mine = [
@@ -137,8 +167,14 @@ def _list_tokens(sb: Sandbox, req: Request) -> Response:
     return json_response(200, {"items": mine, "total_count": len(mine)})
 
 
+def _scopes(sb: Sandbox, req: Request) -> Response:
+    if _session(sb, req) is None:
+        return _error(401, "Authentication required.")
+    return json_response(200, {"scopes": list(USER_SCOPES)})
+
+
 def _revoke(sb: Sandbox, req: Request, token_id: str) -> Response:
-    caller = _caller(sb, req)
+    caller = _session(sb, req)
     if caller is None:
         return _error(401, "Authentication required.")
     target = sb.tokens.select("server", "private").get(token_id)
@@ -149,49 +185,81 @@ def _revoke(sb: Sandbox, req: Request, token_id: str) -> Response:
 
 
 def _account(sb: Sandbox, req: Request) -> Response:
-    caller = _caller(sb, req)
+    caller = _access(sb, req)
     if caller is None or caller.user not in sb.users:
         return _error(401, "Authentication required.")
     user = caller.user
     return json_response(
-        200, {"username": user, "email": f"{user}@example.com", "name": user.title()}
+        200,
+        {"username": user, "user_id": f"u-{user}", "email": f"{user}@example.com", "name": user},
     )
 
 
 def _int_param(req: Request, name: str, default: int) -> int:
-    raw = req.query.get(name, "")
-    if raw == "":
+    raw = req.query.get(name)
+    if raw is None:
         return default
-    value = int(raw)
-    if value < 0:
+    if not raw.isdigit():
         raise ValueError
-    return value
+    return int(raw)
 
 
-def _channels(sb: Sandbox, req: Request) -> Response:
-    if _caller(sb, req) is None:
+def _channels(sb: Sandbox, req: Request, mine: bool) -> Response:
+    caller = _access(sb, req)
+    if caller is None:
         return _error(401, "Authentication required.")
+    if "channel:view" not in caller.scopes:
+        return _error(403, "This token lacks the scope channel:view.")
     try:
         offset = _int_param(req, "offset", 0)
-        limit = min(_int_param(req, "limit", DEFAULT_LIMIT), MAX_LIMIT)
+        limit = _int_param(req, "limit", DEFAULT_LIMIT)
     except ValueError:
         return _error(400, "offset and limit must be non-negative integers.")
-    items, total = sb.catalog.page(req.query.get("q", ""), offset, limit)
-    return json_response(
-        200, {"items": items, "total_count": total, "offset": offset, "limit": limit}
+    if not 1 <= limit <= MAX_LIMIT:
+        return _error(400, f"limit must be between 1 and {MAX_LIMIT}.")
+    if req.query.get("sort", "name") != "name":
+        return _error(400, "The sandbox sorts by name only.")
+    subchannels = req.query.get("include_subchannels", "false").lower() == "true"
+    items, total = sb.catalog.page(
+        offset, limit, user=caller.user if mine else None, subchannels=subchannels
     )
+    return json_response(200, {"items": items, "total_count": total})
+
+
+def _may_read(caller: TokenRecord | None, channel: ChannelInfo) -> int:
+    """0 if `caller` may read `channel`'s repodata, else the refusal status."""
+    if caller is None:
+        return 0 if channel.privacy == "public" else 401
+    if not channel.visible_to(caller.user):
+        return 403
+    needed = (
+        ("subchannel:view", "subchannel:view-artifacts")
+        if channel.is_subchannel
+        else ("channel:view",)
+    )
+    if not all(s in caller.scopes for s in needed):
+        return 403
+    if channel.is_subchannel:
+        return 0
+    return 0 if {"channel:view-artifacts", "artifact:view"} & set(caller.scopes) else 403
 
 
 def _repo(sb: Sandbox, req: Request, api: str) -> Response:
     parts = api[len("/repo/") :].split("/")
     if len(parts) < 3 or not all(parts):
         return _error(404, "Not found.")
-    channel, subdir, filename = "/".join(parts[:-2]), parts[-2], parts[-1]
-    if _caller(sb, req) is None:
-        return _error(401, "A valid token is required.")
-    known = sb.catalog.get(channel) or sb.catalog.get(channel.split("/", 1)[0])
-    if known is None:
-        return _error(404, f"Channel {channel} not found.")
+    channel_name, subdir, filename = "/".join(parts[:-2]), parts[-2], parts[-1]
+    caller: TokenRecord | None = None
+    if req.url_token is not None:
+        caller = sb.tokens.valid(req.url_token, "server", ("private",))
+        if caller is None:
+            return _error(401, "The token is invalid, expired or revoked.")
+    channel = sb.catalog.get(channel_name)
+    if channel is None:
+        return _error(404, f"Channel {channel_name} not found.")
+    refused = _may_read(caller, channel)
+    if refused:
+        return _error(refused, f"Access to {channel_name} denied.")
     if subdir not in SUBDIRS or filename not in REPODATA_FILES:
         return _error(404, "Not found.")
-    return Response(200, repodata(channel, subdir))
+    return Response(200, repodata(channel_name, subdir))

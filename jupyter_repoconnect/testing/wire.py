@@ -11,18 +11,12 @@ from email.message import Message
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-# Where a `/t/<TOKEN>` segment may sit: right after the host (what conda does for a URL
-# outside its channel_alias), or right after a service's channel location (what conda does
-# when channel_alias points at the service).
-_TOKEN_BASES = (
-    "/server/api/repo",
-    "/enterprise/conda",
-    "/cloud/repo",
-    "/enterprise",
-    "/server",
-    "/cloud",
-    "",
-)
+# Where each service documents a `/t/<TOKEN>/` segment (protocols.md): the Cloud repository
+# right after the host, Anaconda Server after its repository root `/api/repo`, Enterprise 4
+# after `/conda`. A `/t/` anywhere else is just a path segment, as on the real host.
+TOKEN_BASES = {"cloud": "", "server": "/api/repo", "enterprise": "/conda"}
+# conda parses `/t/<TOKEN>` only for these characters; real tokens are hex or `xx-<uuid>`.
+TOKEN_FORM = re.compile(r"^[A-Za-z0-9-]+$")
 _SECRET_QUERY = re.compile(r"(?i)((?:^|&)[^=&]*(?:token|password|secret)[^=&]*=)[^&]*")
 
 
@@ -73,20 +67,11 @@ class Request:
         user, sep, password = decoded.partition(":")
         return (user, password) if sep else None
 
-    def credential(self, basic_token: bool = False) -> str | None:
-        """The token this request presents: `/t/`, `Bearer`/`token` header, or basic auth.
-
-        With `basic_token`, basic auth with password `x-auth-token` carries the token as user.
-        """
-        if self.url_token:
-            return self.url_token
+    def scheme_token(self, *schemes: str) -> str | None:
+        """The credential of an `Authorization: <scheme> <credential>` header of `schemes`."""
         auth = self.authorization()
-        if auth and auth[0] in ("bearer", "token") and auth[1]:
+        if auth and auth[0] in schemes and auth[1]:
             return auth[1]
-        if basic_token:
-            pair = self.basic_auth()
-            if pair and pair[1] == "x-auth-token" and pair[0]:
-                return pair[0]
         return None
 
 
@@ -121,26 +106,29 @@ def empty(status: int) -> Response:
     return Response(status, b"", "")
 
 
-def split_request_path(raw: str) -> tuple[str, dict[str, str], str | None, str]:
+def split_request_path(
+    raw: str, service: str | None = None
+) -> tuple[str, dict[str, str], str | None, str]:
     """Split a raw request target into (path, query, url token, loggable target).
 
-    The loggable target has the token replaced by `<TOKEN>` and secret-looking query
-    values masked.
+    The token is taken only at the position `service` documents (TOKEN_BASES) and only in
+    conda's token form. The loggable target has it replaced by `<TOKEN>` and secret-looking
+    query values masked.
     """
     parts = urlsplit(raw)
     path = parts.path or "/"
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     token: str | None = None
     masked = path
-    for base in _TOKEN_BASES:
-        prefix = base + "/t/"
-        if path.startswith(prefix):
-            candidate, sep, tail = path[len(prefix) :].partition("/")
-            if candidate and sep:
-                token = candidate
-                path = f"{base}/{tail}"
-                masked = f"{base}/t/<TOKEN>/{tail}"
-            break
+    base = TOKEN_BASES.get(service or "")
+    if base is not None and path.startswith(base + "/t/"):
+        candidate, sep, tail = path[len(base) + 3 :].partition("/")
+        if sep and TOKEN_FORM.match(candidate):
+            token = candidate
+            path = f"{base}/{tail}"
+            masked = f"{base}/t/<TOKEN>/{tail}"
+    if "/t/" in masked:  # a token at an undocumented position must not reach the log either
+        masked = re.sub(r"/t/[^/]+/", "/t/<TOKEN>/", masked)
     if parts.query:
         masked += "?" + _SECRET_QUERY.sub(r"\1<MASKED>", parts.query)
     return path, query, token, masked

@@ -137,7 +137,7 @@ CASES = [
         "server",
         lambda sb: server(sb, domain=sb.base_url + "/nothing"),
         ServiceUnavailable,
-        "Check that the domain is right",
+        "does not answer like an Anaconda Server",
     ),
     (
         "connection refused",
@@ -166,7 +166,7 @@ FAULTS = [
     ("server 503", "status", 503, "server", ServiceUnavailable, "failed with HTTP 503"),
     ("server 401 on every call", "status", 401, "server", AuthenticationRefused, "did not accept"),
     ("server 403", "status", 403, "server", AuthenticationRefused, "did not accept"),
-    ("server 404", "status", 404, "server", ServiceUnavailable, "Check that the domain is right"),
+    ("server 404", "status", 404, "server", ServiceUnavailable, "does not answer like an Anaconda Server"),
     ("server html", "html", None, "server", ServiceUnavailable, "answered with an HTML page"),
     ("server garbage", "garbage", None, "server", ServiceUnavailable, "answered with garbage"),
     (

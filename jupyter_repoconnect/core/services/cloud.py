@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from ..errors import AuthenticationRefused, ServiceUnavailable
 from ..http import Caller
-from . import insert_token
+from . import insert_token, is_html
 
 TITLE = "Anaconda Professional"
 DEFAULT_CHANNELS = ("main", "r", "msys2")
 INVALID_TOKEN = "The token could not be validated. Please check that you have typed it correctly."
+# The token tools HEAD the repodata; we read its first bytes instead, so that a proxy's or a
+# captive portal's "200 OK" page is not taken for a valid token (repodata is megabytes: ask
+# for a range, which the repository's CDN honours).
+PEEK = {"Range": "bytes=0-1023"}
 
 
 class CloudService:
@@ -20,21 +24,29 @@ class CloudService:
         return [self.repo_url + name for name in DEFAULT_CHANNELS]
 
     def validate(self, token: str) -> None:
-        """HEAD the token-protected repodata of ``main``; 200 means the token is valid."""
+        """GET the start of ``main``'s token-protected repodata; repodata JSON means valid."""
         url = insert_token(self.repo_url + "main/noarch/repodata.json", token)
-        response = self.caller.send("HEAD", url)
-        if response.status_code == 200:
-            return
+        response = self.caller.send("GET", url, headers=PEEK)
         if response.status_code in (401, 403, 404):
             raise AuthenticationRefused(INVALID_TOKEN, code="invalid_token")
-        raise ServiceUnavailable(
-            f"{TITLE} at {self.repo_url} failed with HTTP {response.status_code} while checking "
-            "the token. Try again later."
-        )
+        if response.status_code not in (200, 206):
+            raise ServiceUnavailable(
+                f"{TITLE} at {self.repo_url} failed with HTTP {response.status_code} while "
+                "checking the token. Try again later."
+            )
+        if is_html(response) or not response.content.lstrip().startswith(b"{"):
+            kind = "a web page" if is_html(response) else "something other than repository data"
+            raise ServiceUnavailable(
+                f"{TITLE} at {self.repo_url} answered with {kind}, so the token could not be "
+                "checked. A proxy or a network sign-in page may be in the way: check "
+                "proxy_servers in .condarc and your network, then try again.",
+                code="bad_response",
+            )
 
     def channel_reachable(self, channel_url: str, token: str | None) -> int:
         """Status code of the channel's noarch repodata (token inserted when given)."""
         url = channel_url.rstrip("/") + "/noarch/repodata.json"
         if token and "/t/" not in url:
             url = insert_token(url, token)
-        return int(self.caller.send("HEAD", url).status_code)
+        response = self.caller.send("GET", url, headers=PEEK)
+        return 502 if response.status_code < 300 and is_html(response) else response.status_code

@@ -1,38 +1,44 @@
-"""Anaconda Enterprise 4 Repository: the anaconda-client (binstar) protocol."""
+"""Anaconda Enterprise 4 Repository (and anaconda.org): the anaconda-client (binstar) protocol."""
 
 from __future__ import annotations
 
 import platform
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import AuthenticationRefused, ServiceUnavailable
 from ..http import Caller
+from . import insert_token, is_html
 
 TITLE = "Enterprise 4 Repository"
 NOTE = "jupyter_repoconnect"
+UNAVAILABLE = "API server is unavailable. Please check your API url configuration"
+
+
+def conda_url(api: str) -> str:
+    """Where conda finds this site's channels: the API URL with its ``api`` part replaced by
+    ``conda`` (``https://host/api`` → ``https://host/conda``, ``https://api.anaconda.org`` →
+    ``https://conda.anaconda.org``) — conda's own rule for tokens, and Navigator's alias."""
+    parts = urlsplit(api.rstrip("/"))
+    segments = parts.path.split("/")
+    if "api" in segments:
+        segments[segments.index("api")] = "conda"
+        return urlunsplit(parts._replace(path="/".join(segments)))
+    host = parts.netloc
+    if host.startswith("api."):
+        return urlunsplit(parts._replace(netloc="conda." + host[len("api.") :]))
+    return urlunsplit(parts._replace(path=parts.path + "/conda"))
 
 
 class EnterpriseService:
     def __init__(self, caller: Caller, api: str) -> None:
         self.caller = caller
         self.api = api
-
-    def check_reachable(self) -> None:
-        response = self.caller.send("HEAD", self.api)
-        if response.status_code == 404 or response.status_code >= 500:
-            raise ServiceUnavailable(
-                f"API server is unavailable. Please check your API url configuration ({self.api}).",
-                code="wrong_domain",
-            )
-
-    def authentication_type(self) -> str:
-        try:
-            body = self.caller.json(self.caller.send("GET", f"{self.api}/authentication-type"))
-        except ServiceUnavailable:
-            return "password"
-        kind = body.get("authentication_type") if isinstance(body, dict) else None
-        return kind if isinstance(kind, str) else "password"
+        self.conda = conda_url(api)  # the channel_alias
 
     def login(self, username: str, password: str) -> str:
+        """One request when it works; the authentication type is asked only after a refusal,
+        to say "use Kerberos" instead of "wrong password" where that is the reason."""
         hostname = platform.node() or "jupyter"
         body = {
             "scopes": ["all"],
@@ -48,31 +54,64 @@ class EnterpriseService:
             "POST", f"{self.api}/authentications", auth=(username, password), json=body
         )
         if response.status_code in (401, 403):
+            if self._authentication_type() == "kerberos":
+                raise AuthenticationRefused(
+                    f"{TITLE} at {self.api} uses Kerberos single sign-on, which cannot be done "
+                    "with a password here. Run 'anaconda login' in a terminal; it will be "
+                    "detected.",
+                    code="kerberos_required",
+                )
             raise AuthenticationRefused(
-                f"{TITLE} at {self.api} did not accept this user name and password. Check them and "
-                "try again.",
+                f"{TITLE} at {self.api} did not accept this user name and password. Check them "
+                "and try again.",
                 code="wrong_credentials",
             )
+        if response.status_code in (404, 405):
+            raise ServiceUnavailable(f"{UNAVAILABLE} ({self.api}).", code="wrong_domain")
         data = self.caller.json(response)
         token = data.get("token") if isinstance(data, dict) else None
         if not isinstance(token, str) or not token:
             raise ServiceUnavailable(
-                f"{TITLE} at {self.api} did not return a token.", code="bad_response"
+                f"{TITLE} at {self.api} did not return a token. Check that the domain is the "
+                "repository's API URL (it often ends in /api).",
+                code="bad_response",
             )
         return token
+
+    def _authentication_type(self) -> str:
+        try:
+            body = self.caller.json(self.caller.send("GET", f"{self.api}/authentication-type"))
+        except ServiceUnavailable:
+            return "password"
+        kind = body.get("authentication_type") if isinstance(body, dict) else None
+        return kind if isinstance(kind, str) else "password"
 
     def whoami(self, token: str) -> str | None:
         body = self.caller.json(self.caller.send("GET", f"{self.api}/user", headers=_auth(token)))
         return body.get("login") if isinstance(body, dict) else None
 
     def logout(self, token: str) -> bool:
-        """Revoke the current token on the server; 401 means it was already gone."""
+        """Revoke the current token on the server; False when it was already gone."""
         response = self.caller.send("DELETE", f"{self.api}/authentications", headers=_auth(token))
-        if response.status_code in (200, 201, 204, 401):
-            return response.status_code != 401
+        if response.status_code in (200, 201, 204) and not is_html(response):
+            return True
+        if response.status_code == 401 and not is_html(response):
+            return False
         raise ServiceUnavailable(
-            f"{TITLE} at {self.api} failed with HTTP {response.status_code} while signing out."
+            f"{TITLE} at {self.api} answered "
+            + ("with a web page" if is_html(response) else f"HTTP {response.status_code}")
+            + " while signing out."
         )
+
+    def channel_url(self, channel: str) -> str:
+        return channel if "://" in channel else f"{self.conda}/{channel}"
+
+    def channel_reachable(self, channel: str, token: str | None) -> int:
+        url = self.channel_url(channel).rstrip("/") + "/noarch/repodata.json"
+        if token and "/t/" not in url:
+            url = insert_token(url, token, self.conda)
+        response: Any = self.caller.send("GET", url, headers={"Range": "bytes=0-1023"})
+        return 502 if response.status_code < 300 and is_html(response) else response.status_code
 
 
 def _auth(token: str) -> dict[str, str]:

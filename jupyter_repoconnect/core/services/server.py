@@ -1,7 +1,9 @@
-"""Anaconda Server / Package Security Manager (On-prem).
+"""Anaconda Server / Package Security Manager (On-prem), as its public clients speak to it.
 
-The exact REST paths are the working assumption of protocols.md; they live only here (and in
-the sandbox) so they can be corrected in one place.
+Sources (protocols.md): conda-repo-cli's ``repo_cli/utils/api.py`` and Navigator 2.4–2.6.
+The short-lived login JWT goes as ``Authorization: Bearer`` to the token endpoints only; the
+private access token goes as ``X-Auth`` to every other API call and as ``/t/<TOKEN>/`` after
+``<domain>/api/repo`` in the repository.
 """
 
 from __future__ import annotations
@@ -13,11 +15,23 @@ from typing import Any
 from ..errors import AuthenticationRefused, ServiceUnavailable
 from ..http import Caller
 from ..models import Channel
-from . import insert_token
+from . import insert_token, is_html
 
 TITLE = "Anaconda Server"
-TOKEN_SCOPES = ["channel:view", "artifact:view", "artifact:download"]
+# Navigator's scopes: without the subchannel ones, sub-channels cannot be read.
+TOKEN_SCOPES = [
+    "channel:view",
+    "channel:view-artifacts",
+    "subchannel:view",
+    "subchannel:view-artifacts",
+    "artifact:view",
+    "artifact:download",
+]
+# Navigator asks for 365 days. We ask for 90: a sign-out can revoke the token only while the
+# login session lasts (minutes), so a shorter life bounds what a lost laptop exposes.
 TOKEN_DAYS = 90
+PAGE_LIMIT = 1000  # the most a listing answers per page
+MAX_PAGES = 500
 
 
 @dataclass(frozen=True)
@@ -32,19 +46,39 @@ class ServerService:
         self.caller = caller
         self.domain = domain
         self.api = f"{domain}/api"
+        self.repo = f"{domain}/api/repo"  # the channel_alias conda resolves channel names under
 
-    def channel_url(self, name: str) -> str:
-        return f"{self.api}/repo/{name}"
+    def check_system(self) -> None:
+        """Ask ``/api/system`` first, to tell "not an Anaconda Server" from wrong credentials."""
+        response = self.caller.send("GET", f"{self.api}/system")
+        if response.status_code == 200 and not is_html(response):
+            try:
+                if isinstance(response.json(), dict):
+                    return
+            except ValueError:
+                pass
+        if response.status_code >= 500:
+            raise ServiceUnavailable(
+                f"{TITLE} at {self.domain} failed with HTTP {response.status_code}. Try again "
+                "later or ask your administrator."
+            )
+        raise ServiceUnavailable(
+            f"{self.domain} does not answer like an Anaconda Server (its /api/system "
+            f"{_answer(response)}). Check the domain: it is the address of the server's web "
+            "page, e.g. https://anaconda.example.com.",
+            code="wrong_domain",
+        )
 
     def login(self, username: str, password: str) -> str:
-        """Exchange credentials for a short-lived session credential."""
+        """Exchange credentials for the short-lived login JWT."""
         response = self.caller.send(
             "POST", f"{self.api}/auth/login", json={"username": username, "password": password}
         )
         if response.status_code in (401, 403):
             raise AuthenticationRefused(
                 f"{TITLE} at {self.domain} did not accept this user name and password. Check them "
-                "and try again. (Single sign-on accounts cannot log in with a password here.)",
+                "and try again. (Accounts that sign in through single sign-on cannot log in with "
+                "a password here: create an access token on the server's web page instead.)",
                 code="wrong_credentials",
             )
         body = self.caller.json(response)
@@ -57,7 +91,7 @@ class ServerService:
         return session
 
     def create_token(self, session: str, name: str) -> IssuedToken:
-        """Create the private access token conda will use."""
+        """Create the private access token conda will use (the server answers 200)."""
         expires = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=TOKEN_DAYS)
         response = self.caller.send(
             "POST",
@@ -72,58 +106,92 @@ class ServerService:
             )
         return IssuedToken(str(body["id"]), str(body["token"]), body.get("expires_at"))
 
-    def revoke_token(self, credential: str, token_id: str) -> bool:
-        """Revoke a private token; False when the server no longer knows it."""
+    def revoke_token(self, session: str, token_id: str) -> bool:
+        """Revoke a private token with a login JWT; False when the server no longer knows it.
+
+        Raises AuthenticationRefused when the JWT has expired (the server then keeps the token).
+        """
         response = self.caller.send(
-            "DELETE", f"{self.api}/account/tokens/{token_id}", headers=_bearer(credential)
+            "DELETE", f"{self.api}/account/tokens/{token_id}", headers=_bearer(session)
         )
-        if response.status_code in (200, 202, 204, 404, 401):
-            return response.status_code in (200, 202, 204)
+        if response.status_code in (200, 202, 204) and not is_html(response):
+            return True
+        if response.status_code == 404 and not is_html(response):
+            return False
+        if response.status_code in (401, 403):
+            raise AuthenticationRefused(
+                f"{TITLE} at {self.domain} needs a fresh login to revoke the access token.",
+                code="session_expired",
+            )
         raise ServiceUnavailable(
-            f"{TITLE} at {self.domain} failed with HTTP {response.status_code} while revoking "
-            "the access token."
+            f"{TITLE} at {self.domain} {_answer(response)} while revoking the access token."
         )
 
-    def whoami(self, credential: str) -> str | None:
+    def whoami(self, token: str) -> str | None:
         body = self.caller.json(
-            self.caller.send("GET", f"{self.api}/account", headers=_bearer(credential))
+            self.caller.send("GET", f"{self.api}/account", headers=_x_auth(token))
         )
         return body.get("username") if isinstance(body, dict) else None
 
-    def channels(
-        self, credential: str, q: str, offset: int, limit: int
-    ) -> tuple[list[Channel], int]:
-        params: dict[str, Any] = {"offset": offset, "limit": limit}
-        if q:
-            params["q"] = q
-        body = self.caller.json(
-            self.caller.send(
-                "GET", f"{self.api}/channels", params=params, headers=_bearer(credential)
+    def channels(self, token: str, all_channels: bool = False) -> list[Channel]:
+        """Every channel the user can see (``all_channels``: every channel of the server),
+        sub-channels included, sorted by name — all pages, since the server cannot filter."""
+        path = "/channels" if all_channels else "/account/channels"
+        found: list[Channel] = []
+        offset = 0
+        for _ in range(MAX_PAGES):
+            params: dict[str, Any] = {
+                "offset": offset,
+                "limit": PAGE_LIMIT,
+                "sort": "name",
+                "include_subchannels": "true",
+            }
+            body = self.caller.json(
+                self.caller.send("GET", self.api + path, params=params, headers=_x_auth(token))
             )
+            if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+                raise ServiceUnavailable(
+                    f"{TITLE} at {self.domain} answered the channel list in an unknown format.",
+                    code="bad_response",
+                )
+            items = [i for i in body["items"] if isinstance(i, dict) and i.get("name")]
+            found += [self._channel(item) for item in items]
+            offset += len(body["items"])
+            total = body.get("total_count")
+            if not body["items"] or (isinstance(total, int) and offset >= total):
+                break
+        return found
+
+    def _channel(self, item: dict[str, Any]) -> Channel:
+        name = str(item["name"])
+        return Channel(
+            name=name,
+            url=f"{self.repo}/{name}",
+            privacy=item.get("privacy"),
+            description=item.get("description"),
         )
-        if not isinstance(body, dict) or not isinstance(body.get("items"), list):
-            raise ServiceUnavailable(
-                f"{TITLE} at {self.domain} answered the channel list in an unknown format.",
-                code="bad_response",
-            )
-        items = [
-            Channel(
-                name=str(item["name"]),
-                url=self.channel_url(str(item["name"])),
-                privacy=item.get("privacy"),
-                description=item.get("description"),
-            )
-            for item in body["items"]
-            if isinstance(item, dict) and item.get("name")
-        ]
-        return items, int(body.get("total_count", len(items)))
 
-    def channel_reachable(self, channel_url: str, token: str | None) -> int:
-        url = channel_url.rstrip("/") + "/noarch/repodata.json"
+    def channel_url(self, channel: str) -> str:
+        """The full URL of a channel given by name (under the alias) or by URL."""
+        return channel if "://" in channel else f"{self.repo}/{channel}"
+
+    def channel_reachable(self, channel: str, token: str | None) -> int:
+        url = self.channel_url(channel).rstrip("/") + "/noarch/repodata.json"
         if token and "/t/" not in url:
-            url = insert_token(url, token)
-        return int(self.caller.send("HEAD", url).status_code)
+            url = insert_token(url, token, self.repo)
+        response = self.caller.send("GET", url, headers={"Range": "bytes=0-1023"})
+        return 502 if response.status_code < 300 and is_html(response) else response.status_code
 
 
-def _bearer(credential: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {credential}"}
+def _bearer(session: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {session}"}
+
+
+def _x_auth(token: str) -> dict[str, str]:
+    return {"X-Auth": token}
+
+
+def _answer(response: Any) -> str:
+    if is_html(response):
+        return f"answered with a web page (HTTP {response.status_code})"
+    return f"answered HTTP {response.status_code}"
