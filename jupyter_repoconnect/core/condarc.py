@@ -1,20 +1,30 @@
-"""The user's ``.condarc``: round-trip YAML editing that keeps comments, order and quoting."""
+"""The user's ``.condarc``: round-trip YAML editing that keeps comments, order and quoting.
+
+One edit parses the file once and writes it once. Read-only callers (status, the channel lists)
+get the lists from a cache keyed by the file's identity, so an unchanged file is not parsed again.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import re
+import time
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import CorruptCondarc
+from .cache import FILES
+from .errors import Conflict, CorruptCondarc
 from .files import atomic_write, read_bytes
 
 _TOKEN_IN_URL = re.compile(r"/t/[^/]+/")
 MASK = "/t/<TOKEN>/"
+LISTS = ("channels", "default_channels")
+BOM = "\ufeff"
+# What aliases may add beyond the file's own size (entries, or 100 characters of text each).
+ALIAS_ALLOWANCE = 10_000
 
 
 def mask_token(url: str) -> str:
@@ -47,18 +57,18 @@ def _guess_indent(text: str) -> tuple[int, int, int]:
 
 def _replace_items(seq: Any, values: list[str]) -> None:
     """Make ``seq`` hold ``values``, reusing the original items (quoting, comments) where equal."""
-    originals = [(str(item), item, seq.ca.items.get(i)) for i, item in enumerate(seq)]
-    used: set[int] = set()
+    originals: dict[str, deque[tuple[Any, Any]]] = {}
+    for i, item in enumerate(seq):
+        originals.setdefault(str(item), deque()).append((item, seq.ca.items.get(i)))
     items: list[Any] = []
     comments: dict[int, Any] = {}
     for new_index, value in enumerate(values):
-        for old_index, (text, item, comment) in enumerate(originals):
-            if old_index not in used and text == value:
-                used.add(old_index)
-                items.append(item)
-                if comment is not None:
-                    comments[new_index] = comment
-                break
+        queue = originals.get(value)
+        if queue:
+            item, comment = queue.popleft()
+            items.append(item)
+            if comment is not None:
+                comments[new_index] = comment
         else:
             items.append(value)
     seq.ca.items.clear()
@@ -67,48 +77,80 @@ def _replace_items(seq: Any, values: list[str]) -> None:
     seq.ca.items.update(comments)
 
 
-@dataclass
-class CondarcDocument:
-    """A parsed ``.condarc`` plus the bytes it came from."""
+def _unshared(seq: Any) -> Any:
+    """``seq`` itself, or a copy when a YAML anchor may share it with another key."""
+    from ruamel.yaml.comments import CommentedSeq
 
-    path: Path
-    raw: bytes | None
-    data: Any  # ruamel CommentedMap
-    indent: tuple[int, int, int] = (2, 4, 2)
+    if getattr(seq.anchor, "value", None) is None:
+        return seq
+    copy = CommentedSeq(seq)
+    copy.ca.items.update(seq.ca.items)
+    copy.ca.comment = seq.ca.comment
+    return copy
+
+
+class CondarcDocument:
+    """A ``.condarc`` plus the bytes it came from; parsed on first use of :attr:`data`."""
+
+    def __init__(
+        self,
+        path: Path,
+        raw: bytes | None,
+        data: Any = None,
+        indent: tuple[int, int, int] | None = None,
+        *,
+        lists: dict[str, Any] | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.raw = raw
+        self._data = data
+        self._indent = indent
+        self._lists = lists  # from the cache, while ``data`` is not parsed
+        self.edited: set[str] = set()
+
+    @property
+    def data(self) -> Any:  # ruamel CommentedMap
+        if self._data is None:
+            self._data = _parse(self.path, self.raw)
+            self._lists = None
+        return self._data
 
     @property
     def version(self) -> str:
         return version_of(self.raw)
 
     def get_list(self, key: str) -> list[str] | None:
-        value = self.data.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, list):
-            raise CorruptCondarc(
-                f"'{key}' in {self.path} must be a list of channels; fix the file and try again.",
-            )
-        return [str(v) for v in value]
+        if self._lists is not None and key in self._lists:
+            value = self._lists[key]
+            if isinstance(value, CorruptCondarc):
+                raise CorruptCondarc(value.message)
+            return None if value is None else list(value)
+        return _read_list(self.path, self.data, key)
 
     def set_list(self, key: str, values: list[str] | None) -> None:
         """Set ``key`` to ``values`` in place, keeping comments; ``None`` removes the key."""
         from ruamel.yaml.comments import CommentedSeq
 
+        data = self.data
+        self.edited.add(key)
         if values is None:
-            if key in self.data:
-                del self.data[key]
+            if key in data:
+                del data[key]
             return
-        current = self.data.get(key)
+        current = data.get(key)
         if isinstance(current, CommentedSeq) and not values:
             self._set_empty(key, current)
         elif isinstance(current, CommentedSeq):
-            _replace_items(current, values)
+            seq = _unshared(current)
+            _replace_items(seq, values)
+            if seq is not current:
+                data[key] = seq
         else:
             seq = CommentedSeq(values)
-            if key in self.data:
-                self.data[key] = seq
+            if key in data:
+                data[key] = seq
             else:
-                self.data.insert(len(self.data), key, seq)
+                data.insert(len(data), key, seq)
 
     def _set_empty(self, key: str, current: Any) -> None:
         """``key: []`` on one line, keeping a comment that stood after ``key:``."""
@@ -128,13 +170,26 @@ class CondarcDocument:
     def dump(self) -> bytes:
         if not self.data:
             return b""
+        text, bom, crlf = _decode(self.path, self.raw)
         buf = io.StringIO()
-        _yaml(self.indent).dump(self.data, buf)
-        text = buf.getvalue()
+        _yaml(self._indent or _guess_indent(text)).dump(self.data, buf)
+        out = buf.getvalue()
         # A removed last key can leave its blank separator behind; keep the file's own ending.
-        if text.endswith("\n\n") and not (self.raw or b"").endswith(b"\n\n"):
-            text = text.rstrip("\n") + "\n"
-        return text.encode("utf-8")
+        if out.endswith("\n\n") and not text.endswith("\n\n"):
+            out = out.rstrip("\n") + "\n"
+        return _encode(out, bom, crlf)
+
+    def snapshot(self) -> dict[str, Any]:
+        """What the cache keeps: each channel list, or the error reading it."""
+        lists: dict[str, Any] = {}
+        for key in LISTS:
+            try:
+                value = _read_list(self.path, self.data, key)
+            except CorruptCondarc as exc:
+                lists[key] = exc
+            else:
+                lists[key] = None if value is None else tuple(value)
+        return lists
 
 
 class Condarc:
@@ -144,56 +199,217 @@ class Condarc:
         self.path = Path(path)
 
     def load(self) -> CondarcDocument:
-        raw = read_bytes(self.path)
-        data = self.parse(raw)
-        indent = _guess_indent(raw.decode("utf-8")) if raw else (2, 4, 2)
-        return CondarcDocument(self.path, raw, data, indent)
+        """The file as it is now; unchanged since the last read, it is not parsed again."""
+
+        def parse(raw: bytes | None) -> tuple[Any, Any]:
+            try:
+                doc = CondarcDocument(self.path, raw, self.parse(raw))
+            except CorruptCondarc as exc:
+                return (raw, exc), None
+            return (raw, doc.snapshot()), doc
+
+        (raw, lists), fresh = FILES.read(self.path, parse)
+        if isinstance(lists, CorruptCondarc):
+            raise CorruptCondarc(lists.message)
+        if fresh is not None:
+            return fresh  # type: ignore[no-any-return]
+        return CondarcDocument(self.path, raw, lists=lists)
 
     def parse(self, raw: bytes | None) -> Any:
-        from ruamel.yaml.comments import CommentedMap
-        from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-        if raw is None or not raw.strip():
-            return CommentedMap()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise CorruptCondarc(
-                f"{self.path} is not a UTF-8 text file; fix or move it away and try again."
-            ) from None
-        try:
-            data = _yaml().load(text)
-        except MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = f" at line {mark.line + 1}" if mark is not None else ""
-            problem = exc.problem or exc.context or "invalid YAML"
-            raise CorruptCondarc(
-                f"{self.path} is not valid YAML{line} ({problem}); fix the file and try again. "
-                "It was not changed."
-            ) from None
-        except YAMLError:
-            raise CorruptCondarc(
-                f"{self.path} is not valid YAML; fix the file and try again. It was not changed."
-            ) from None
-        if data is None:
-            return CommentedMap()
-        if not isinstance(data, CommentedMap):
-            kind = type(data).__name__.replace("Commented", "").lower()
-            raise CorruptCondarc(
-                f"{self.path} must hold a mapping of settings (key: value) at line 1, "
-                f"but its top level is a {kind}; fix the file and try again. It was not changed."
-            )
-        return data
+        return _parse(self.path, raw)
 
     def edit(self, change: Callable[[CondarcDocument], None]) -> CondarcDocument:
-        """Load, apply ``change``, write back if anything changed. Returns the new document."""
-        doc = self.load()
-        change(doc)
-        new = doc.dump()
-        self.parse(new)  # never write a file we could not read back
-        if new != (doc.raw or b""):
-            if not new and doc.raw is None:
+        """Load, apply ``change``, write back if anything changed. Returns the new document.
+
+        One parse and one write. The file is compared byte for byte just before it is
+        replaced; if another program changed it meanwhile, the edit is made again on its bytes.
+        """
+        for _ in range(3):
+            since = time.time_ns()
+            raw = read_bytes(self.path)
+            doc = CondarcDocument(self.path, raw, _parse(self.path, raw))
+            change(doc)
+            new = doc.dump()
+            if new == (raw or b"") or (not new and raw is None):
                 return doc
+            _check_readable(doc, new)
+            if read_bytes(self.path) != raw:
+                continue
             atomic_write(self.path, new)
             doc.raw = new
-        return doc
+            FILES.prime(self.path, new, (new, doc.snapshot()), since)
+            return doc
+        raise Conflict(
+            f"{self.path} kept changing while it was being edited (another program is writing "
+            "it); try again in a moment.",
+            code="busy",
+        )
+
+
+def _decode(path: Path, raw: bytes | None) -> tuple[str, bool, bool]:
+    """The text with ``\\n`` line ends, and whether the file had a BOM and CRLF line ends."""
+    if raw is None:
+        return "", False, False
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CorruptCondarc(
+            f"{path} is not a UTF-8 text file; fix or move it away and try again."
+        ) from None
+    bom = text.startswith(BOM)
+    text = text.removeprefix(BOM)
+    first_end = text.find("\n")
+    crlf = first_end > 0 and text[first_end - 1] == "\r"
+    return text.replace("\r\n", "\n"), bom, crlf
+
+
+def _encode(text: str, bom: bool, crlf: bool) -> bytes:
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    return ((BOM if bom else "") + text).encode("utf-8")
+
+
+def _parse(path: Path, raw: bytes | None) -> Any:
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    if raw is None or not raw.strip():
+        return CommentedMap()
+    text = _decode(path, raw)[0]
+    try:
+        data = _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise CorruptCondarc(
+            f"{path} is not valid YAML{line} ({problem}); fix the file and try again. "
+            "It was not changed."
+        ) from None
+    except YAMLError:
+        raise CorruptCondarc(
+            f"{path} is not valid YAML; fix the file and try again. It was not changed."
+        ) from None
+    if data is None:
+        return CommentedMap()
+    if not isinstance(data, CommentedMap):
+        kind = type(data).__name__.replace("Commented", "").lower()
+        raise CorruptCondarc(
+            f"{path} must hold a mapping of settings (key: value) at line 1, "
+            f"but its top level is a {kind}; fix the file and try again. It was not changed."
+        )
+    _bound_aliases(path, data, len(raw) + ALIAS_ALLOWANCE)
+    return data
+
+
+def _bound_aliases(path: Path, data: Any, limit: int) -> None:
+    """Refuse YAML aliases that expand the settings far beyond the file (an "alias bomb")."""
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def refuse(node: Any, why: str) -> CorruptCondarc:
+        line = getattr(getattr(node, "lc", None), "line", None)
+        where = f" at line {line + 1}" if line is not None else ""
+        return CorruptCondarc(
+            f"{path} uses YAML aliases (*name){where} that {why}; write the entries out "
+            "instead of aliasing them, then try again. It was not changed."
+        )
+
+    def size(node: Any) -> int:
+        if isinstance(node, str):
+            return 1 + len(node) // 100
+        if not isinstance(node, (dict, list)):
+            return 1
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_:
+            raise refuse(node, "refer to themselves")
+        open_.add(key)
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        total = 1
+        for k, v in items:
+            total += size(k) + size(v)
+            if total > limit:
+                raise refuse(node, f"expand to more than {limit:,} entries")
+        open_.discard(key)
+        sizes[key] = total
+        return total
+
+    try:
+        size(data)
+    except RecursionError:
+        raise refuse(data, "nest too deeply") from None
+
+
+def _read_list(path: Path, data: Any, key: str) -> list[str] | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise CorruptCondarc(
+            f"'{key}' in {path} must be a list of channels; fix the file and try again.",
+        )
+    for i, item in enumerate(value):
+        if isinstance(item, (list, dict)):
+            line = value.lc.item(i)[0] + 1 if hasattr(value, "lc") else "?"
+            raise CorruptCondarc(
+                f"'{key}' in {path} must be a list of channel names or URLs, but line {line} "
+                "holds a nested list or mapping; fix the file and try again.",
+            )
+    return [str(v) for v in value]
+
+
+def _check_readable(doc: CondarcDocument, new: bytes) -> None:
+    """Never write a file we could not read back: a fast C parse of ``new``, lists compared.
+
+    libyaml (PyYAML's C parser, 10-100x faster than ruamel's) must parse the whole new file and
+    find each edited list with the same text entries; without it, or if it disagrees, the full
+    ruamel parse decides.
+    """
+    want: dict[str, list[tuple[str, bool]] | None] = {}
+    for key in doc.edited:
+        seq = doc.data.get(key)
+        want[key] = None if seq is None else [(str(v), isinstance(v, str)) for v in seq]
+    text = _decode(doc.path, new)[0]
+    try:
+        import yaml
+
+        root = yaml.compose(text, Loader=yaml.CSafeLoader)
+        if _same_lists(want, {key: _node_list(root, key) for key in want}):
+            return
+    except Exception:  # noqa: S110 -- no libyaml, or YAML it does not know: the full parse decides
+        pass
+    data = _parse(doc.path, new)
+    if not _same_lists(want, {key: _read_list(doc.path, data, key) for key in want}):
+        raise CorruptCondarc(
+            f"Editing {doc.path} would produce a file that conda cannot read back; "
+            "it was not changed. Please report this with a copy of the file."
+        )
+
+
+def _same_lists(
+    want: dict[str, list[tuple[str, bool]] | None], got: dict[str, list[str] | None]
+) -> bool:
+    for key, items in want.items():
+        found = got[key]
+        if items is None or found is None:
+            if items is not found:
+                return False
+            continue
+        # Only text entries: YAML 1.1 (libyaml) and 1.2 spell some numbers differently.
+        texts = [(f, text) for f, (text, is_text) in zip(found, items, strict=False) if is_text]
+        if len(found) != len(items) or any(f != text for f, text in texts):
+            return False
+    return True
+
+
+def _node_list(root: Any, key: str) -> list[str] | None:
+    if root is None:
+        return None
+    for k, v in root.value:
+        if k.value == key:
+            if v.tag.endswith(":null"):
+                return None
+            return [str(item.value) for item in v.value]
+    return None

@@ -85,3 +85,143 @@ def test_emptying_a_list_with_a_comment_on_its_key_stays_valid_yaml(tmp_path):
     Condarc(path).edit(lambda d: d.set_list("channels", ["a"]))
     assert Condarc(path).load().get_list("channels") == ["a"]
     assert "# mine" in path.read_text()
+
+
+# --- one parse, one write, linear (issue 12) ---------------------------------------------
+
+
+@pytest.fixture
+def count_parses(monkeypatch):
+    """Count full ruamel.yaml parses (the costly step of an edit)."""
+    from ruamel.yaml import YAML
+
+    calls = []
+    real = YAML.load
+
+    def load(self, stream):
+        calls.append(1)
+        return real(self, stream)
+
+    monkeypatch.setattr(YAML, "load", load)
+    return calls
+
+
+def test_an_edit_parses_the_file_once(tmp_path, count_parses):
+    path = tmp_path / ".condarc"
+    path.write_text(ORIGINAL)
+    doc = Condarc(path).edit(lambda d: d.set_list("channels", d.get_list("channels") + ["extra"]))
+    assert doc.get_list("channels") == ["defaults", "conda-forge", "extra"]
+    assert len(count_parses) == 1
+
+
+def test_reading_an_unchanged_file_again_does_not_parse_it(tmp_path, count_parses):
+    path = tmp_path / ".condarc"
+    path.write_text(ORIGINAL)
+    assert Condarc(path).load().get_list("channels") == ["defaults", "conda-forge"]
+    assert Condarc(path).load().get_list("channels") == ["defaults", "conda-forge"]
+    assert len(count_parses) == 1
+    Condarc(path).edit(lambda d: d.set_list("channels", ["defaults"]))
+    assert Condarc(path).load().get_list("channels") == ["defaults"]
+    assert len(count_parses) == 2  # the edit's own parse; its result is what the next read gets
+
+
+class CountingText(str):
+    """A channel name that counts how often it is compared."""
+
+    compared = 0
+
+    def __eq__(self, other):
+        CountingText.compared += 1
+        return str.__eq__(self, other)
+
+    __hash__ = str.__hash__
+
+
+def test_rewriting_a_long_list_compares_each_entry_a_bounded_number_of_times(tmp_path):
+    n = 2000
+    path = tmp_path / ".condarc"
+    path.write_text("channels:\n" + "".join(f"  - c{i}\n" for i in range(n)))
+    CountingText.compared = 0
+    new = [CountingText(f"c{i}") for i in reversed(range(n))]
+    Condarc(path).edit(lambda d: d.set_list("channels", new))
+    assert Condarc(path).load().get_list("channels") == [f"c{i}" for i in reversed(range(n))]
+    assert CountingText.compared < 5 * n  # quadratic matching made ~n*n/2 comparisons
+
+
+def test_a_change_made_by_another_program_during_the_edit_is_not_lost(tmp_path):
+    path = tmp_path / ".condarc"
+    path.write_text(ORIGINAL)
+    calls = []
+
+    def change(doc):
+        if not calls:  # another program writes while our first attempt is under way
+            path.write_text(ORIGINAL.replace("ssl_verify: true", "ssl_verify: false"))
+        calls.append(1)
+        doc.set_list("channels", doc.get_list("channels") + ["extra"])
+
+    Condarc(path).edit(change)
+    text = path.read_text()
+    assert "ssl_verify: false" in text and "  - extra\n" in text
+    assert len(calls) == 2
+
+
+# --- hostile files (issue 10) ----------------------------------------------------------------
+
+
+def test_crlf_line_ends_and_a_bom_are_kept_byte_for_byte(tmp_path):
+    path = tmp_path / ".condarc"
+    original = "\ufeff# mine\r\nchannels:  # c\r\n  - defaults  # d\r\nssl_verify: true\r\n"
+    path.write_bytes(original.encode())
+    Condarc(path).edit(lambda d: d.set_list("channels", ["defaults", "extra"]))
+    expected = original.replace("# d\r\n", "# d\r\n  - extra\r\n")
+    assert path.read_bytes() == expected.encode()
+    assert Condarc(path).load().get_list("channels") == ["defaults", "extra"]
+
+
+def test_editing_a_list_shared_through_an_anchor_leaves_the_other_list_alone(tmp_path):
+    path = tmp_path / ".condarc"
+    path.write_text("channels: &mine\n  - a\n  - b\ndefault_channels: *mine\n")
+    Condarc(path).edit(lambda d: d.set_list("channels", ["a", "b", "c"]))
+    doc = Condarc(path).load()
+    assert doc.get_list("channels") == ["a", "b", "c"]
+    assert doc.get_list("default_channels") == ["a", "b"]
+    path.write_text("default_channels: &d\n  - a\n  - b\nchannels: *d\n")
+    Condarc(path).edit(lambda d: d.set_list("channels", ["b"]))
+    doc = Condarc(path).load()
+    assert (doc.get_list("channels"), doc.get_list("default_channels")) == (["b"], ["a", "b"])
+
+
+def alias_bomb(levels):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
+    lines.append(f"channels: *a{levels - 1}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("levels", [6, 9])
+def test_an_alias_bomb_is_refused_with_the_file_and_line(tmp_path, levels):
+    path = tmp_path / ".condarc"
+    path.write_text(alias_bomb(levels))
+    assert len(path.read_bytes()) <= 525  # 9 levels: the 525-byte file of issue 10
+    with pytest.raises(CorruptCondarc) as info:
+        Condarc(path).load().get_list("channels")
+    assert str(path) in info.value.message and "alias" in info.value.message
+    assert "at line " in info.value.message
+    with pytest.raises(CorruptCondarc):
+        Condarc(path).edit(lambda d: d.set_list("channels", ["a"]))
+    assert path.read_text() == alias_bomb(levels)
+
+
+def test_a_few_aliases_are_fine(tmp_path):
+    path = tmp_path / ".condarc"
+    path.write_text("x: &x [a, b]\ny: [*x, *x]\nchannels: [defaults]\n")
+    assert Condarc(path).load().get_list("channels") == ["defaults"]
+
+
+def test_a_nested_list_in_channels_is_refused_with_its_line(tmp_path):
+    path = tmp_path / ".condarc"
+    path.write_text("channels:\n  - defaults\n  - [a, b]\n")
+    with pytest.raises(CorruptCondarc) as info:
+        Condarc(path).load().get_list("channels")
+    assert "line 3" in info.value.message and str(path) in info.value.message
