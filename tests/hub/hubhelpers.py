@@ -45,6 +45,16 @@ def changed(before: Snapshot, after: Snapshot) -> list[str]:
     return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
 
 
+def data_changes(before: Snapshot, after: Snapshot) -> list[str]:
+    """Like `changed`, without folders and lock files: what a refused request may leave."""
+    return [
+        p
+        for p in changed(before, after)
+        if not p.endswith(".lock")
+        and "<dir>" not in (before.get(p, ("",))[0], after.get(p, ("",))[0])
+    ]
+
+
 def owned_outside(user: HubUser, skip: Path, roots: Iterable[str] = SCRATCH) -> set[str]:
     """Files and folders of `user` in the shared scratch folders, except under `skip`."""
     found: set[str] = set()

@@ -103,7 +103,7 @@ def test_two_users_at_once_do_not_interfere(hub_env: HubSetup) -> None:
         thread.join(120)
     assert not failures, failures
 
-    for index, user in enumerate(hub_env.users):
+    for user in hub_env.users:
         result = results[user.name]
         status = result["status"]
         assert status["connected"] and status["username"] == user.name
@@ -111,7 +111,8 @@ def test_two_users_at_once_do_not_interfere(hub_env: HubSetup) -> None:
         assert result["out"]["connected"] is False
         assert (user.home / ".condarc").read_bytes() == initial[user.name]
         assert token_files(user) == []
-    assert result["names"] != results[hub_env.users[0].name]["names"]
+    first, second = (results[u.name]["names"] for u in hub_env.users)
+    assert first != second  # different channels, so a mix-up would show
     # Each sign-in made one token on the server; each sign-out revoked its own.
     tokens = hub_env.sandbox.server_tokens.values()
     assert sorted(str(r.user) for r in tokens) == sorted(u.name for u in hub_env.users)
