@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from .cache import FILES
 from .files import atomic_write, read_bytes
 from .tokens import anaconda_client_config_path
 
@@ -27,7 +28,13 @@ def _load(raw: bytes | None) -> Any:
 
 def configured_url(path: Path | None = None) -> str | None:
     """The API URL the ``anaconda`` CLI uses (its default site's ``url``), if any."""
-    data = _load(read_bytes(path or anaconda_client_config_path()))
+    # Parsed again only when the file changed (cache.py): every status call asks.
+    url: str | None = FILES.get(path or anaconda_client_config_path(), _url_in)
+    return url
+
+
+def _url_in(raw: bytes | None) -> str | None:
+    data = _load(raw)
     if not data:
         return None
     url = data.get("url")
@@ -39,16 +46,22 @@ def configured_url(path: Path | None = None) -> str | None:
 
 
 def set_url(url: str, path: Path | None = None) -> None:
-    """Point the CLI's top-level ``url`` at ``url``, keeping everything else in the file."""
+    """Point the CLI at ``url``: the top-level ``url`` and every ``sites.<name>.url``, as
+    Navigator does (with a ``default_site`` the CLI reads that site's url, not the top one).
+    Everything else in the file is kept."""
     from ruamel.yaml import YAML
 
     path = path or anaconda_client_config_path()
     data = _load(read_bytes(path))
     if data is None:
         return  # never overwrite a file we cannot read
-    if data.get("url") == url:
+    sites = data.get("sites")
+    site_maps = [s for s in sites.values() if isinstance(s, dict)] if isinstance(sites, dict) else []
+    if data.get("url") == url and all(s.get("url") == url for s in site_maps):
         return
     data["url"] = url
+    for site in site_maps:
+        site["url"] = url
     buf = io.StringIO()
     YAML(typ="rt").dump(data, buf)
     atomic_write(path, buf.getvalue().encode("utf-8"))

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import configparser
 import io
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from .cache import FILES
 from .files import atomic_write, ensure_dir, read_bytes, unlink
 
 SECTION = "main"
@@ -56,23 +57,11 @@ class StateStore:
         self.server_session = self.directory / "server-session.jwt"
 
     def load(self) -> RecordedState:
-        parser = configparser.ConfigParser(interpolation=None)
-        raw = read_bytes(self.ini)
-        if raw:
-            try:
-                parser.read_string(raw.decode("utf-8"))
-            except (configparser.Error, UnicodeDecodeError):
-                return RecordedState()  # an unreadable record is treated as empty, never fatal
-        values = dict(parser[SECTION]) if parser.has_section(SECTION) else {}
-        for old, new in LEGACY_KEYS.items():
-            if old in values and _value(values.get(new)) is None:
-                values[new] = values[old]
-        known = {f.name for f in fields(RecordedState)}
-        return RecordedState(**{k: _value(v) for k, v in values.items() if k in known})
+        """The recorded state; an unchanged file is not parsed again (see ``cache.py``)."""
+        return replace(FILES.get(self.ini, _parse)[0])
 
     def needs_migration(self) -> bool:
-        raw = read_bytes(self.ini) or b""
-        return any(old.encode() in raw for old in LEGACY_KEYS)
+        return bool(FILES.get(self.ini, _parse)[1])
 
     def save(self, state: RecordedState) -> None:
         parser = configparser.ConfigParser(interpolation=None)
@@ -95,6 +84,23 @@ class StateStore:
 
     def drop_copy(self, target: Path) -> None:
         unlink(target)
+
+
+def _parse(raw: bytes | None) -> tuple[RecordedState, bool]:
+    """The state in ``raw`` and whether it still uses the legacy ``team_edition_*`` keys."""
+    legacy = any(old.encode() in (raw or b"") for old in LEGACY_KEYS)
+    parser = configparser.ConfigParser(interpolation=None)
+    if raw:
+        try:
+            parser.read_string(raw.decode("utf-8"))
+        except (configparser.Error, UnicodeDecodeError):
+            return RecordedState(), legacy  # an unreadable record is treated as empty, never fatal
+    values = dict(parser[SECTION]) if parser.has_section(SECTION) else {}
+    for old, new in LEGACY_KEYS.items():
+        if old in values and _value(values.get(new)) is None:
+            values[new] = values[old]
+    known = {f.name for f in fields(RecordedState)}
+    return RecordedState(**{k: _value(v) for k, v in values.items() if k in known}), legacy
 
 
 def _value(text: str | None) -> str | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote_plus, unquote_plus
 
+from .cache import FILES
 from .errors import FileProblem
 from .files import atomic_write, ensure_dir, read_bytes, unlink
 
@@ -56,11 +57,12 @@ class TokenStore:
     def get(self, url: str) -> str | None:
         for directory in (self.directory, self.legacy):
             path = self._file(directory, url)
-            try:
-                raw = read_bytes(path)
+            try:  # read again only when the file changed (cache.py): status calls this often
+                token = FILES.get(
+                    path, lambda raw: raw.decode("utf-8", "replace").strip() if raw else ""
+                )
             except FileProblem:
                 continue  # a folder, a FIFO or an unreadable file holds no usable token
-            token = raw.decode("utf-8", "replace").strip() if raw else ""
             if token:
                 return token
         return None
