@@ -10,6 +10,7 @@ from .errors import BadInput, Conflict
 from .models import CondarcChannels
 
 LISTS = ("channels", "default_channels")
+DEFAULT_CHANNEL_ALIAS = "https://conda.anaconda.org"  # conda's own default
 DEFAULTS_WARNING = (
     "Anaconda recommends against removing 'defaults' from channels: conda would stop finding "
     "packages from your default channels. Confirm to remove it anyway."
@@ -63,20 +64,43 @@ def _which(from_list: str | None) -> tuple[str, ...]:
     return (from_list,)
 
 
-def _matches(shown: str, original: str) -> bool:
-    return shown == original or shown == mask_token(original)
+def channel_alias_of(doc: CondarcDocument) -> str:
+    """The ``channel_alias`` conda applies to ``doc``'s channel names (conda's default if unset)."""
+    return (doc.get_text("channel_alias") or DEFAULT_CHANNEL_ALIAS).rstrip("/")
+
+
+def same_channel(shown: str, original: str, alias: str = DEFAULT_CHANNEL_ALIAS) -> bool:
+    """``shown`` (as typed or listed, maybe masked) names the ``original`` entry of the file.
+
+    A channel name and its URL under ``alias`` are the same channel for conda, so
+    ``channels remove NAME`` finds ``<alias>/NAME`` and the URL finds ``NAME``.
+    """
+    if shown == original or shown == mask_token(original):
+        return True
+    name = _as_name(shown, alias)
+    return name in (_as_name(original, alias), _as_name(mask_token(original), alias))
+
+
+def _as_name(channel: str, alias: str) -> str:
+    """``channel`` without a leading ``<alias>/`` (compared masked when it carries a token)."""
+    channel = channel.rstrip("/")
+    for url, prefix in ((channel, alias), (mask_token(channel), mask_token(alias + "/")[:-1])):
+        if url.startswith(prefix + "/") and len(url) > len(prefix) + 1:
+            return url[len(prefix) + 1 :]
+    return channel
 
 
 def remove(doc: CondarcDocument, names: Sequence[str], from_list: str | None) -> None:
     if isinstance(names, str) or not names:
         raise BadInput("Name at least one channel to remove.")
     missing = list(names)
+    alias = channel_alias_of(doc)
     for key in _which(from_list):
         values = doc.get_list(key)
         if values is None:
             continue
-        kept = [v for v in values if not any(_matches(n, v) for n in names)]
-        missing = [n for n in missing if not any(_matches(n, v) for v in values)]
+        kept = [v for v in values if not any(same_channel(n, v, alias) for n in names)]
+        missing = [n for n in missing if not any(same_channel(n, v, alias) for v in values)]
         if len(kept) != len(values):
             if key == "default_channels" and not kept:
                 doc.set_list(key, None)
@@ -94,7 +118,8 @@ def remove(doc: CondarcDocument, names: Sequence[str], from_list: str | None) ->
 def move(doc: CondarcDocument, name: str, position: int, in_list: str) -> None:
     (key,) = _which(in_list)
     values = doc.get_list(key) or []
-    index = next((i for i, v in enumerate(values) if _matches(name, v)), None)
+    alias = channel_alias_of(doc)
+    index = next((i for i, v in enumerate(values) if same_channel(name, v, alias)), None)
     if index is None:
         raise BadInput(f"{name} is not in {key} of {doc.path}.", code="not_found")
     if not isinstance(position, int) or not 0 <= position < len(values):

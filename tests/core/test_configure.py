@@ -119,3 +119,57 @@ def test_bad_lists_are_refused(connector, repoconnect_env, channels, words):
 def test_remove_unknown_channel(connector):
     with pytest.raises(BadInput, match="is not in"):
         connector.remove_channels(["nope"])
+
+
+# --- a channel name and its URL under channel_alias are one channel (issue 10) --------------
+
+ALIASED = """\
+channel_alias: https://srv.example.com/api/repo
+channels:
+  - defaults
+  - https://srv.example.com/api/repo/team-a  # added as a URL
+  - team-b
+"""
+
+
+@pytest.fixture
+def aliased(repoconnect_env):
+    repoconnect_env.condarc.parent.mkdir(parents=True, exist_ok=True)
+    repoconnect_env.condarc.write_text(ALIASED)
+    return Connector(RepoConnectSettings())
+
+
+def test_remove_by_name_finds_the_url_under_channel_alias(aliased, repoconnect_env):
+    assert aliased.remove_channels(["team-a"]).channels == ["defaults", "team-b"]
+    assert "team-a" not in repoconnect_env.condarc.read_text()
+
+
+def test_remove_by_url_finds_the_name_under_channel_alias(aliased):
+    result = aliased.remove_channels(["https://srv.example.com/api/repo/team-b/"])
+    assert result.channels == ["defaults", "https://srv.example.com/api/repo/team-a"]
+
+
+def test_move_by_name_finds_the_url(aliased):
+    assert aliased.move_channel("team-a", 0).channels[0].endswith("/team-a")
+
+
+def test_without_channel_alias_names_resolve_under_condas_default(repoconnect_env):
+    repoconnect_env.condarc.parent.mkdir(parents=True, exist_ok=True)
+    repoconnect_env.condarc.write_text("channels:\n  - https://conda.anaconda.org/conda-forge\n")
+    connector = Connector(RepoConnectSettings())
+    assert connector.remove_channels(["conda-forge"]).channels == []
+
+
+def test_a_name_does_not_match_a_url_under_another_alias(aliased):
+    with pytest.raises(BadInput) as info:
+        aliased.remove_channels(["https://other.example.com/api/repo/team-b"])
+    assert info.value.code == "not_found"
+
+
+def test_a_token_alias_matches_the_masked_url(repoconnect_env):
+    from jupyter_repoconnect.core.configure import same_channel
+
+    alias = f"https://e.example.com/conda/t/{TOKEN}"
+    assert same_channel("https://e.example.com/conda/t/<TOKEN>/owner/ch", "owner/ch", alias)
+    assert same_channel("owner/ch", f"{alias}/owner/ch", alias)
+    assert not same_channel("owner/other", f"{alias}/owner/ch", alias)
