@@ -6,10 +6,12 @@ Loading it is cheap on purpose: the core imports httpx and ruamel.yaml on first 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
-from traitlets import Instance, Int, default
+from tornado.ioloop import IOLoop
+from traitlets import Float, Instance, Int, default
 
 from .core.connector import Connector
 from .core.settings import RepoConnectSettings
@@ -30,6 +32,13 @@ class RepoConnectApp(ExtensionApp):
         4,
         config=True,
         help="Threads running Connector calls, so a slow repository never blocks the server.",
+    )
+
+    warm_up_delay = Float(
+        1.0,
+        config=True,
+        help="Seconds after start-up to warm up (import ruamel.yaml, read the files) in a "
+        "worker thread, so the first request is as fast as the next; negative: never.",
     )
 
     repoconnect_settings = Instance(RepoConnectSettings)
@@ -61,6 +70,27 @@ class RepoConnectApp(ExtensionApp):
 
     def initialize_settings(self) -> None:
         self.connector  # noqa: B018 -- build settings and Connector now, from the final config
+
+    async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
+        if self.warm_up_delay >= 0:
+            IOLoop.current().call_later(self.warm_up_delay, self._warm_up)
+
+    def _warm_up(self) -> None:
+        """Import ruamel.yaml and fill the file caches in a worker thread, off any request.
+
+        Its import costs a full garbage collection (~100 ms) that would otherwise land on
+        the first status request.
+        """
+
+        def warm() -> None:
+            try:
+                import ruamel.yaml  # noqa: F401
+
+                self.connector.status()
+            except Exception as exc:  # a broken home is reported by the real request
+                self.log.debug("jupyter_repoconnect warm-up: %s", exc)
+
+        self.executor.submit(warm)
 
     def initialize_handlers(self) -> None:
         self.handlers.extend((url_path_join(URL_PREFIX, path), handler) for path, handler in ROUTES)
