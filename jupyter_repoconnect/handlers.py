@@ -251,7 +251,9 @@ class ConnectHandler(RepoConnectHandler):
     @web.authenticated
     @authorized
     async def post(self) -> None:
-        body = self.json_object({"service", "domain", "username", "password", "token"})
+        body = self.json_object(
+            {"service", "domain", "username", "password", "token", "trust_server"}
+        )
         service = self.optional_str(body, "service")
         if not service:
             raise BadInput("'service' is required: one of cloud, server, enterprise.")
@@ -262,6 +264,7 @@ class ConnectHandler(RepoConnectHandler):
             username=self.optional_str(body, "username"),
             password=self.optional_str(body, "password"),
             token=self.optional_str(body, "token"),
+            trust_server=body.get("trust_server", False),
         )
 
 
@@ -272,7 +275,8 @@ class ChannelsHandler(RepoConnectHandler):
         q = self.get_query_argument("q", "")
         offset = self.int_argument("offset", 0, 0, MAX_OFFSET)
         limit = self.int_argument("limit", 50, 1, MAX_PAGE)
-        await self.reply(self.connector.available_channels, q, offset, limit)
+        refresh = self.get_query_argument("refresh", "false").lower() in ("1", "true")
+        await self.reply(self.connector.available_channels, q, offset, limit, refresh)
 
     @web.authenticated
     @authorized

@@ -145,14 +145,34 @@ def cmd_login(args: argparse.Namespace) -> int:
             if not _stdin_is_tty() or args.password_stdin:
                 raise UsageError(f"{service} needs --username U")
             username = input("Username: ")
+    trust = _confirm_trust(args, domain or "the repository")
     kind, secret = _login_secret(args, service)
     if kind == "token":
-        st = connector.connect(service, token=secret)
+        st = connector.connect(service, token=secret, trust_server=trust)
     else:
-        st = connector.connect(service, domain=domain, username=username, password=secret)
+        st = connector.connect(
+            service, domain=domain, username=username, password=secret, trust_server=trust
+        )
     del secret
     print_signed_in(st, service)
     return 0
+
+
+def _confirm_trust(args: argparse.Namespace, where: str) -> bool:
+    """--trust-server writes ssl_verify: false for conda too: only after an explicit yes."""
+    if not getattr(args, "trust_server", False):
+        return False
+    if args.yes:
+        return True
+    if not _stdin_is_tty() or getattr(args, "password_stdin", False):
+        raise UsageError("--trust-server changes what conda checks: confirm it with --yes")
+    answer = input(
+        f"Trust {where} without checking its certificate? conda will not check certificates "
+        "either (ssl_verify: false in .condarc) until you sign out. [y/N] "
+    )
+    if answer.strip().lower() not in ("y", "yes"):
+        raise UsageError("not signed in: the server was not trusted")
+    return True
 
 
 def cmd_channels(args: argparse.Namespace) -> int:

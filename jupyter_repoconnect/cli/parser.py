@@ -110,6 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     secret.add_argument("--token-env", metavar="VAR", help="read the token from $VAR")
     for flag in ("--password", "--token"):
         p.add_argument(flag, nargs="?", action=_RefuseLiteralSecret, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--trust-server",
+        action="store_true",
+        help="do not check this server's TLS certificate, and write ssl_verify: false to "
+        ".condarc so conda does not either (Navigator's 'trust this server'; sign-out restores "
+        ".condarc). Asks first; --yes answers for you",
+    )
+    p.add_argument("--yes", action="store_true", help="confirm --trust-server without asking")
 
     p = add("channels", "list, add, remove or reorder channels")
     p.add_argument("--available", action="store_true", help="channels the connected server offers")

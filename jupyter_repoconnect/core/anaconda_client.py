@@ -55,8 +55,8 @@ def set_url(url: str, path: Path | None = None) -> None:
     data = _load(read_bytes(path))
     if data is None:
         return  # never overwrite a file we cannot read
-    sites = data.get("sites")
-    site_maps = [s for s in sites.values() if isinstance(s, dict)] if isinstance(sites, dict) else []
+    sites = data.get("sites") if isinstance(data.get("sites"), dict) else {}
+    site_maps = [site for site in sites.values() if isinstance(site, dict)]
     if data.get("url") == url and all(s.get("url") == url for s in site_maps):
         return
     data["url"] = url

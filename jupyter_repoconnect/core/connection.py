@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from . import anaconda_client
+from . import anaconda_client, auth_keyring
 from .settings import RepoConnectSettings
 from .state import RecordedState
 from .tokens import TokenStore
@@ -20,6 +21,7 @@ class Connection:
     username: str | None
     source: str
     token: str = ""
+    keyring: Path | None = None  # anaconda-auth's keyring file, for a login made with it
 
     @property
     def token_urls(self) -> tuple[str, ...]:
@@ -70,4 +72,9 @@ def detect(
         token = tokens.get(api_url) if api_url else None
         if token:
             return Connection(service, domain, api_url, None, "cli", token)
+    login = auth_keyring.detect()
+    if login is not None and login.repo_tokens and domains["cloud"]:
+        # `anaconda token install`: conda takes this token from anaconda-auth's keyring
+        cloud = domains["cloud"]
+        return Connection("cloud", cloud, cloud, None, "cli", login.repo_tokens[0], login.keyring)
     return None

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
+from typing import TYPE_CHECKING, Any
 
 from .errors import (
     AuthenticationRefused,
@@ -15,13 +16,37 @@ from .models import SERVICE_TITLES, Diagnosis, Finding
 from .tokens import TokenStore
 
 if TYPE_CHECKING:
+    from .condarc import CondarcDocument
+    from .connection import Connection
     from .connector import Connector
 
 MAX_CHANNEL_CHECKS = 20
+log = logging.getLogger(__name__)
 
 
 def diagnose(connector: Connector) -> Diagnosis:
+    """Every check in turn; an unexpected failure is itself a finding, never a crash."""
     findings: list[Finding] = []
+    try:
+        _diagnose(connector, findings)
+    except Exception as exc:  # the doctor must answer even when something else is broken
+        log.debug("doctor failed", exc_info=True)
+        findings.append(
+            Finding(
+                "internal",
+                False,
+                f"The doctor itself failed ({type(exc).__name__}); the checks above are "
+                "complete, the rest did not run.",
+                "Run 'jupyter repoconnect doctor' in a terminal and report the output.",
+            )
+        )
+    return Diagnosis(ok=all(f.ok for f in findings), findings=findings)
+
+
+def _diagnose(connector: Connector, findings: list[Finding]) -> None:
+    from .conda_config import conda_would_load
+    from .connector import channel_alias, ignored_condarc_message
+
     try:
         doc = connector.condarc.load()
         findings.append(Finding("condarc", True, f"{doc.path} is readable."))
@@ -29,7 +54,16 @@ def diagnose(connector: Connector) -> Diagnosis:
         findings.append(
             Finding("condarc", False, exc.message, "Fix the file, then run the doctor again.")
         )
-        return Diagnosis(ok=False, findings=findings)
+        return
+    if not conda_would_load(doc.path):
+        findings.append(
+            Finding(
+                "condarc",
+                False,
+                ignored_condarc_message(doc.path),
+                "Rename the file to .condarc (or *.yaml) and set CONDARC to the new name.",
+            )
+        )
 
     state = connector.state_store.load()
     current = connector.current_connection(state, TokenStore())
@@ -52,7 +86,7 @@ def diagnose(connector: Connector) -> Diagnosis:
                     "Sign in to Anaconda Professional, Anaconda Server or Enterprise 4 Repository.",
                 )
             )
-        return Diagnosis(ok=False, findings=findings)
+        return
     findings.append(
         Finding(
             "connection",
@@ -61,8 +95,21 @@ def diagnose(connector: Connector) -> Diagnosis:
             + (" (from a command line)." if current.source == "cli" else "."),
         )
     )
+    findings.extend(_configuration_findings(doc, current, channel_alias(current)))
+
+    client = connector.service_client(current.service, current.domain, doc.data)
+    if not _token_works(client, current, findings):
+        return
+    findings.extend(_channel_findings(client, current, doc))
+
+
+def _configuration_findings(
+    doc: CondarcDocument, current: Connection, alias: str | None
+) -> list[Finding]:
+    """What in ``.condarc`` stops conda from using the connection, without a request."""
+    found: list[Finding] = []
     if doc.data.get("add_anaconda_token") is False:
-        findings.append(
+        found.append(
             Finding(
                 "add_anaconda_token",
                 False,
@@ -70,14 +117,47 @@ def diagnose(connector: Connector) -> Diagnosis:
                 "Remove add_anaconda_token from .condarc or set it to true.",
             )
         )
+    if alias and str(doc.data.get("channel_alias") or "").rstrip("/") != alias:
+        found.append(
+            Finding(
+                "channel_alias",
+                False,
+                f"channel_alias in .condarc is not {alias}, so conda looks for channel names "
+                "elsewhere and does not put your token where the repository expects it.",
+                f"Set channel_alias: {alias} (signing out and in again writes it).",
+            )
+        )
+    channels = doc.get_list("channels")
+    if doc.get_list("default_channels") and channels is not None and "defaults" not in channels:
+        found.append(
+            Finding(
+                "defaults",
+                False,
+                "default_channels is set, but 'defaults' is not in channels, so conda (25.3 "
+                "and later) never searches them.",
+                "Add 'defaults' to channels in Configure Conda.",
+            )
+        )
+    if current.service != "cloud" and not channels and not doc.get_list("default_channels"):
+        found.append(
+            Finding(
+                "channels",
+                False,
+                "No channels are configured, so conda has nowhere to install from.",
+                "Add channels (Configure Conda, or pick them from the server's list).",
+            )
+        )
+    return found
 
-    client = connector.service_client(current.service, current.domain, doc.data)
+
+def _token_works(client: Any, current: Connection, findings: list[Finding]) -> bool:
     try:
         if current.service == "cloud":
             client.validate(current.token)
         else:
             client.whoami(current.token)
         findings.append(Finding("token", True, "The repository accepts your token."))
+        return True
     except AuthenticationRefused:
         findings.append(
             Finding(
@@ -87,7 +167,6 @@ def diagnose(connector: Connector) -> Diagnosis:
                 "Sign out, then sign in again to get a new token.",
             )
         )
-        return Diagnosis(ok=False, findings=findings)
     except TLSFailure as exc:
         findings.append(
             Finding(
@@ -97,52 +176,53 @@ def diagnose(connector: Connector) -> Diagnosis:
                 "Set ssl_verify in .condarc to your company's CA bundle (a .pem file path).",
             )
         )
-        return Diagnosis(ok=False, findings=findings)
     except ServiceTimeout as exc:
         findings.append(
             Finding("reachable", False, exc.message, "Check your network or proxy_servers.")
         )
-        return Diagnosis(ok=False, findings=findings)
     except RepoConnectError as exc:
         hint = "Check the domain in Preferences: it should be the repository's API URL."
         if exc.code not in ("wrong_domain", "bad_response"):
             hint = "Check the domain, your network and proxy_servers in .condarc."
         findings.append(Finding("reachable", False, exc.message, hint))
-        return Diagnosis(ok=False, findings=findings)
-
-    findings.extend(_channel_findings(client, current, doc))
-    return Diagnosis(ok=all(f.ok for f in findings), findings=findings)
+    return False
 
 
-def _channel_findings(client: object, current: object, doc: object) -> list[Finding]:
+def _channel_findings(client: Any, current: Connection, doc: CondarcDocument) -> list[Finding]:
+    """Each configured channel of the connected repository, read as conda would read it."""
     from .condarc import mask_token
 
-    domain = getattr(current, "domain", "")
-    token = getattr(current, "token", None)
-    lists = (doc.get_list("channels") or []) + (doc.get_list("default_channels") or [])  # type: ignore[attr-defined]
-    urls = [u for u in dict.fromkeys(lists) if "://" in u and _same_host(u, domain)]
+    lists = (doc.get_list("channels") or []) + (doc.get_list("default_channels") or [])
+    ours = [c for c in dict.fromkeys(lists) if _of_repository(c, client, current)]
     found: list[Finding] = []
-    for url in urls[:MAX_CHANNEL_CHECKS]:
+    for channel in ours[:MAX_CHANNEL_CHECKS]:
+        shown = mask_token(channel)
         try:
-            code = client.channel_reachable(url, token)  # type: ignore[attr-defined]
+            code = client.channel_reachable(channel, current.token)
         except RepoConnectError as exc:
-            found.append(Finding("channel", False, f"{mask_token(url)}: {exc.message}"))
+            found.append(Finding("channel", False, f"{shown}: {exc.message}"))
             continue
-        if code == 200:
-            found.append(Finding("channel", True, f"{mask_token(url)} is reachable."))
+        if code in (200, 206):
+            found.append(Finding("channel", True, f"{shown} is reachable."))
         else:
             found.append(
                 Finding(
                     "channel",
                     False,
-                    f"{mask_token(url)} is unreachable (HTTP {code}).",
+                    f"{shown} is unreachable (HTTP {code}).",
                     "Remove it in Configure Conda or ask your administrator for access.",
                 )
             )
     return found
 
 
-def _same_host(url: str, domain: str) -> bool:
+def _of_repository(channel: str, client: Any, current: Connection) -> bool:
+    """Whether conda would fetch ``channel`` from the connected repository."""
     from urllib.parse import urlsplit
 
-    return urlsplit(url).netloc == urlsplit(domain).netloc
+    if channel == "defaults":
+        return False
+    if "://" not in channel:
+        # a name resolves under the channel_alias the sign-in wrote (Server, Enterprise 4)
+        return current.service in ("server", "enterprise")
+    return urlsplit(channel).netloc == urlsplit(client.channel_url("x")).netloc

@@ -68,7 +68,7 @@ def _text_verify(text: str) -> bool | str:
 
 
 def _ca_context(path: Path, where: str | None) -> ssl.SSLContext:
-    named = f" (ssl_verify in {where})" if where else ""
+    named = f"named by ssl_verify in {where}" if where else "named by ssl_verify"
     try:
         if path.is_dir():
             return ssl.create_default_context(capath=str(path))
@@ -76,13 +76,13 @@ def _ca_context(path: Path, where: str | None) -> ssl.SSLContext:
             return ssl.create_default_context(cafile=str(path))
     except (OSError, ssl.SSLError):
         raise TLSFailure(
-            f"The CA bundle {path}{named} is not a readable PEM file. Fix it or ask your "
+            f"The CA bundle {path} ({named}) is not a readable PEM file. Fix it or ask your "
             "administrator.",
             code="ca_bundle_unreadable",
         ) from None
     raise TLSFailure(
-        f"ssl_verify names the CA bundle {path}{named}, which does not exist. Fix the path "
-        "or set ssl_verify: true.",
+        f"The CA bundle {path} ({named}) does not exist. Fix the path or set "
+        "ssl_verify: true.",
         code="ca_bundle_missing",
     )
 

@@ -144,7 +144,7 @@ def connect_enterprise(attempt: Attempt, domain: str, username: str, password: s
     enterprise = attempt.client("enterprise", domain)
     token = enterprise.login(username, password)
     try:
-        recorded = {
+        recorded: dict[str, str | None] = {
             "service": "enterprise",
             "logged_api_url": domain,
             "username": username,
@@ -236,8 +236,31 @@ def sign_out(
         store.drop_copy(store.saved_condarc)
         store.drop_copy(store.saved_client_config)
         store.drop_copy(store.server_session)
+    notes = _forget_keyring_login(current)
     # revoke only once this machine is signed out, so a failed write leaves a working login
-    return tokens.problems + (revoke(connector, current, state, session) if current else [])
+    return tokens.problems + notes + (revoke(connector, current, state, session) if current else [])
+
+
+def _forget_keyring_login(current: Connection | None) -> list[str]:
+    """A Cloud sign-out also removes the repository tokens anaconda-auth keeps for conda."""
+    from . import auth_keyring
+
+    if current is None or current.service != "cloud":
+        return []
+    login = auth_keyring.detect()
+    if login is None or not login.repo_tokens:
+        return []
+    try:
+        removed = auth_keyring.remove_repo_tokens(login.keyring)
+    except RepoConnectError as exc:
+        return [
+            f"anaconda-auth still keeps a repository token in {login.keyring} ({exc.message}); "
+            "run 'anaconda token uninstall' to remove it, or conda keeps using it."
+        ]
+    return [
+        f"Also removed {removed} repository token(s) that anaconda-auth kept in "
+        f"{login.keyring} (its account sign-in is kept: 'anaconda logout' ends it)."
+    ]
 
 
 def alias_change(alias: str) -> Callable[[CondarcDocument], None]:

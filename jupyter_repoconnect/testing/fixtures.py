@@ -19,6 +19,21 @@ if TYPE_CHECKING:
     from .sandbox import Sandbox
 
 
+CONDA_VARIABLES = (
+    "CONDA_PREFIX",
+    "CONDA_ROOT",
+    "CONDA_EXE",
+    "CONDA_SSL_VERIFY",
+    "CONDA_VERIFY_SSL",
+    "CONDA_CHANNELS",
+    "CONDA_DEFAULT_CHANNELS",
+    "CONDA_CHANNEL_ALIAS",
+    "CONDA_ADD_ANACONDA_TOKEN",
+    "REQUESTS_CA_BUNDLE",
+    "XDG_CONFIG_HOME",
+)
+
+
 @dataclass
 class RepoConnectEnv:
     """Paths and variables of one isolated test environment (`.env` for subprocesses)."""
@@ -68,8 +83,8 @@ def repoconnect_env(
 ) -> RepoConnectEnv:
     """Point conda, anaconda-client and jupyter_repoconnect at temp folders and the sandbox.
 
-    Creates `home/`, `binstar/` and `state/`; the `.condarc` and the token folder
-    (`binstar/data`) are left for the code under test to create.
+    HOME is set first, to `home/`. Creates `home/`, `binstar/` and `state/`; the `.condarc`
+    and the token folder (`binstar/data`) are left for the code under test to create.
     """
     home = tmp_path / "home"
     binstar_dir = tmp_path / "binstar"
@@ -77,6 +92,7 @@ def repoconnect_env(
     for folder in (home, binstar_dir, state_dir):
         folder.mkdir(parents=True, exist_ok=True)
     env = {
+        "HOME": str(home),  # first: everything below lives in the throwaway home
         "CONDARC": str(home / ".condarc"),
         "BINSTAR_CONFIG_DIR": str(binstar_dir),
         "JUPYTER_REPOCONNECT_STATE_DIR": str(state_dir),
@@ -84,6 +100,9 @@ def repoconnect_env(
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
+    # conda settings of the machine running the tests must not leak into them
+    for name in CONDA_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
     return RepoConnectEnv(
         condarc=home / ".condarc",
         binstar_dir=binstar_dir,

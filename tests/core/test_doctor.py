@@ -48,9 +48,9 @@ def test_wrong_domain_answering_html(env, sandbox, signed_in):
     sandbox.inject("html", service="server")
     diagnosis = signed_in.doctor()
     sandbox.clear_faults()
-    failed = [f for f in diagnosis.findings if not f.ok]
-    assert "HTML page" in failed[0].message
-    assert "Check the domain in Preferences" in failed[0].hint
+    (failed,) = [f for f in diagnosis.findings if f.check == "reachable"]
+    assert "HTML page" in failed.message and not failed.ok
+    assert "Check the domain in Preferences" in failed.hint
 
 
 def test_add_anaconda_token_false_is_pointed_out(signed_in, env):

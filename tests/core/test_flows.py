@@ -54,9 +54,13 @@ def test_server_sign_in_pick_channels_sign_out(env, connector, sandbox):
     assert recorded.logged_api_url == f"{domain}/api"
     assert recorded.anaconda_server_token and recorded.anaconda_server_token_id
     assert token_file(env, f"{domain}/api").read_text() == recorded.anaconda_server_token
+    assert token_file(env, f"{domain}/api/repo").read_text() == recorded.anaconda_server_token
     data = condarc(env)
     assert data["channels"] == [] and "default_channels" not in data
+    assert data["channel_alias"] == f"{domain}/api/repo"  # names resolve on the server
     assert data["ssl_verify"] is True
+    issued = sandbox.server_tokens[recorded.anaconda_server_token_id]
+    assert "subchannel:view-artifacts" in issued.scopes  # Navigator's six scopes
 
     page = connector.available_channels(q="team", offset=0, limit=5)
     assert len(page.items) == 5 and page.total > 5
@@ -64,8 +68,12 @@ def test_server_sign_in_pick_channels_sign_out(env, connector, sandbox):
     chosen = page.items[0]
     connector.add_channels([chosen.name], ["main"])
     data = condarc(env)
-    assert data["channels"] == [f"{domain}/api/repo/{chosen.name}"]
-    assert data["default_channels"] == [f"{domain}/api/repo/main"]
+    # by name under channel_alias, as Navigator writes them; `defaults` so conda >= 25.3
+    # searches default_channels at all
+    assert data["channels"] == ["defaults", chosen.name]
+    assert data["default_channels"] == ["main"]
+    connector.add_channels([f"{domain}/api/repo/{chosen.name}"])  # a URL under the alias
+    assert condarc(env)["channels"] == ["defaults", chosen.name]
 
     token = recorded.anaconda_server_token
     assert sandbox.is_token_valid(token)
@@ -73,6 +81,7 @@ def test_server_sign_in_pick_channels_sign_out(env, connector, sandbox):
     assert not sandbox.is_token_valid(token)  # revoked on the server too
     assert env.condarc.read_bytes() == ORIGINAL_CONDARC
     assert not token_file(env, f"{domain}/api").exists()
+    assert not token_file(env, f"{domain}/api/repo").exists()
     after = state(env)
     assert (after.logged_api_url, after.anaconda_server_token, after.anaconda_server_token_id) == (
         None,
@@ -91,6 +100,7 @@ def test_enterprise_sign_in_and_out(env, connector, sandbox):
     token = token_file(env, api).read_text()
     data = condarc(env)
     assert data["channels"] == [] and "default_channels" not in data
+    assert data["channel_alias"] == sandbox.root("enterprise") + "/conda"  # Navigator's alias
     assert state(env).enterprise_4_repo_api_url == api
     assert sandbox.is_token_valid(token)
     connector.disconnect()

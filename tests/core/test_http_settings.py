@@ -11,6 +11,7 @@ from jupyter_repoconnect.core import (
     ServiceUnavailable,
     TLSFailure,
 )
+from jupyter_repoconnect.core.conda_config import http_settings
 from jupyter_repoconnect.core.http import tls_verify
 
 
@@ -26,12 +27,16 @@ def dead_port() -> int:
         ({}, None, True),
         ({"ssl_verify": False}, None, False),
         ({"ssl_verify": "false"}, None, False),
+        ({"verify_ssl": False}, None, False),  # conda's alias
         ({"ssl_verify": False}, True, True),
         ({}, False, False),
     ],
 )
-def test_verification_follows_condarc_unless_the_administrator_set_it(condarc, setting, expected):
-    assert tls_verify(RepoConnectSettings(ssl_verify=setting), condarc) == expected
+def test_verification_follows_condarc_unless_the_administrator_set_it(
+    env, condarc, setting, expected
+):
+    http = http_settings(env.condarc, condarc)
+    assert tls_verify(RepoConnectSettings(ssl_verify=setting), http) == expected
 
 
 def test_missing_ca_bundle_is_named(env, connector, snapshot, sandbox):
@@ -39,7 +44,8 @@ def test_missing_ca_bundle_is_named(env, connector, snapshot, sandbox):
     before = snapshot()
     with pytest.raises(TLSFailure) as info:
         connector.connect("cloud", token=sandbox.cloud_tokens[0])
-    assert "CA bundle /nowhere/ca.pem, which does not exist" in info.value.message
+    assert "CA bundle /nowhere/ca.pem (named by ssl_verify in " in info.value.message
+    assert "does not exist" in info.value.message
     assert snapshot() == before
 
 

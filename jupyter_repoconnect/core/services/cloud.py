@@ -43,9 +43,12 @@ class CloudService:
                 code="bad_response",
             )
 
-    def channel_reachable(self, channel_url: str, token: str | None) -> int:
+    def channel_url(self, channel: str) -> str:
+        return channel if "://" in channel else self.repo_url + channel
+
+    def channel_reachable(self, channel: str, token: str | None) -> int:
         """Status code of the channel's noarch repodata (token inserted when given)."""
-        url = channel_url.rstrip("/") + "/noarch/repodata.json"
+        url = self.channel_url(channel).rstrip("/") + "/noarch/repodata.json"
         if token and "/t/" not in url:
             url = insert_token(url, token)
         response = self.caller.send("GET", url, headers=PEEK)

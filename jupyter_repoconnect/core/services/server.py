@@ -193,5 +193,5 @@ def _x_auth(token: str) -> dict[str, str]:
 
 def _answer(response: Any) -> str:
     if is_html(response):
-        return f"answered with a web page (HTTP {response.status_code})"
+        return f"answered with a web page, HTTP {response.status_code}"
     return f"answered HTTP {response.status_code}"

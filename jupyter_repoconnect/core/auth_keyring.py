@@ -1,0 +1,107 @@
+"""A login made with anaconda-auth (the ``anaconda`` CLI of Anaconda Distribution since 2025).
+
+anaconda-auth keeps repository tokens in a keyring — by default its own file,
+``~/.anaconda/keyring`` — and conda's ``channel_settings`` (``auth: anaconda-auth``) make conda
+take the token from there, before the token store. Such a login is detected so that status is
+true and sign-out does not leave the machine signed in.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .files import atomic_write, read_bytes
+
+SERVICE = "Anaconda Cloud"  # anaconda-auth's keyring service name
+HANDLER = "anaconda-auth"  # the conda auth handler it registers
+
+
+def keyring_path() -> Path:
+    """anaconda-auth's keyring file (its settings allow ``ANACONDA_AUTH_KEYRING_PATH``)."""
+    return Path(os.environ.get("ANACONDA_AUTH_KEYRING_PATH") or "~/.anaconda/keyring").expanduser()
+
+
+@dataclass(frozen=True)
+class AuthLogin:
+    """What anaconda-auth holds: its keyring's entries and the channels conda routes to it."""
+
+    keyring: Path
+    domains: tuple[str, ...]
+    repo_tokens: tuple[str, ...]  # never shown; used to check and to remove
+    handled_channels: tuple[str, ...]
+
+    def describe(self) -> str:
+        where = ", ".join(self.handled_channels) or "no channel yet"
+        return (
+            f"anaconda-auth (the 'anaconda' command line) keeps {len(self.repo_tokens)} "
+            f"repository token(s) in {self.keyring}, and conda sends them for {where}."
+        )
+
+
+def _entries(raw: bytes | None) -> dict[str, Any]:
+    try:
+        data = json.loads(raw or b"{}")
+    except ValueError:
+        return {}
+    entries = data.get(SERVICE) if isinstance(data, dict) else None
+    return entries if isinstance(entries, dict) else {}
+
+
+def _decode(value: object) -> dict[str, Any]:
+    try:
+        info = json.loads(base64.b64decode(str(value)))
+    except (ValueError, binascii.Error):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def detect(conda_config: Mapping[str, Any] | None = None) -> AuthLogin | None:
+    """anaconda-auth's login on this machine, or None. ``conda_config``: conda's merged
+    ``channel_settings`` source (a mapping with that key), to name the routed channels."""
+    path = keyring_path()
+    tokens: list[str] = []
+    domains: list[str] = []
+    for domain, value in _entries(read_bytes(path)).items():
+        info = _decode(value)
+        domains.append(str(domain))
+        for repo in info.get("repo_tokens") or []:
+            if isinstance(repo, dict) and isinstance(repo.get("token"), str):
+                tokens.append(repo["token"])
+    handled = tuple(
+        str(entry.get("channel"))
+        for entry in (conda_config or {}).get("channel_settings") or []
+        if isinstance(entry, dict) and entry.get("auth") == HANDLER
+    )
+    if not domains and not handled:
+        return None
+    return AuthLogin(path, tuple(domains), tuple(tokens), handled)
+
+
+def remove_repo_tokens(path: Path) -> int:
+    """Drop every repository token from anaconda-auth's keyring file, keeping its account
+    login (the API key is a separate sign-in). Returns how many were removed."""
+    raw = read_bytes(path)
+    try:
+        data = json.loads(raw or b"{}")
+    except ValueError:
+        return 0
+    entries = _entries(raw)
+    removed = 0
+    for domain, value in entries.items():
+        info = _decode(value)
+        removed += len(info.get("repo_tokens") or [])
+        if info.get("repo_tokens"):
+            info["repo_tokens"] = []
+            entries[domain] = base64.b64encode(json.dumps(info).encode()).decode()
+    if removed:
+        data[SERVICE] = entries
+        atomic_write(path, json.dumps(data).encode(), mode=0o600)
+        os.chmod(path, 0o600)  # anaconda-auth writes it 0644; a file of secrets must not be
+    return removed
