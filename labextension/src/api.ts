@@ -26,6 +26,8 @@ export interface IStatus {
   condarc_path: string;
   message: string | null;
   warnings: string[];
+  /** Server connections: the `channel_alias` written to `.condarc` (newer servers). */
+  channel_alias?: string | null;
 }
 
 export interface IChannel {
@@ -76,6 +78,8 @@ export interface IConnectRequest {
   username?: string;
   password?: string;
   token?: string;
+  /** Only after the user confirmed "Trust this server" (writes `ssl_verify: false`). */
+  trust_server?: boolean;
 }
 
 export interface IAddChannelsRequest {
@@ -170,8 +174,11 @@ export function createApi(
     requestAPI<T>(endPoint, init, settings);
   return {
     status: (): Promise<IStatus> => call<IStatus>('status'),
-    connect: (body: IConnectRequest): Promise<IStatus> =>
-      call<IStatus>('connect', json('POST', body)),
+    /** The cheap change signal: null (HTTP 304) while the status still has `etag`. */
+    statusIfChanged: (etag: string | null): Promise<IVersionedStatus | null> =>
+      statusIfChanged(etag, settings),
+    connect: (body: IConnectRequest, signal?: AbortSignal): Promise<IStatus> =>
+      call<IStatus>('connect', json('POST', body, signal)),
     channels: (
       q: string,
       offset: number,
@@ -200,3 +207,39 @@ export function createApi(
 }
 
 export type Api = ReturnType<typeof createApi>;
+
+export interface IVersionedStatus {
+  status: IStatus;
+  etag: string | null;
+}
+
+/** GET status with If-None-Match: the server answers 304 without a body while unchanged. */
+async function statusIfChanged(
+  etag: string | null,
+  settings: ServerConnection.ISettings
+): Promise<IVersionedStatus | null> {
+  const url = URLExt.join(settings.baseUrl, 'repoconnect', 'status');
+  const init: RequestInit = etag ? { headers: { 'If-None-Match': etag } } : {};
+  let response: Response;
+  try {
+    response = await ServerConnection.makeRequest(url, init, settings);
+  } catch {
+    throw new ApiError(
+      0,
+      'network',
+      'The Jupyter server could not be reached. Check that it is still running.'
+    );
+  }
+  if (response.status === 304) {
+    return null;
+  }
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    throw new ApiError(
+      response.status,
+      String(data?.error ?? 'http_error'),
+      data?.message ?? `The Jupyter server answered ${response.status}.`
+    );
+  }
+  return { status: data as IStatus, etag: response.headers.get('ETag') };
+}

@@ -1,5 +1,10 @@
 /**
  * The panel's state and every user intent; components only render it and call it.
+ *
+ * One live truth: while the panel is visible the model polls `GET status` with the last ETag
+ * (a bodiless 304 while nothing changed) and re-reads it whenever the panel is shown or the
+ * browser tab regains focus, so a sign-in or sign-out made from a notebook, a terminal or
+ * another tab shows here within one polling interval. Nothing is polled while it is hidden.
  */
 import { ISignal, Signal } from '@lumino/signaling';
 
@@ -9,13 +14,34 @@ import {
   IChannel,
   IChannelPage,
   ICondarcChannels,
+  IConnectRequest,
+  IDiagnosis,
   IPreferences,
   IStatus,
+  SERVICE_TITLES,
   Service,
   SERVICES
 } from './api';
 
 export type ChannelList = 'channels' | 'default_channels';
+
+/** Where a message belongs: next to the control that caused it. */
+export type Place = 'signin' | 'status' | 'picker' | 'condarc' | 'prefs' | 'doctor';
+
+export type FeedbackKind = 'success' | 'info' | 'warning' | 'error';
+
+export interface IFeedback {
+  kind: FeedbackKind;
+  text: string;
+  /** Extra lines, e.g. the warnings of a sign-out. */
+  details: string[];
+  at: Place;
+  /** The API's error code, for errors. */
+  code?: string;
+}
+
+/** How the model tells JupyterLab's notification area (wired to `Notification` in index.ts). */
+export type Notifier = (kind: FeedbackKind, message: string) => void;
 
 /** Where a picked channel goes: the reference's two toggles. */
 export interface IChannelChoice {
@@ -39,25 +65,41 @@ export interface IModelOptions {
   api: Api;
   pageSize?: number;
   searchDelay?: number;
+  pollInterval?: number;
+  notify?: Notifier;
 }
 
 const DEFAULTS = 'defaults';
+/** Conflicts that mean "the state moved under you": the view is brought to the real state. */
+const STATE_MOVED = new Set(['already_connected', 'not_connected', 'stale_session', 'conflict']);
+/** Doctor checks whose failure means the connection does not work right now. */
+const LIVE_CHECKS = new Set(['token', 'tls', 'reachable']);
 
 export class RepoConnectModel {
   constructor(options: IModelOptions) {
     this._api = options.api;
     this.pageSize = options.pageSize ?? 50;
     this.searchDelay = options.searchDelay ?? 300;
+    this.pollInterval = options.pollInterval ?? 5000;
+    this._notify = options.notify ?? (() => undefined);
+    document.addEventListener('visibilitychange', this._onPageFocus);
+    window.addEventListener('focus', this._onPageFocus);
   }
 
   /** Channels fetched per page of the picker (the API allows 1..500). */
   pageSize: number;
   /** Milliseconds to wait after the last keystroke before searching. */
   searchDelay: number;
+  /** Milliseconds between two status checks while the panel is visible (0: never). */
+  pollInterval: number;
 
   /** Emitted after any state change. */
   get changed(): ISignal<this, void> {
     return this._changed;
+  }
+  /** Emitted when the connection status changes (the status-bar item follows it). */
+  get statusChanged(): ISignal<this, IStatus | null> {
+    return this._statusChanged;
   }
 
   get status(): IStatus | null {
@@ -70,11 +112,41 @@ export class RepoConnectModel {
   get busy(): string | null {
     return this._busy.length ? this._busy[this._busy.length - 1] : null;
   }
-  get error(): ApiError | null {
-    return this._error;
+  /** Whether the request in flight is a sign-in that can be cancelled. */
+  get cancellable(): boolean {
+    return this._signIn !== null;
   }
-  get notice(): string | null {
-    return this._notice;
+  get feedback(): IFeedback | null {
+    return this._feedback;
+  }
+  /** The last error (also in `feedback`), kept for callers that only need the error. */
+  get error(): ApiError | null {
+    return this._feedback?.kind === 'error'
+      ? new ApiError(0, this._feedback.code ?? 'error', this._feedback.text)
+      : null;
+  }
+  /** Problems found by the last "Refresh" (token refused, server unreachable...). */
+  get liveWarnings(): string[] {
+    return this._liveWarnings;
+  }
+  /** The message of the domain field, when the typed domain cannot be used. */
+  get domainError(): string | null {
+    return this._domainError;
+  }
+  /** A TLS failure waiting for the user's "Trust this server" decision. */
+  get trustPending(): boolean {
+    return this._trustRequest !== null;
+  }
+  get diagnosis(): IDiagnosis | null {
+    return this._diagnosis;
+  }
+  /** Counts "Troubleshoot" requests: the doctor section opens and takes focus on a change. */
+  get doctorRequests(): number {
+    return this._doctorRequests;
+  }
+  /** Counts requests to show the sign-in form (the status-bar item, the palette). */
+  get focusRequests(): number {
+    return this._focusRequests;
   }
 
   /** Services the administrator allows, in the reference's order. */
@@ -92,6 +164,7 @@ export class RepoConnectModel {
   }
   set service(value: Service) {
     this._service = value;
+    this._domainError = null;
     this._emit();
   }
   /** The remembered API domain of a service (null for cloud or when unset). */
@@ -150,34 +223,71 @@ export class RepoConnectModel {
     return this._conflict;
   }
 
+  // --- live truth -------------------------------------------------------------------
+  /** The panel was shown (true) or hidden (false): check now, then poll while shown. */
+  setVisible(visible: boolean): void {
+    this._visible = visible;
+    window.clearTimeout(this._pollTimer);
+    if (visible) {
+      if (!this._initialized) {
+        void this.initialize().then(() => this._schedule());
+      } else {
+        void this.checkStatus().then(() => this._schedule());
+      }
+    }
+  }
+
+  /** One cheap check of the status (304 while unchanged); applies a change made elsewhere. */
+  async checkStatus(): Promise<void> {
+    if (this._busy.length || this._checking) {
+      return;
+    }
+    this._checking = true;
+    try {
+      const answer = await this._api.statusIfChanged(this._etag);
+      if (answer && !this._busy.length) {
+        this._etag = answer.etag;
+        await this._applyExternal(answer.status);
+      }
+    } catch {
+      // The next check retries; an unreachable server shows on the next user action.
+    } finally {
+      this._checking = false;
+    }
+  }
+
   // --- intents ----------------------------------------------------------------------
   /** Load everything the panel shows; called when the panel is first shown. */
   async initialize(): Promise<void> {
     if (!this._initialized) {
       this._initialized = true;
-      await this.refresh();
+      await this._run('Loading…', 'status', () => this._load(false));
     }
   }
 
-  /** Reload status, preferences and the `.condarc` lists ("Refresh"). */
+  /** "Refresh": reload everything and check the connection for real (token, reachability). */
   async refresh(): Promise<void> {
-    await this._run('Loading…', async () => {
-      const [status, preferences] = await Promise.all([
-        this._api.status(),
-        this._api.preferences()
-      ]);
-      this._preferences = preferences;
-      this._setStatus(status);
-      await this._reloadCondarc(false);
-    });
+    await this._run('Checking the connection…', 'status', () => this._load(true));
+  }
+
+  /** Bring the sign-in form (or the status) into view and focus; the palette and status bar. */
+  requestFocus(): void {
+    this._focusRequests++;
+    this._emit();
   }
 
   /** "Set Domain": remember the API domain of `server` or `enterprise`. */
   async setDomain(service: Service, domain: string): Promise<boolean> {
     const key = service === 'enterprise' ? 'enterprise_domain' : 'server_domain';
-    return this._run('Setting the domain…', async () => {
-      this._preferences = await this._api.putPreferences({ [key]: domain.trim() });
-      this._notice = `Domain set to ${this.domainOf(service)}.`;
+    this._domainError = null;
+    return this._run('Setting the domain…', 'signin', async () => {
+      try {
+        this._preferences = await this._api.putPreferences({ [key]: domain.trim() });
+      } catch (error) {
+        this._markDomain(error);
+        throw error;
+      }
+      this._say('success', `Domain set to ${this.domainOf(service)}.`, 'signin');
     });
   }
 
@@ -190,32 +300,73 @@ export class RepoConnectModel {
     if (enterpriseDomain.trim() !== (this._preferences?.enterprise_domain ?? '')) {
       body.enterprise_domain = enterpriseDomain.trim();
     }
-    return this._run('Saving preferences…', async () => {
+    return this._run('Saving preferences…', 'prefs', async () => {
       this._preferences = await this._api.putPreferences(body);
-      this._notice = 'Preferences saved.';
+      this._say('success', 'Preferences saved.', 'prefs');
     });
   }
 
-  /** "Login" to Anaconda Server or Enterprise 4 with the remembered domain. */
-  async login(username: string, password: string): Promise<boolean> {
+  /**
+   * "Login" to Anaconda Server or Enterprise 4. A domain typed in the field but not set yet is
+   * sent with the sign-in (the server validates and remembers it): never the old one silently.
+   */
+  async login(username: string, password: string, domain?: string): Promise<boolean> {
     const service = this.service;
-    return this._run('Signing in…', async () => {
-      await this._afterConnect(await this._api.connect({ service, username, password }));
-    });
+    const request: IConnectRequest = { service, username, password };
+    const typed = (domain ?? '').trim();
+    if (typed && typed !== (this.domainOf(service) ?? '')) {
+      if (!/^https?:\/\/\S+$/.test(typed)) {
+        this._domainError =
+          'This domain is not a URL: type it as https://anaconda.example.com, or clear the ' +
+          'field to use the one set before.';
+        this._say('error', this._domainError, 'signin', [], 'invalid_domain');
+        this._emit();
+        return false;
+      }
+      request.domain = typed;
+    }
+    return this._connect(request);
   }
 
   /** "Set Token": sign in to the Cloud repository. */
   async setToken(token: string): Promise<boolean> {
-    return this._run('Signing in…', async () => {
-      await this._afterConnect(await this._api.connect({ service: 'cloud', token }));
-    });
+    return this._connect({ service: 'cloud', token });
+  }
+
+  /** Stop waiting for a sign-in that hangs. */
+  cancelSignIn(): void {
+    this._signIn?.abort();
+  }
+
+  /** After a TLS failure and the user's explicit confirmation: sign in trusting the server. */
+  async trustServer(): Promise<boolean> {
+    const request = this._trustRequest;
+    this._trustRequest = null;
+    if (!request) {
+      return false;
+    }
+    return this._connect({ ...request, trust_server: true });
+  }
+
+  cancelTrust(): void {
+    this._trustRequest = null;
+    this._emit();
   }
 
   /** "Sign out": the server restores `.condarc` to its state before the login. */
   async signOut(): Promise<boolean> {
-    return this._run('Signing out…', async () => {
-      this._setStatus(await this._api.disconnect());
-      this._notice = 'Signed out.';
+    const before = this._status;
+    return this._run('Signing out…', 'signin', async () => {
+      const status = await this._api.disconnect();
+      this._setStatus(status);
+      this._liveWarnings = [];
+      const note = signedOutNote(before);
+      if (status.warnings.length) {
+        this._say('warning', `Signed out, with warnings. ${note}`, 'signin', status.warnings);
+        this._notify('warning', `Signed out, with warnings: ${status.warnings.join(' ')}`);
+      } else {
+        this._say('success', `Signed out. ${note}`, 'signin');
+      }
       await this._reloadCondarc(false);
     });
   }
@@ -245,10 +396,16 @@ export class RepoConnectModel {
       );
       if (this._channelRequest === request) {
         this._page = page;
+        if (this._feedback?.at === 'picker' && this._feedback.kind === 'error') {
+          this._feedback = null;
+        }
       }
     } catch (error) {
       if (this._channelRequest === request && !request.signal.aborted) {
-        this._setError(error);
+        // Never leave results that do not answer the search on screen.
+        this._page = null;
+        this._setError(error, 'picker');
+        this._feedback!.text = `The search failed: ${this._feedback!.text}`;
       }
     } finally {
       if (this._channelRequest === request) {
@@ -285,24 +442,56 @@ export class RepoConnectModel {
     if (!channels.length && !defaults.length) {
       return false;
     }
-    return this._run('Adding channels…', async () => {
-      const condarc = await this._api.addChannels({
-        channels,
-        default_channels: defaults
-      });
+    return this._run('Adding channels…', 'picker', async () => {
+      await this._write(channels, defaults, 'picker');
       this._choices.clear();
-      if (!this.dirty) {
-        this._setCondarc(condarc);
+    });
+  }
+
+  /** Configure Conda's "Add": a channel typed by hand (a name or a URL) into one list. */
+  async addByHand(list: ChannelList, entry: string): Promise<boolean> {
+    const name = entry.trim();
+    if (!name) {
+      this._say('error', 'Type a channel name or URL first.', 'condarc', [], 'missing_input');
+      this._emit();
+      return false;
+    }
+    if (/\/t\/[^/]+\//.test(name) && !name.includes('/t/<TOKEN>/')) {
+      this._say(
+        'error',
+        'Do not type a token into a channel URL: conda inserts your token itself. Remove the ' +
+          '/t/…/ part.',
+        'condarc',
+        [],
+        'bad_input'
+      );
+      this._emit();
+      return false;
+    }
+    if (this.dirty && this._draft) {
+      const entries = this._draft[list] ?? [];
+      if (entries.includes(name)) {
+        this._say('info', `${name} is already in ${list}.`, 'condarc');
+        this._emit();
+        return true;
       }
-      this._setStatus(await this._api.status());
-      const count = new Set([...channels, ...defaults]).size;
-      this._notice = `Added ${count} channel${count === 1 ? '' : 's'} to ${condarc.path}.`;
+      this._setDraftList(list, [...entries, name]);
+      this._say('info', `${name} added to ${list}; click Save to write it.`, 'condarc');
+      this._emit();
+      return true;
+    }
+    return this._run('Adding the channel…', 'condarc', async () => {
+      await this._write(
+        list === 'channels' ? [name] : [],
+        list === 'default_channels' ? [name] : [],
+        'condarc'
+      );
     });
   }
 
   /** Re-read `.condarc`, dropping unsaved edits. */
   async reloadCondarc(): Promise<boolean> {
-    return this._run('Reading .condarc…', () => this._reloadCondarc(true));
+    return this._run('Reading .condarc…', 'condarc', () => this._reloadCondarc(true));
   }
 
   /** Up/down in one list of the editor. */
@@ -376,7 +565,7 @@ export class RepoConnectModel {
     if (this._confirmDefaults) {
       body.confirm_defaults = true;
     }
-    return this._run('Saving .condarc…', async () => {
+    return this._run('Saving .condarc…', 'condarc', async () => {
       try {
         this._setCondarc(await this._api.putCondarc(body));
       } catch (error) {
@@ -386,63 +575,273 @@ export class RepoConnectModel {
         throw error;
       }
       this._setStatus(await this._api.status());
-      this._notice = `Saved ${this._condarc?.path}.`;
+      this._say('success', `Saved ${this._condarc?.path}.`, 'condarc');
     });
   }
 
-  dismissError(): void {
-    this._error = null;
+  /** "Troubleshoot": run the doctor; its section opens and takes focus. */
+  async runDoctor(): Promise<boolean> {
+    this._doctorRequests++;
+    return this._run('Running the checks…', 'doctor', async () => {
+      this._diagnosis = await this._api.doctor();
+    });
+  }
+
+  dismissFeedback(): void {
+    this._feedback = null;
+    this._trustRequest = null;
     this._emit();
   }
 
+  /** Kept for older callers: both dismiss the one message. */
+  dismissError(): void {
+    this.dismissFeedback();
+  }
   dismissNotice(): void {
-    this._notice = null;
-    this._emit();
+    this.dismissFeedback();
   }
 
   dispose(): void {
+    this._visible = false;
     window.clearTimeout(this._searchTimer);
+    window.clearTimeout(this._pollTimer);
+    document.removeEventListener('visibilitychange', this._onPageFocus);
+    window.removeEventListener('focus', this._onPageFocus);
     this._channelRequest?.abort();
     Signal.clearData(this);
   }
 
   // --- private ----------------------------------------------------------------------
-  private async _run(label: string, action: () => Promise<void>): Promise<boolean> {
+  private async _run(
+    label: string,
+    at: Place,
+    action: () => Promise<void>
+  ): Promise<boolean> {
     if (this._busy.length) {
       return false; // one state-changing request at a time
     }
     this._busy.push(label);
-    this._error = null;
-    this._notice = null;
+    this._feedback = null;
     this._emit();
+    let moved = false;
     try {
       await action();
       return true;
     } catch (error) {
-      this._setError(error);
+      this._setError(error, at);
+      moved = error instanceof ApiError && error.status === 409 && STATE_MOVED.has(error.code);
       return false;
     } finally {
       this._busy.pop();
+      this._etag = null; // the next check re-reads the status after any action
+      this._emit();
+      if (moved) {
+        // The state moved under the view (another surface): show the real one.
+        await this._reloadStatus();
+        const feedback = this._feedback as IFeedback | null;
+        if (feedback) {
+          feedback.text += ' The panel now shows the current state.';
+        }
+        this._emit();
+      }
+    }
+  }
+
+  private async _connect(request: IConnectRequest): Promise<boolean> {
+    this._trustRequest = null;
+    this._domainError = null;
+    const abort = new AbortController();
+    this._signIn = abort;
+    let tls = false;
+    const ok = await this._run('Signing in…', 'signin', async () => {
+      try {
+        const status = await this._api.connect(request, abort.signal);
+        this._setStatus(status);
+        this._liveWarnings = [];
+        if (request.domain) {
+          this._preferences = await this._api.preferences();
+        }
+        await this._reloadCondarc(false);
+        const where = status.service ? SERVICE_TITLES[status.service] : 'the repository';
+        this._say('success', `Signed in to ${where}.`, 'status');
+      } catch (error) {
+        tls = error instanceof ApiError && error.code === 'tls_failure';
+        this._markDomain(error);
+        throw error;
+      } finally {
+        this._signIn = null;
+      }
+    });
+    if (tls) {
+      this._trustRequest = request; // kept in memory only until the user decides
       this._emit();
     }
+    if (!ok && abort.signal.aborted) {
+      void this.checkStatus();
+    }
+    return ok;
   }
 
-  private _setError(error: unknown): void {
-    if (error instanceof ApiError) {
-      this._error = error;
-    } else {
-      console.error('jupyter-repoconnect:', error);
-      this._error = new ApiError(0, 'error', 'Something went wrong; see the browser console.');
+  /** Status, preferences and `.condarc`; `check`: also ask the repository (Refresh). */
+  private async _load(check: boolean): Promise<void> {
+    const [answer, preferences] = await Promise.all([
+      this._api.statusIfChanged(null),
+      this._api.preferences()
+    ]);
+    this._preferences = preferences;
+    if (answer) {
+      this._setStatus(answer.status);
+      this._etag = answer.etag;
+    }
+    await this._reloadCondarc(false);
+    if (check && this._status?.connected) {
+      const diagnosis = await this._api.doctor();
+      this._liveWarnings = diagnosis.findings
+        .filter(f => !f.ok && LIVE_CHECKS.has(f.check))
+        .map(f => (f.hint ? `${f.message} ${f.hint}` : f.message));
+      this._diagnosis = diagnosis;
+      if (!this._liveWarnings.length) {
+        this._say('success', 'Checked: the repository accepts your sign-in.', 'status');
+      }
     }
   }
 
-  private async _afterConnect(status: IStatus): Promise<void> {
+  private async _reloadStatus(): Promise<void> {
+    try {
+      const answer = await this._api.statusIfChanged(null);
+      if (answer) {
+        this._etag = answer.etag;
+        this._setStatus(answer.status);
+        await this._reloadCondarc(false);
+      }
+    } catch {
+      // keep the error that brought us here
+    }
+  }
+
+  /** A status read by a check: say what changed elsewhere, then show it. */
+  private async _applyExternal(status: IStatus): Promise<void> {
+    const before = this._status;
+    const channelsMoved =
+      JSON.stringify([before?.channels, before?.default_channels]) !==
+      JSON.stringify([status.channels, status.default_channels]);
+    if (before?.connected && !status.connected) {
+      this._liveWarnings = [];
+      this._say(
+        'warning',
+        'Signed out elsewhere (a notebook, a terminal or another tab); this panel shows the ' +
+          'current state.',
+        'signin',
+        status.warnings
+      );
+      this._notify('info', 'Repositories: signed out elsewhere.');
+    } else if (before && !before.connected && status.connected) {
+      const where = status.service ? SERVICE_TITLES[status.service] : 'a repository';
+      this._say(
+        'info',
+        `Signed in to ${where} elsewhere (a notebook, a terminal or another tab).`,
+        'status'
+      );
+      this._notify('info', `Repositories: signed in to ${where} elsewhere.`);
+    }
     this._setStatus(status);
-    await this._reloadCondarc(false);
+    if (channelsMoved) {
+      await this._reloadCondarc(false);
+    }
+    this._emit();
+  }
+
+  private _schedule(): void {
+    window.clearTimeout(this._pollTimer);
+    if (!this._visible || this.pollInterval <= 0 || document.visibilityState === 'hidden') {
+      return;
+    }
+    this._pollTimer = window.setTimeout(async () => {
+      await this.checkStatus();
+      this._schedule();
+    }, this.pollInterval);
+  }
+
+  private _onPageFocus = (): void => {
+    if (document.visibilityState === 'hidden') {
+      window.clearTimeout(this._pollTimer);
+      return;
+    }
+    if (this._visible) {
+      void this.checkStatus().then(() => this._schedule());
+    } else if (this._status !== null) {
+      void this.checkStatus(); // one conditional request per focus keeps the status bar true
+    }
+  };
+
+  private _markDomain(error: unknown): void {
+    if (
+      error instanceof ApiError &&
+      ['invalid_domain', 'domain_required', 'wrong_domain', 'not_allowed'].includes(error.code)
+    ) {
+      this._domainError = error.message;
+    }
+  }
+
+  /** Add to `.condarc` and say exactly what was written (or that nothing was). */
+  private async _write(channels: string[], defaults: string[], at: Place): Promise<void> {
+    const before = await this._api.condarc();
+    const after = await this._api.addChannels({ channels, default_channels: defaults });
+    if (!this.dirty) {
+      this._setCondarc(after);
+    }
+    this._setStatus(await this._api.status());
+    const added = (list: ChannelList) =>
+      (after[list] ?? []).filter(entry => !(before[list] ?? []).includes(entry)).length;
+    const parts: string[] = [];
+    for (const list of ['channels', 'default_channels'] as ChannelList[]) {
+      const n = added(list);
+      if (n) {
+        parts.push(`${n} channel${n === 1 ? '' : 's'} to ${list}`);
+      }
+    }
+    const asked = [...channels, ...defaults];
+    if (parts.length) {
+      this._say('success', `Added ${parts.join(' and ')} in ${after.path}.`, at);
+    } else {
+      this._say(
+        'info',
+        `${asked.join(', ')} ${asked.length === 1 ? 'is' : 'are'} already in ` +
+          `${channels.length ? 'channels' : 'default_channels'}; nothing was written.`,
+        at
+      );
+    }
+  }
+
+  private _say(
+    kind: FeedbackKind,
+    text: string,
+    at: Place,
+    details: string[] = [],
+    code?: string
+  ): void {
+    this._feedback = { kind, text, at, details, code };
+  }
+
+  private _setError(error: unknown, at: Place): void {
+    if ((error as Error)?.name === 'AbortError') {
+      this._say(
+        'info',
+        'Sign-in cancelled. If the repository still completes it, this panel will show the ' +
+          'connection.',
+        at
+      );
+    } else if (error instanceof ApiError) {
+      this._say('error', error.message, at, [], error.code);
+    } else {
+      console.error('jupyter-repoconnect:', error);
+      this._say('error', 'Something went wrong; see the browser console.', at, [], 'error');
+    }
   }
 
   private _setStatus(status: IStatus): void {
     const wasServer = this._status?.connected && this._status.service === 'server';
+    const changed = JSON.stringify(this._status) !== JSON.stringify(status);
     this._status = status;
     if (status.service) {
       this._service = status.service;
@@ -459,6 +858,12 @@ export class RepoConnectModel {
       this._channelsLoading = false;
       this._page = null;
       this._choices.clear();
+    }
+    if (!status.connected) {
+      this._liveWarnings = [];
+    }
+    if (changed) {
+      this._statusChanged.emit(status);
     }
   }
 
@@ -505,14 +910,26 @@ export class RepoConnectModel {
   }
 
   private readonly _api: Api;
+  private readonly _notify: Notifier;
   private readonly _changed = new Signal<this, void>(this);
+  private readonly _statusChanged = new Signal<this, IStatus | null>(this);
   private _initialized = false;
+  private _visible = false;
+  private _checking = false;
+  private _etag: string | null = null;
+  private _pollTimer = 0;
   private _status: IStatus | null = null;
   private _preferences: IPreferences | null = null;
   private _service: Service | null = null;
   private _busy: string[] = [];
-  private _error: ApiError | null = null;
-  private _notice: string | null = null;
+  private _feedback: IFeedback | null = null;
+  private _liveWarnings: string[] = [];
+  private _domainError: string | null = null;
+  private _signIn: AbortController | null = null;
+  private _trustRequest: IConnectRequest | null = null;
+  private _diagnosis: IDiagnosis | null = null;
+  private _doctorRequests = 0;
+  private _focusRequests = 0;
   private _query = '';
   private _page: IChannelPage | null = null;
   private _channelsLoading = false;
@@ -524,4 +941,15 @@ export class RepoConnectModel {
   private _pendingRemoval: IPendingRemoval | null = null;
   private _confirmDefaults = false;
   private _conflict = false;
+}
+
+/** What sign-out did to `.condarc`, from the status just before it (as the core does it). */
+export function signedOutNote(before: IStatus | null): string {
+  if (before?.source === 'cli') {
+    return before.service === 'cloud'
+      ? 'default_channels was removed from .condarc; the rest was left as it was.'
+      : '.condarc was left as it was (the sign-in was made from a command line); remove ' +
+          'channels you no longer want in Configure Conda.';
+  }
+  return '.condarc is back to how it was before the sign-in.';
 }

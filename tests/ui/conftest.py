@@ -228,6 +228,10 @@ def page(browser: Browser, lab_env: Lab) -> Iterator[Page]:
     lab_page.wait_for_function("() => window.jupyterapp !== undefined", timeout=60_000)
     lab_page.evaluate("async () => { await window.jupyterapp.restored; }")
     lab_page.wait_for_selector(".jp-SideBar.jp-mod-left", timeout=60_000)
+    # JupyterLab opens a Launcher (and focuses it) at the first layout change of an empty main
+    # area, e.g. when the panel opens: open it now so it cannot steal the focus mid-test.
+    lab_page.evaluate("async () => { await jupyterapp.commands.execute('launcher:create'); }")
+    lab_page.wait_for_selector(".jp-Launcher", timeout=30_000)
     try:
         yield lab_page
     finally:

@@ -93,12 +93,15 @@ def test_sign_in_add_channel_sign_out(page: Page, lab_env: Lab) -> None:
     assert after_login["ssl_verify"] is True and after_login["auto_activate_base"] is False
     assert lab.condarc.read_text().startswith("# Settings of this test user")
 
-    # The picker renders one page of the 10,000 channels, never all of them.
+    # The picker renders one page of the ~10,000 channels the user sees, never all of them.
+    total = lab.api("GET", "channels?limit=1")[1]["total"]
+    assert total > 5_000
+    shown = f"{total:,}"
     rows = page.get_by_test_id("channel-row")
     expect(rows).to_have_count(PAGE_SIZE)
-    expect(page.get_by_test_id("page-info")).to_have_text(re.compile(r"1–50 of 10,000"))
+    expect(page.get_by_test_id("page-info")).to_have_text(f"1–50 of {shown}")
     page.get_by_test_id("page-next").click()
-    expect(page.get_by_test_id("page-info")).to_have_text(re.compile(r"51–100 of 10,000"))
+    expect(page.get_by_test_id("page-info")).to_have_text(f"51–100 of {shown}")
     expect(rows).to_have_count(PAGE_SIZE)
 
     # Server-side search, debounced: type, and only the match remains.
@@ -107,30 +110,33 @@ def test_sign_in_add_channel_sign_out(page: Page, lab_env: Lab) -> None:
         "request",
         lambda r: searches.append(r.url) if "/repoconnect/channels?" in r.url else None,
     )
-    page.get_by_test_id("channel-search").press_sequentially("bio-0002", delay=40)
-    row = page.locator('[data-testid="channel-row"][data-channel="team-bio-0002"]')
+    page.get_by_test_id("channel-search").press_sequentially("data-0003", delay=40)
+    row = page.locator('[data-testid="channel-row"][data-channel="team-data-0003"]')
     expect(row).to_be_visible()
     expect(rows).to_have_count(1)
     # Debounced: one request for the whole word, not one per keystroke.
     assert 1 <= len(searches) <= 2, searches
-    assert "q=bio-0002" in searches[-1]
+    assert "q=data-0003" in searches[-1]
     url = row.locator("[title]").first.get_attribute("title")
-    assert url and url.endswith("/team-bio-0002")
+    assert url and url.endswith("/team-data-0003")
     row.get_by_test_id("add-to-channels").check()
     expect(page.get_by_test_id("picked-count")).to_have_text("1 channel selected")
     snapshot(page, "channel-picker")
 
     page.get_by_test_id("add-channels-button").click()
     expect(page.get_by_test_id("repoconnect-notice")).to_contain_text("Added 1 channel")
-    assert condarc(lab)["channels"] == [url]
-    expect(page.get_by_test_id("status-channels")).to_contain_text(url)
+    # Written by name: conda finds it under the channel_alias the sign-in wrote.
+    written = condarc(lab)
+    assert written["channels"] == ["team-data-0003"]
+    assert url == f"{written['channel_alias']}/team-data-0003"
+    expect(page.get_by_test_id("status-channels")).to_contain_text("team-data-0003")
     expect(row.locator(".jp-RepoConnect-badge", has_text="in channels")).to_be_visible()
     expect(row.get_by_test_id("add-to-channels")).not_to_be_checked()
 
     # "Refresh" shows the same state.
     page.get_by_test_id("refresh-button").click()
     expect(page.get_by_test_id("repoconnect-busy")).to_be_hidden()
-    expect(page.get_by_test_id("status-channels")).to_contain_text(url)
+    expect(page.get_by_test_id("status-channels")).to_contain_text("team-data-0003")
     snapshot(page, "connected")
 
     # "Sign out" restores .condarc byte for byte.

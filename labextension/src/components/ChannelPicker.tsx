@@ -6,6 +6,7 @@ import React from 'react';
 
 import { IChannel } from '../api';
 import { RepoConnectModel } from '../model';
+import { Feedback } from './Feedback';
 
 interface IProps {
   model: RepoConnectModel;
@@ -34,6 +35,7 @@ export function ChannelPicker({ model }: IProps): JSX.Element {
         onChange={event => model.search(event.target.value)}
         data-testid="channel-search"
       />
+      {page && <Pager model={model} />}
       <div
         id="jp-RepoConnect-channel-list"
         className="jp-RepoConnect-channelList"
@@ -54,7 +56,6 @@ export function ChannelPicker({ model }: IProps): JSX.Element {
           </ul>
         )}
       </div>
-      {page && <Pager model={model} />}
       <div className="jp-RepoConnect-actions">
         <span className="jp-RepoConnect-hint" aria-live="polite" data-testid="picked-count">
           {picked ? `${picked} channel${picked === 1 ? '' : 's'} selected` : 'No channel selected'}
@@ -63,12 +64,18 @@ export function ChannelPicker({ model }: IProps): JSX.Element {
           type="button"
           className="jp-RepoConnect-button jp-mod-accept"
           disabled={!picked}
-          onClick={() => void model.addChannels()}
+          onClick={async () => {
+            if (await model.addChannels()) {
+              // The button is disabled now (nothing picked): continue from the search box.
+              document.getElementById('jp-RepoConnect-search')?.focus();
+            }
+          }}
           data-testid="add-channels-button"
         >
           Add channels
         </button>
       </div>
+      <Feedback model={model} at="picker" />
     </section>
   );
 }

@@ -1,9 +1,10 @@
 /**
  * "Configure Conda": both channel lists of `.condarc` with remove and up/down, then "Save".
  */
-import React from 'react';
+import React, { useState } from 'react';
 
 import { ChannelList, RepoConnectModel } from '../model';
+import { Feedback } from './Feedback';
 
 interface IProps {
   model: RepoConnectModel;
@@ -31,16 +32,18 @@ export function ConfigureConda({ model }: IProps): JSX.Element {
             <EditableList model={model} list="channels" entries={draft.channels} />
             <EditableList model={model} list="default_channels" entries={draft.default_channels} />
             {model.pendingRemoval && <DefaultsWarning model={model} />}
+            <AddByHand model={model} />
             {model.conflict && (
               <p className="jp-RepoConnect-warn" data-testid="condarc-conflict">
-                The file changed on disk since it was read. Reload it, then make your changes
-                again.
+                The file changed on disk since it was read, so nothing was saved. Click
+                “Discard changes” to read it again, then make your changes again.
               </p>
             )}
             <div className="jp-RepoConnect-actions">
               <button
                 type="button"
                 className="jp-RepoConnect-button"
+                id="jp-RepoConnect-reload-condarc"
                 onClick={() => void model.reloadCondarc()}
                 data-testid="reload-condarc"
               >
@@ -50,12 +53,18 @@ export function ConfigureConda({ model }: IProps): JSX.Element {
                 type="button"
                 className="jp-RepoConnect-button jp-mod-accept"
                 disabled={!model.dirty || !!model.pendingRemoval}
-                onClick={() => void model.saveCondarc()}
+                onClick={async () => {
+                  if (await model.saveCondarc()) {
+                    // Save is disabled now that nothing is pending: stay next to it.
+                    document.getElementById('jp-RepoConnect-reload-condarc')?.focus();
+                  }
+                }}
                 data-testid="save-condarc"
               >
                 Save
               </button>
             </div>
+            <Feedback model={model} at="condarc" />
           </>
         )}
       </div>
@@ -73,9 +82,18 @@ function EditableList({
     <div className="jp-RepoConnect-editList" data-testid={`condarc-list-${list}`}>
       <h4 id={titleId}>{list}:</h4>
       {entries === null ? (
-        <p className="jp-RepoConnect-muted">not set</p>
+        <p className="jp-RepoConnect-muted" data-testid="list-meaning">
+          not set — conda&apos;s <code>defaults</code> then means Anaconda&apos;s public
+          repository (repo.anaconda.com: main, r).
+        </p>
       ) : entries.length === 0 ? (
-        <p className="jp-RepoConnect-muted">[] (empty)</p>
+        <p className="jp-RepoConnect-muted" data-testid="list-meaning">
+          {list === 'channels'
+            ? '[] (empty) — conda searches no channel unless a command names one with -c; ' +
+              'add the channels you need.'
+            : '[] (empty) — same as not set: conda\'s defaults are Anaconda\'s public ' +
+              'repository.'}
+        </p>
       ) : (
         <ul aria-labelledby={titleId}>
           {entries.map((entry, index) => (
@@ -96,7 +114,10 @@ function EditableList({
                   aria-label={`Move ${entry} up`}
                   title="Move up"
                   disabled={index === 0}
-                  onClick={() => model.moveEntry(list, index, -1)}
+                  onClick={() => {
+                    model.moveEntry(list, index, -1);
+                    focusEntry(list, index - 1, 'move-up');
+                  }}
                   data-testid="move-up"
                 >
                   ↑
@@ -107,7 +128,10 @@ function EditableList({
                   aria-label={`Move ${entry} down`}
                   title="Move down"
                   disabled={index === entries.length - 1}
-                  onClick={() => model.moveEntry(list, index, 1)}
+                  onClick={() => {
+                    model.moveEntry(list, index, 1);
+                    focusEntry(list, index + 1, 'move-down');
+                  }}
                   data-testid="move-down"
                 >
                   ↓
@@ -117,7 +141,13 @@ function EditableList({
                   className="jp-RepoConnect-iconButton jp-mod-warn"
                   aria-label={`Remove ${entry}`}
                   title="Remove"
-                  onClick={() => model.removeEntry(list, index)}
+                  onClick={() => {
+                    const asks = entry === 'defaults';
+                    model.removeEntry(list, index);
+                    if (!asks) {
+                      focusEntry(list, Math.min(index, entries.length - 2), 'remove-entry');
+                    }
+                  }}
                   data-testid="remove-entry"
                 >
                   Remove
@@ -133,7 +163,17 @@ function EditableList({
 
 function DefaultsWarning({ model }: IProps): JSX.Element {
   return (
-    <div className="jp-RepoConnect-warn" role="alert" data-testid="defaults-warning">
+    <div
+      className="jp-RepoConnect-warn"
+      role="alert"
+      data-testid="defaults-warning"
+      onKeyDown={event => {
+        if (event.key === 'Escape') {
+          event.stopPropagation();
+          model.cancelRemoval();
+        }
+      }}
+    >
       <p>{DEFAULTS_WARNING}</p>
       <div className="jp-RepoConnect-actions">
         <button
@@ -155,5 +195,152 @@ function DefaultsWarning({ model }: IProps): JSX.Element {
         </button>
       </div>
     </div>
+  );
+}
+
+/** After Move/Remove, keep the keyboard on the same control of the entry that is now there. */
+function focusEntry(list: ChannelList, index: number, testid: string): void {
+  window.requestAnimationFrame(() => {
+    const rows = document.querySelectorAll<HTMLElement>(
+      `#jp-repoconnect-panel [data-testid="condarc-entry"][data-list="${list}"]`
+    );
+    const row = rows[Math.max(0, index)];
+    if (!row) {
+      document.getElementById('jp-RepoConnect-hand-input')?.focus();
+      return;
+    }
+    const wanted = row.querySelector<HTMLButtonElement>(`[data-testid="${testid}"]`);
+    const target =
+      wanted && !wanted.disabled
+        ? wanted
+        : row.querySelector<HTMLButtonElement>('button:not([disabled])');
+    target?.focus();
+  });
+}
+
+/** "Add a channel by hand": a name or URL into either list; Cloud gets an org-channel builder. */
+function AddByHand({ model }: IProps): JSX.Element {
+  const [entry, setEntry] = useState('');
+  const status = model.status;
+  const cloud = status?.connected && status.service === 'cloud' ? status.domain : null;
+  const add = async (list: ChannelList) => {
+    if (await model.addByHand(list, entry)) {
+      setEntry('');
+    }
+    document.getElementById('jp-RepoConnect-hand-input')?.focus();
+  };
+  return (
+    <div className="jp-RepoConnect-byHand" data-testid="add-by-hand">
+      <h4>Add a channel by hand</h4>
+      <label htmlFor="jp-RepoConnect-hand-input">Channel name or URL</label>
+      <input
+        id="jp-RepoConnect-hand-input"
+        className="jp-RepoConnect-input"
+        type="text"
+        value={entry}
+        spellCheck={false}
+        autoComplete="off"
+        placeholder="conda-forge or https://…"
+        aria-describedby="jp-RepoConnect-hand-hint"
+        onChange={event => setEntry(event.target.value)}
+        onKeyDown={event => {
+          if (event.key === 'Enter') {
+            event.preventDefault();
+            void add('channels');
+          }
+        }}
+        data-testid="hand-input"
+      />
+      <p id="jp-RepoConnect-hand-hint" className="jp-RepoConnect-hint">
+        {status?.connected && status.service === 'server'
+          ? 'A name of your Anaconda Server resolves to its URL there. '
+          : ''}
+        Never type a token: conda adds it for the repository you signed in to.
+      </p>
+      <div className="jp-RepoConnect-actions">
+        <button
+          type="button"
+          className="jp-RepoConnect-button"
+          disabled={!entry.trim()}
+          onClick={() => void add('channels')}
+          data-testid="hand-add-channels"
+        >
+          Add to channels
+        </button>
+        <button
+          type="button"
+          className="jp-RepoConnect-button"
+          disabled={!entry.trim()}
+          onClick={() => void add('default_channels')}
+          data-testid="hand-add-default-channels"
+        >
+          Add to default_channels
+        </button>
+      </div>
+      {cloud && <OrgChannelBuilder repository={cloud} onBuilt={setEntry} />}
+    </div>
+  );
+}
+
+/** Cloud: `<repository>/<org>/<channel>`; the token is inserted by conda, never typed. */
+function OrgChannelBuilder({
+  repository,
+  onBuilt
+}: {
+  repository: string;
+  onBuilt: (url: string) => void;
+}): JSX.Element {
+  const [org, setOrg] = useState('');
+  const [channel, setChannel] = useState('');
+  const valid = (part: string) => /^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(part.trim());
+  const url =
+    valid(org) && valid(channel)
+      ? `${repository.replace(/\/+$/, '')}/${org.trim()}/${channel.trim()}`
+      : null;
+  return (
+    <fieldset className="jp-RepoConnect-builder" data-testid="org-channel-builder">
+      <legend>Organisation channel (Anaconda Professional)</legend>
+      <div className="jp-RepoConnect-inputRow">
+        <label>
+          Organisation
+          <input
+            className="jp-RepoConnect-input"
+            type="text"
+            value={org}
+            spellCheck={false}
+            onChange={event => setOrg(event.target.value)}
+            data-testid="org-input"
+          />
+        </label>
+        <label>
+          Channel
+          <input
+            className="jp-RepoConnect-input"
+            type="text"
+            value={channel}
+            spellCheck={false}
+            onChange={event => setChannel(event.target.value)}
+            data-testid="org-channel-input"
+          />
+        </label>
+      </div>
+      <p className="jp-RepoConnect-hint" data-testid="org-channel-url">
+        {url ? <code>{url}</code> : 'Type the organisation and the channel names.'}
+      </p>
+      <button
+        type="button"
+        className="jp-RepoConnect-button"
+        disabled={!url}
+        onClick={() => {
+          if (url) {
+            onBuilt(url);
+            document.getElementById('jp-RepoConnect-hand-input')?.focus();
+          }
+        }}
+        data-testid="org-channel-use"
+      >
+        Use this URL
+      </button>
+    </fieldset>
   );
 }

@@ -1,9 +1,10 @@
 /**
- * The spinner, the API's error message and short confirmations.
+ * The spinner, and the one message of the last action, shown next to the control that caused
+ * it (never off-screen at the top of a scrolled panel).
  */
-import React from 'react';
+import React, { useState } from 'react';
 
-import { RepoConnectModel } from '../model';
+import { Place, RepoConnectModel } from '../model';
 
 export function BusyIndicator({ label }: { label: string | null }): JSX.Element {
   // The live region stays mounted so screen readers announce each new label.
@@ -25,44 +26,131 @@ export function BusyIndicator({ label }: { label: string | null }): JSX.Element 
   );
 }
 
-export function ErrorAlert({ model }: { model: RepoConnectModel }): JSX.Element {
-  const error = model.error;
+/** The message of the last action if it belongs at `at`; errors offer "Troubleshoot". */
+export function Feedback({ model, at }: { model: RepoConnectModel; at: Place }): JSX.Element {
+  const feedback = model.feedback?.at === at ? model.feedback : null;
+  const isError = feedback?.kind === 'error';
   return (
-    <div role="alert" className="jp-RepoConnect-alertRegion">
-      {error && (
-        <div className="jp-RepoConnect-error" data-testid="repoconnect-error" data-code={error.code}>
-          <span className="jp-RepoConnect-messageText">{error.message}</span>
-          <button
-            type="button"
-            className="jp-RepoConnect-dismiss"
-            aria-label="Dismiss the error message"
-            title="Dismiss"
-            onClick={() => model.dismissError()}
+    // Both live regions stay mounted so the message is announced when it appears.
+    <div className="jp-RepoConnect-feedback" data-place={at}>
+      <div role="alert">
+        {feedback && isError && (
+          <div
+            className="jp-RepoConnect-error"
+            data-testid="repoconnect-error"
+            data-code={feedback.code}
           >
-            ×
-          </button>
-        </div>
-      )}
+            <span className="jp-RepoConnect-messageText">{feedback.text}</span>
+            <span className="jp-RepoConnect-messageButtons">
+              {at !== 'doctor' && (
+                <button
+                  type="button"
+                  className="jp-RepoConnect-link"
+                  onClick={() => void model.runDoctor()}
+                  data-testid="error-troubleshoot"
+                >
+                  Troubleshoot
+                </button>
+              )}
+              <Dismiss model={model} label="Dismiss the error message" />
+            </span>
+          </div>
+        )}
+        {at === 'signin' && model.trustPending && <TrustServer model={model} />}
+      </div>
+      <div role="status">
+        {feedback && !isError && (
+          <div
+            className={`jp-RepoConnect-notice jp-mod-${feedback.kind}`}
+            data-testid="repoconnect-notice"
+            data-kind={feedback.kind}
+          >
+            <div className="jp-RepoConnect-messageText">
+              {feedback.text}
+              {feedback.details.length > 0 && (
+                <ul className="jp-RepoConnect-details-list" data-testid="notice-details">
+                  {feedback.details.map((line, i) => (
+                    <li key={i}>{line}</li>
+                  ))}
+                </ul>
+              )}
+            </div>
+            <Dismiss model={model} label="Dismiss the message" />
+          </div>
+        )}
+      </div>
     </div>
   );
 }
 
-export function Notice({ model }: { model: RepoConnectModel }): JSX.Element | null {
-  if (!model.notice) {
-    return null;
+function Dismiss({ model, label }: { model: RepoConnectModel; label: string }): JSX.Element {
+  return (
+    <button
+      type="button"
+      className="jp-RepoConnect-dismiss"
+      aria-label={label}
+      title="Dismiss"
+      onClick={() => model.dismissFeedback()}
+    >
+      ×
+    </button>
+  );
+}
+
+/** After a TLS failure: "Trust this server", with a confirmation that says what it does. */
+function TrustServer({ model }: { model: RepoConnectModel }): JSX.Element {
+  const [confirming, setConfirming] = useState(false);
+  if (!confirming) {
+    return (
+      <div className="jp-RepoConnect-actions">
+        <button
+          type="button"
+          className="jp-RepoConnect-button jp-mod-warn"
+          onClick={() => setConfirming(true)}
+          data-testid="trust-server"
+        >
+          Trust this server…
+        </button>
+      </div>
+    );
   }
   return (
-    <div className="jp-RepoConnect-notice" role="status" data-testid="repoconnect-notice">
-      <span className="jp-RepoConnect-messageText">{model.notice}</span>
-      <button
-        type="button"
-        className="jp-RepoConnect-dismiss"
-        aria-label="Dismiss the message"
-        title="Dismiss"
-        onClick={() => model.dismissNotice()}
-      >
-        ×
-      </button>
+    <div
+      className="jp-RepoConnect-warn"
+      data-testid="trust-confirmation"
+      onKeyDown={event => {
+        if (event.key === 'Escape') {
+          event.stopPropagation();
+          model.cancelTrust();
+        }
+      }}
+    >
+      <p>
+        Trusting this server turns certificate checks off for conda: <code>ssl_verify: false</code>{' '}
+        is written to your .condarc, so conda no longer verifies any server&apos;s certificate
+        until you sign out (signing out restores the file). Only do this if your administrator
+        told you to; the safer fix is to set <code>ssl_verify</code> to your company&apos;s CA
+        bundle.
+      </p>
+      <div className="jp-RepoConnect-actions">
+        <button
+          type="button"
+          className="jp-RepoConnect-button"
+          autoFocus
+          onClick={() => model.cancelTrust()}
+          data-testid="trust-cancel"
+        >
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="jp-RepoConnect-button jp-mod-warn"
+          onClick={() => void model.trustServer()}
+          data-testid="trust-confirm"
+        >
+          Trust and sign in
+        </button>
+      </div>
     </div>
   );
 }

@@ -8,10 +8,11 @@ import React from 'react';
 import { RepoConnectModel } from '../model';
 import { ChannelPicker } from './ChannelPicker';
 import { ConfigureConda } from './ConfigureConda';
-import { BusyIndicator, ErrorAlert, Notice } from './Feedback';
+import { BusyIndicator, Feedback } from './Feedback';
 import { PreferencesForm } from './Preferences';
 import { SignIn } from './SignIn';
 import { StatusView } from './StatusView';
+import { Troubleshoot } from './Troubleshoot';
 
 export function RepositoriesView({ model }: { model: RepoConnectModel }): JSX.Element {
   return (
@@ -32,12 +33,13 @@ function Body({ model }: { model: RepoConnectModel }): JSX.Element {
       data-state={status === null ? 'loading' : connected ? 'connected' : 'signed-out'}
     >
       <header className="jp-RepoConnect-header">
-        <h2>Repositories</h2>
+        <h2 tabIndex={-1}>Repositories</h2>
+        <BusyIndicator label={model.busy} />
       </header>
-      <BusyIndicator label={model.busy} />
-      <ErrorAlert model={model} />
-      <Notice model={model} />
-      {status === null ? null : connected ? (
+      {status === null ? (
+        // The first load has nowhere else to say why it failed.
+        <Feedback model={model} at="status" />
+      ) : connected ? (
         <>
           <StatusView model={model} />
           {status.service === 'server' && <ChannelPicker model={model} />}
@@ -46,6 +48,7 @@ function Body({ model }: { model: RepoConnectModel }): JSX.Element {
         <SignIn model={model} />
       )}
       <ConfigureConda model={model} />
+      <Troubleshoot model={model} />
       <PreferencesForm model={model} />
     </div>
   );
@@ -64,7 +67,23 @@ export class RepositoriesPanel extends ReactWidget {
 
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
-    void this.model.initialize();
+    this.model.setVisible(true); // check now, then poll while shown
+  }
+
+  protected onAfterHide(msg: Message): void {
+    super.onAfterHide(msg);
+    this.model.setVisible(false); // no requests while hidden
+  }
+
+  /** Opening the panel (icon, palette, shortcut) puts the keyboard in it. */
+  protected onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    const target =
+      this.node.querySelector<HTMLElement>('.jp-RepoConnect-section h3[tabindex="-1"]') ??
+      this.node.querySelector<HTMLElement>('.jp-RepoConnect-header h2');
+    if (target && !this.node.contains(document.activeElement)) {
+      target.focus();
+    }
   }
 
   dispose(): void {

@@ -5,6 +5,7 @@ import React, { useEffect, useRef, useState } from 'react';
 
 import { SERVICE_TITLES, Service } from '../api';
 import { RepoConnectModel } from '../model';
+import { Feedback } from './Feedback';
 
 interface IProps {
   model: RepoConnectModel;
@@ -18,9 +19,24 @@ export function SignIn({ model }: IProps): JSX.Element {
       heading.current?.focus();
     }
   }, []);
+  const focusRequests = model.focusRequests;
+  useEffect(() => {
+    if (focusRequests) {
+      heading.current?.scrollIntoView({ block: 'nearest' });
+      heading.current?.focus();
+    }
+  }, [focusRequests]);
   const service = model.service;
+  // The domain field's text: Login uses what is typed, never an older domain silently.
+  const saved = model.domainOf(service) ?? '';
+  const [domain, setDomain] = useState(saved);
+  useEffect(() => setDomain(saved), [saved, service]);
   return (
-    <section className="jp-RepoConnect-section" data-testid="repoconnect-signin" aria-labelledby="jp-RepoConnect-signin-title">
+    <section
+      className="jp-RepoConnect-section"
+      data-testid="repoconnect-signin"
+      aria-labelledby="jp-RepoConnect-signin-title"
+    >
       <h3 id="jp-RepoConnect-signin-title" ref={heading} tabIndex={-1}>
         Sign in to a repository
       </h3>
@@ -29,10 +45,11 @@ export function SignIn({ model }: IProps): JSX.Element {
         <TokenForm model={model} />
       ) : (
         <>
-          <DomainForm model={model} service={service} />
-          <CredentialsForm model={model} service={service} />
+          <DomainForm model={model} service={service} domain={domain} setDomain={setDomain} />
+          <CredentialsForm model={model} service={service} domain={domain} />
         </>
       )}
+      <Feedback model={model} at="signin" />
     </section>
   );
 }
@@ -59,12 +76,18 @@ function ServiceChoice({ model }: IProps): JSX.Element {
   );
 }
 
-function DomainForm({ model, service }: IProps & { service: Service }): JSX.Element {
+interface IDomainProps extends IProps {
+  service: Service;
+  domain: string;
+  setDomain?: (value: string) => void;
+}
+
+function DomainForm({ model, service, domain, setDomain }: IDomainProps): JSX.Element {
   const saved = model.domainOf(service) ?? '';
-  const [domain, setDomain] = useState(saved);
-  useEffect(() => setDomain(saved), [saved, service]);
   const locked = model.preferences?.allow_domain_change === false;
   const inputId = `jp-RepoConnect-domain-${service}`;
+  const error = model.domainError;
+  const pending = !locked && domain.trim() !== '' && domain.trim() !== saved;
   const onSubmit = (event: React.FormEvent) => {
     event.preventDefault();
     if (!locked && domain.trim()) {
@@ -87,8 +110,9 @@ function DomainForm({ model, service }: IProps & { service: Service }): JSX.Elem
           readOnly={locked}
           autoComplete="url"
           spellCheck={false}
+          aria-invalid={!!error}
           aria-describedby={`${inputId}-hint`}
-          onChange={event => setDomain(event.target.value)}
+          onChange={event => setDomain?.(event.target.value)}
           data-testid="domain-input"
         />
         <button
@@ -100,29 +124,42 @@ function DomainForm({ model, service }: IProps & { service: Service }): JSX.Elem
           Set Domain
         </button>
       </div>
-      <p id={`${inputId}-hint`} className="jp-RepoConnect-hint">
-        {locked
-          ? 'Set by your administrator.'
-          : 'A full URL without a trailing slash, e.g. https://anaconda.example.com.'}
+      <p
+        id={`${inputId}-hint`}
+        className={error ? 'jp-RepoConnect-fieldError' : 'jp-RepoConnect-hint'}
+        data-testid="domain-hint"
+      >
+        {error
+          ? error
+          : locked
+            ? 'Set by your administrator.'
+            : pending
+              ? saved
+                ? `Not set yet (in use: ${saved}). Login uses the domain typed here.`
+                : 'Not set yet. Login uses the domain typed here.'
+              : 'A full URL without a trailing slash, e.g. https://anaconda.example.com.'}
       </p>
     </form>
   );
 }
 
-function CredentialsForm({ model, service }: IProps & { service: Service }): JSX.Element {
+function CredentialsForm({ model, service, domain }: IDomainProps): JSX.Element {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const hasDomain = !!model.domainOf(service);
+  const hasDomain = !!model.domainOf(service) || !!domain.trim();
   const busy = !!model.busy;
   const onSubmit = async (event: React.FormEvent) => {
     event.preventDefault();
     if (busy || !hasDomain || !username || !password) {
       return;
     }
-    const ok = await model.login(username.trim(), password);
+    const ok = await model.login(username.trim(), password, domain);
     setPassword(''); // never keep a password around, whatever the answer
     if (!ok) {
-      document.getElementById('jp-RepoConnect-password')?.focus();
+      const target = model.domainError
+        ? `jp-RepoConnect-domain-${service}`
+        : 'jp-RepoConnect-password';
+      document.getElementById(target)?.focus();
     }
   };
   return (
@@ -134,7 +171,7 @@ function CredentialsForm({ model, service }: IProps & { service: Service }): JSX
       data-testid="login-form"
     >
       {!hasDomain && (
-        <p className="jp-RepoConnect-hint">Set the domain first, then sign in.</p>
+        <p className="jp-RepoConnect-hint">Enter the domain first, then sign in.</p>
       )}
       <label htmlFor="jp-RepoConnect-username">Username</label>
       <input
@@ -160,6 +197,7 @@ function CredentialsForm({ model, service }: IProps & { service: Service }): JSX
         data-testid="password-input"
       />
       <div className="jp-RepoConnect-actions">
+        <CancelSignIn model={model} />
         <button
           type="submit"
           className="jp-RepoConnect-button jp-mod-accept"
@@ -174,8 +212,26 @@ function CredentialsForm({ model, service }: IProps & { service: Service }): JSX
   );
 }
 
+/** While a sign-in is in flight: stop waiting for it. */
+function CancelSignIn({ model }: IProps): JSX.Element | null {
+  if (!model.cancellable) {
+    return null;
+  }
+  return (
+    <button
+      type="button"
+      className="jp-RepoConnect-button"
+      onClick={() => model.cancelSignIn()}
+      data-testid="cancel-signin"
+    >
+      Cancel
+    </button>
+  );
+}
+
 function TokenForm({ model }: IProps): JSX.Element {
   const [token, setToken] = useState('');
+  const [shown, setShown] = useState(false);
   const busy = !!model.busy;
   const onSubmit = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -183,19 +239,28 @@ function TokenForm({ model }: IProps): JSX.Element {
       return;
     }
     const ok = await model.setToken(token.trim());
-    setToken('');
-    if (!ok) {
-      document.getElementById('jp-RepoConnect-token')?.focus();
+    if (ok) {
+      setToken('');
+    } else {
+      // A wrong token stays in the field (use "Show" to check it), selected for retyping.
+      const input = document.getElementById('jp-RepoConnect-token') as HTMLInputElement | null;
+      input?.focus();
+      input?.select();
     }
   };
   return (
-    <form className="jp-RepoConnect-form" onSubmit={onSubmit} autoComplete="off" data-testid="token-form">
+    <form
+      className="jp-RepoConnect-form"
+      onSubmit={onSubmit}
+      autoComplete="off"
+      data-testid="token-form"
+    >
       <label htmlFor="jp-RepoConnect-token">Token</label>
       <div className="jp-RepoConnect-inputRow">
         <input
           id="jp-RepoConnect-token"
           className="jp-RepoConnect-input"
-          type="password"
+          type={shown ? 'text' : 'password'}
           value={token}
           autoComplete="off"
           spellCheck={false}
@@ -205,6 +270,22 @@ function TokenForm({ model }: IProps): JSX.Element {
           data-testid="token-input"
         />
         <button
+          type="button"
+          className="jp-RepoConnect-button"
+          aria-pressed={shown}
+          aria-controls="jp-RepoConnect-token"
+          onClick={() => setShown(!shown)}
+          data-testid="show-token"
+        >
+          {shown ? 'Hide' : 'Show'}
+        </button>
+      </div>
+      <p id="jp-RepoConnect-token-hint" className="jp-RepoConnect-hint">
+        Issue yourself a token on the Token Access page of your Anaconda Cloud organization.
+      </p>
+      <div className="jp-RepoConnect-actions">
+        <CancelSignIn model={model} />
+        <button
           type="submit"
           className="jp-RepoConnect-button jp-mod-accept"
           disabled={!token.trim()}
@@ -213,9 +294,6 @@ function TokenForm({ model }: IProps): JSX.Element {
           Set Token
         </button>
       </div>
-      <p id="jp-RepoConnect-token-hint" className="jp-RepoConnect-hint">
-        Issue yourself a token on the Token Access page of your Anaconda Cloud organization.
-      </p>
     </form>
   );
 }

@@ -5,6 +5,7 @@ import React, { useEffect, useRef } from 'react';
 
 import { IStatus, SERVICE_TITLES } from '../api';
 import { RepoConnectModel } from '../model';
+import { Feedback } from './Feedback';
 
 export function StatusView({ model }: { model: RepoConnectModel }): JSX.Element | null {
   const heading = useRef<HTMLHeadingElement>(null);
@@ -14,6 +15,13 @@ export function StatusView({ model }: { model: RepoConnectModel }): JSX.Element 
       heading.current?.focus();
     }
   }, []);
+  const focusRequests = model.focusRequests;
+  useEffect(() => {
+    if (focusRequests) {
+      heading.current?.scrollIntoView({ block: 'nearest' });
+      heading.current?.focus();
+    }
+  }, [focusRequests]);
   const status = model.status;
   if (!status) {
     return null;
@@ -58,12 +66,21 @@ export function StatusView({ model }: { model: RepoConnectModel }): JSX.Element 
           {status.message}
         </p>
       )}
-      <Warnings status={status} />
+      <Warnings warnings={[...status.warnings, ...model.liveWarnings]} />
       <ChannelSummary status={status} />
       <div className="jp-RepoConnect-actions">
         <button
           type="button"
           className="jp-RepoConnect-button"
+          onClick={() => void model.runDoctor()}
+          data-testid="troubleshoot-button"
+        >
+          Troubleshoot
+        </button>
+        <button
+          type="button"
+          className="jp-RepoConnect-button"
+          title="Re-read the status and ask the repository whether it still accepts your sign-in"
           onClick={() => void model.refresh()}
           data-testid="refresh-button"
         >
@@ -78,6 +95,7 @@ export function StatusView({ model }: { model: RepoConnectModel }): JSX.Element 
           Sign out
         </button>
       </div>
+      <Feedback model={model} at="status" />
     </section>
   );
 }
@@ -116,13 +134,13 @@ function ListOf({ title, entries }: { title: string; entries: string[] | null })
   );
 }
 
-function Warnings({ status }: { status: IStatus }): JSX.Element | null {
-  if (!status.warnings.length) {
+function Warnings({ warnings }: { warnings: string[] }): JSX.Element | null {
+  if (!warnings.length) {
     return null;
   }
   return (
-    <ul className="jp-RepoConnect-warnings" data-testid="status-warnings">
-      {status.warnings.map((warning, i) => (
+    <ul className="jp-RepoConnect-warnings" role="alert" data-testid="status-warnings">
+      {warnings.map((warning, i) => (
         <li key={i}>{warning}</li>
       ))}
     </ul>
