@@ -31,13 +31,9 @@ from jupyter_repoconnect.testing.hub import (
     shared_python,
 )
 
-# The browser fixtures of tests/ui, reused (with their event-loop overrides for Playwright).
-from tests.ui.conftest import (  # noqa: F401
-    _unavailable,
-    browser,
-    jp_asyncio_loop,
-    jp_server_cleanup,
-)
+# pytest-jupyter's autouse loop fixtures would close the loop Playwright keeps running when
+# tests/ui ran first in this session: the same overrides as there.
+from tests.ui.conftest import jp_asyncio_loop, jp_server_cleanup  # noqa: F401
 
 if TYPE_CHECKING:
     from jupyter_repoconnect.testing import Sandbox
@@ -76,6 +72,13 @@ class HubSetup:
         return dict(self.hub.user_env)
 
 
+def unavailable(reason: str) -> None:
+    """Under CI a missing prerequisite is a failure, locally a skip (as in tests/ui)."""
+    if os.environ.get("CI"):
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
+
+
 def doc_configs() -> tuple[str, str]:
     """The doc's jupyterhub_config.py and jupyter_repoconnect_config.py (the tested files)."""
     blocks = admin_doc_blocks(ADMIN_DOC.read_text())
@@ -91,7 +94,7 @@ def hub_base() -> Iterator[Path]:
     """A temp folder every test user may enter (pytest's own tmp folders are root's, 0700)."""
     reason = hub_prerequisites()
     if reason:
-        _unavailable(f"JupyterHub tests: {reason}.")
+        unavailable(f"JupyterHub tests: {reason}.")
     base = Path(tempfile.mkdtemp(prefix="repoconnect-hub-"))
     os.chmod(base, 0o755)
     try:
@@ -119,7 +122,7 @@ def hub_setup(hub_base: Path) -> Iterator[HubSetup]:
         try:
             python = shared_python(hub_base, users[0])
         except HubUnavailable as error:
-            _unavailable(f"JupyterHub tests: {error}.")
+            unavailable(f"JupyterHub tests: {error}.")
         kwargs = {}
         if "ssl_context" in inspect.signature(Sandbox).parameters:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

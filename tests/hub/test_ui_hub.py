@@ -2,43 +2,60 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from jupyter_repoconnect.testing.hub import HUB_PASSWORD
-from tests.ui.uihelpers import REPO, open_panel_from_sidebar
+from tests.ui.uihelpers import CHROMIUM, CHROMIUM_ARGS, REPO, open_panel_from_sidebar
 
-from .conftest import HubSetup
+from .conftest import HubSetup, unavailable
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = REPO / "test-artifacts" / "hub"
 
 
-@pytest.fixture
-def hub_page(browser: Browser, hub_env: HubSetup) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 1200})
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        yield page
-    finally:
-        context.close()
-    assert not [e for e in errors if "repoconnect" in e.lower()], errors
+def in_browser(steps: Callable[[Page], None]) -> None:
+    """Run `steps` on a fresh Chromium page, in a thread of its own.
+
+    Playwright's sync API allows one instance per thread, and tests/ui may hold this one's.
+    """
+    if not Path(CHROMIUM).exists():
+        unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium).")
+
+    def run() -> None:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                context = browser.new_context(viewport={"width": 1280, "height": 1200})
+                context.set_default_timeout(60_000)
+                page = context.new_page()
+                errors: list[str] = []
+                page.on("pageerror", lambda error: errors.append(str(error)))
+                steps(page)
+                assert not [e for e in errors if "repoconnect" in e.lower()], errors
+            finally:
+                browser.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(run).result()
 
 
-def test_panel_through_the_hub_shows_the_locked_domain_and_signs_in(
-    hub_page: Page, hub_env: HubSetup
-) -> None:
+def test_panel_through_the_hub_shows_the_locked_domain_and_signs_in(hub_env: HubSetup) -> None:
+    in_browser(lambda page: panel_steps(page, hub_env))
+
+
+def panel_steps(page: Page, hub_env: HubSetup) -> None:
     from playwright.sync_api import expect
 
-    page = hub_page
     a, b = hub_env.users
     initial = (a.home / ".condarc").read_bytes()
     b_condarc = (b.home / ".condarc").read_bytes()
