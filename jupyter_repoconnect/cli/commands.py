@@ -70,7 +70,11 @@ def _stdin_is_tty() -> bool:
 def _read_stdin_line(what: str) -> str:
     if sys.stdin is None:
         raise UsageError(f"--{what}-stdin given but there is no stdin")
-    return sys.stdin.readline().rstrip("\r\n")
+    try:
+        line = sys.stdin.readline()
+    except UnicodeDecodeError:
+        raise UsageError(f"--{what}-stdin: the {what} read from stdin is not UTF-8 text") from None
+    return line.rstrip("\r\n")
 
 
 # --- commands -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Only argparse is imported here, so building the parser (and ``--help``) stays fa
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any, NoReturn
 
 PROG = "jupyter repoconnect"
@@ -33,8 +34,8 @@ def _positive_float(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be greater than 0")
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError("must be a number of seconds greater than 0")
     return value
 
 
