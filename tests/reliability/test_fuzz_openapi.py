@@ -1,0 +1,91 @@
+"""A bounded schemathesis run over openapi.yaml against a real Jupyter server: 0 5xx.
+
+Every operation gets schema-valid and schema-invalid requests; the run fails on a server
+error, an undocumented status or content type, a response that breaks its schema, or a
+schema-invalid request that is accepted. The administrator's settings lock both domains to
+the loopback sandbox, so no generated domain can send a request off this machine.
+``REPOCONNECT_RELIABILITY=full`` raises the examples per operation from 60 to 1000.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.server.conftest import server_config
+
+from .conftest import FULL
+
+pytest.importorskip("schemathesis")
+
+EXAMPLES = 1000 if FULL else 60
+CHECKS = ",".join(
+    [
+        "not_a_server_error",
+        "status_code_conformance",
+        "content_type_conformance",
+        "response_schema_conformance",
+        "negative_data_rejection",
+    ]
+)
+
+
+@pytest.fixture
+def jp_server_config(sandbox: Any) -> Any:
+    return server_config(
+        {
+            "server_domain": sandbox.urls["server"],
+            "enterprise_domain": sandbox.urls["enterprise"],
+            "allow_domain_change": False,
+            "timeout": 2.0,
+        }
+    )
+
+
+async def test_schemathesis_finds_no_server_error(
+    rest: Any, jp_http_port: int, jp_base_url: str, jp_auth_header: dict[str, str], tmp_path: Path
+) -> None:
+    rest.env.condarc.write_text("channels:\n  - defaults\n")
+    spec = Path(str(files("jupyter_repoconnect") / "openapi.yaml"))
+    st = Path(sys.executable).parent / "st"
+    command = [str(st)] if st.exists() else [sys.executable, "-m", "schemathesis.cli"]
+    ((name, value),) = jp_auth_header.items()
+    proc = await asyncio.create_subprocess_exec(
+        *command,
+        "run",
+        str(spec),
+        "--url",
+        f"http://127.0.0.1:{jp_http_port}{jp_base_url}repoconnect",
+        "--header",
+        f"{name}: {value}",
+        "--checks",
+        CHECKS,
+        "--max-examples",
+        str(EXAMPLES),
+        "--phases",
+        "examples,coverage,fuzzing",
+        "--seed",
+        "10",
+        "--workers",
+        "1",
+        "--no-color",
+        "--generation-database",
+        "none",
+        "--request-timeout",
+        "20",
+        "--suppress-health-check",
+        "all",
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        env={**os.environ, "SCHEMATHESIS_HOOKS": ""},
+    )
+    out, _ = await proc.communicate()
+    text = out.decode("utf-8", "replace")
+    assert proc.returncode == 0, text[-6000:]
