@@ -198,11 +198,20 @@ async def test_add_channels_by_name_when_connected_to_server(rest: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "body", [{}, {"channels": []}, {"channels": ["has space"]}, {"channels": ["ftp://x/y"]}]
+    ("body", "code"),
+    [
+        ({}, "bad_input"),
+        ({"channels": []}, "bad_input"),
+        ({"channels": ["has space"]}, "bad_channel"),
+        ({"channels": ["ftp://x/y"]}, "bad_channel"),
+        ({"channels": ["http://"]}, "bad_channel"),
+        ({"channels": ["a\x00b"]}, "bad_characters"),
+    ],
 )
-async def test_add_channels_bad_input(rest: Any, body: dict[str, Any]) -> None:
+async def test_add_channels_bad_input(rest: Any, body: dict[str, Any], code: str) -> None:
     reply = await rest.post("channels", body)
-    assert (reply.status, reply.error) == (400, "bad_input")
+    assert (reply.status, reply.error) == (400, code)
+    assert not rest.env.condarc.exists()
 
 
 async def test_add_channels_to_a_corrupt_condarc_is_422(rest: Any) -> None:
@@ -323,3 +332,31 @@ async def test_doctor(rest: Any) -> None:
     signed_in = await rest.get("doctor")
     assert signed_in.status == 200
     assert signed_in.body["findings"]
+
+
+# --- bounded bodies and query arguments ------------------------------------------------------
+async def test_a_body_over_256_kib_is_413(rest: Any) -> None:
+    raw = '{"service": "cloud", "token": "' + "x" * 300_000 + '"}'
+    reply = await rest.post("connect", raw=raw)
+    assert (reply.status, reply.error) == (413, "body_too_large")
+
+
+@pytest.mark.parametrize("depth", [20, 100_000])
+async def test_a_deeply_nested_body_is_400(rest: Any, depth: int) -> None:
+    raw = '{"channels": ' + "[" * depth + "]" * depth + "}"
+    reply = await rest.post("channels", raw=raw)
+    assert (reply.status, reply.error) == (400, "bad_input")
+
+
+@pytest.mark.parametrize("params", [{"limit": ""}, {"offset": ""}, {"offset": "9" * 30}])
+async def test_an_empty_or_huge_paging_argument_is_400(rest: Any, params: dict[str, str]) -> None:
+    await connect_server(rest)
+    reply = await rest.get("channels", params=params)
+    assert (reply.status, reply.error) == (400, "bad_input")
+
+
+async def test_a_condarc_that_is_a_folder_is_409_naming_it(rest: Any) -> None:
+    rest.env.condarc.mkdir(parents=True)
+    reply = await rest.get("condarc")
+    assert (reply.status, reply.error) == (409, "file_problem")
+    assert str(rest.env.condarc) in reply.body["message"]
