@@ -41,8 +41,10 @@ def tls_verify(settings: RepoConnectSettings, http: HttpSettings) -> bool | ssl.
     elif isinstance(value, str):
         context = _ca_context(Path(value).expanduser(), where)
     if value is True and context is None:
-        bundle = os.environ.get("REQUESTS_CA_BUNDLE")  # what conda's requests session honours
-        context = _ca_context(Path(bundle), "$REQUESTS_CA_BUNDLE") if bundle else None
+        # what conda's requests session honours (requests even lets them override a ssl_verify
+        # path; we do not: the administrator's .condarc setting is the more deliberate one)
+        name = next((v for v in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE") if os.environ.get(v)), "")
+        context = _ca_context(Path(os.environ[name]), f"${name}") if name else None
     if value is False:
         return False
     if http.client_cert:

@@ -29,7 +29,9 @@ CONDA_VARIABLES = (
     "CONDA_DEFAULT_CHANNELS",
     "CONDA_CHANNEL_ALIAS",
     "CONDA_ADD_ANACONDA_TOKEN",
+    # requests (conda's HTTP library) lets these override a ssl_verify path in .condarc
     "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
     "XDG_CONFIG_HOME",
 )
 
