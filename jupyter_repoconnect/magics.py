@@ -295,11 +295,13 @@ class RepoConnectMagics(Magics):
                 raise UsageError(
                     "Usage: %repo_connect channels add NAME... [--to default_channels]"
                 )
+            from .widgets.render import added_text
+
             to_default = args.to == "default_channels"
-            result = self.connector.add_channels(
-                channels=() if to_default else names, default_channels=names if to_default else ()
-            )
-            self._display(CondarcView(result, note=f"Added {len(names)} to {args.to}."))
+            channels, defaults = ([], names) if to_default else (names, [])
+            before = self.connector.condarc_channels()
+            result = self.connector.add_channels(channels=channels, default_channels=defaults)
+            self._display(CondarcView(result, note=added_text(before, result, channels, defaults)))
         elif sub == "remove":
             if not names:
                 raise UsageError(
@@ -324,10 +326,13 @@ class RepoConnectMagics(Magics):
 
     def _logout(self, args: Namespace) -> None:
         self._no_extra_args(args, "logout")
-        from .widgets.render import SIGNED_OUT_NOTE, StatusView
+        from .widgets.render import StatusView, signed_out_note
 
+        before = self.connector.status()
         status = self.connector.disconnect()
-        self._display(StatusView(status, note=f"Signed out. {SIGNED_OUT_NOTE}"))
+        # StatusView lists the warnings (e.g. a token the server could not revoke) itself.
+        head = "Signed out, with warnings." if status.warnings else "Signed out."
+        self._display(StatusView(status, note=f"{head} {signed_out_note(before)}"))
 
     def _domain(self, args: Namespace) -> None:
         from .widgets.render import PreferencesView

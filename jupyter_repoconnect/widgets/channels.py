@@ -11,7 +11,7 @@ import ipywidgets as w
 
 from ..core import Channel, ChannelPage, CondarcChannels, Connector
 from .common import Panel
-from .render import page_range
+from .render import added_text, page_range
 
 
 class ChannelRow(w.HBox):
@@ -191,21 +191,29 @@ class ChannelPicker(Panel):
                 "Select Add to channels or Add to default_channels for at least one channel."
             )
             return
+
+        def add() -> tuple[CondarcChannels, CondarcChannels]:
+            before = self.connector.condarc_channels()
+            return before, self.connector.add_channels(channels, defaults)
+
         self.run(
             "Adding channels…",
-            lambda: self.connector.add_channels(channels, defaults),
-            lambda condarc: self._after_add(condarc, len(channels), len(defaults)),
+            add,
+            lambda result: self._after_add(*result, channels, defaults),
             self._controls,
         )
 
-    def _after_add(self, condarc: CondarcChannels, n_channels: int, n_defaults: int) -> None:
+    def _after_add(
+        self,
+        before: CondarcChannels,
+        condarc: CondarcChannels,
+        channels: list[str],
+        defaults: list[str],
+    ) -> None:
         self.to_channels.clear()
         self.to_default_channels.clear()
         self._refresh_rows()
-        self.message.show(
-            f"Added {n_channels} to channels and {n_defaults} to default_channels in "
-            f"{condarc.path}.",
-            "success",
-        )
+        text = added_text(before, condarc, channels, defaults)
+        self.message.show(text, "success" if text.startswith("Added") else "info")
         for callback in self._added:
             callback(condarc)

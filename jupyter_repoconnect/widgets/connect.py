@@ -12,7 +12,7 @@ import ipywidgets as w
 from ..core import SERVICE_TITLES, SERVICES, Connector, Preferences, Status
 from .channels import ChannelPicker
 from .common import Panel
-from .render import SIGNED_OUT_NOTE, service_title, status_message
+from .render import service_title, sign_out_text, status_message
 from .status import StatusPanel
 
 TOKEN_HELP = (
@@ -190,6 +190,7 @@ class ConnectPanel(Panel):
         )
         status_panel = StatusPanel(self.connector, status=status, worker=self.worker)
         status_panel.on_signed_out(self._after_sign_out)
+        status_panel.on_changed_elsewhere(self._changed_elsewhere)
         self.status_panel = status_panel
         views: list[w.Widget] = [self.headline]
         if status.service == "server":
@@ -203,8 +204,23 @@ class ConnectPanel(Panel):
         self.children = [self.result]
 
     def _after_sign_out(self, status: Status) -> None:
+        before = self.status_panel.previous if self.status_panel else None
+        self._back_to_form()
+        text, kind = sign_out_text(before, status)
+        self.message.show(text, kind)
+
+    def _changed_elsewhere(self, status: Status) -> None:
+        if not status.connected:
+            self._back_to_form()
+            self.message.show(
+                "Signed out elsewhere (the Lab panel, a terminal or another notebook).", "warning"
+            )
+
+    def _back_to_form(self) -> None:
+        if self.status_panel is not None:
+            self.status_panel.close()
+            self.status_panel = None
         self.channel_picker = None
         self.preferences = self.connector.preferences()  # sign-in may have remembered a domain
         self._service_changed()
         self._show_form()
-        self.message.show(f"Signed out. {SIGNED_OUT_NOTE}", "success")

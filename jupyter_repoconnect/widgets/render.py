@@ -19,11 +19,51 @@ from ..core.models import (
     Status,
 )
 
-SIGNED_OUT_NOTE = (
-    "Channels you added while connected are not removed when you sign out. If you no longer "
-    "want them searched, remove them in Configure Conda (%repo_connect configure); Anaconda "
-    "recommends against deleting defaults."
-)
+# What sign-out does to .condarc (as the core does it): a session made here restores the copy
+# saved before the sign-in; one made from a command line has no such copy.
+SIGNED_OUT_NOTE = ".condarc is back to how it was before the sign-in."
+
+
+def signed_out_note(before: Status | None) -> str:
+    """What signing out did to ``.condarc``, from the status just before it."""
+    if before is not None and before.source == "cli":
+        if before.service == "cloud":
+            return "default_channels was removed from .condarc; the rest was left as it was."
+        return (
+            ".condarc was left as it was (the sign-in was made from a command line); remove "
+            "channels you no longer want with %repo_connect configure."
+        )
+    return SIGNED_OUT_NOTE
+
+
+def sign_out_text(before: Status | None, after: Status) -> tuple[str, str]:
+    """(message, kind) after a sign-out: never a bare "Signed out." when warnings exist."""
+    note = signed_out_note(before)
+    if after.warnings:
+        warnings = " ".join(f"Warning: {w}" for w in after.warnings)
+        return f"Signed out, with warnings. {note} {warnings}", "warning"
+    return f"Signed out. {note}", "success"
+
+
+def added_text(
+    before: CondarcChannels,
+    after: CondarcChannels,
+    channels: list[str] | tuple[str, ...],
+    default_channels: list[str] | tuple[str, ...],
+) -> str:
+    """What "Add channels" wrote: counts only entries that are new, else "already in"."""
+    parts = []
+    for key in ("channels", "default_channels"):
+        old = getattr(before, key) or []
+        n = len([e for e in (getattr(after, key) or []) if e not in old])
+        if n:
+            parts.append(f"{n} to {key}")
+    if parts:
+        return f"Added {' and '.join(parts)} in {after.path}."
+    names = ", ".join([*channels, *default_channels])
+    where = "channels" if channels else "default_channels"
+    verb = "is" if len([*channels, *default_channels]) == 1 else "are"
+    return f"{names} {verb} already in {where}; nothing was written."
 
 
 def service_title(service: str | None) -> str:

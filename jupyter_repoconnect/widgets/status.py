@@ -1,7 +1,14 @@
-"""StatusPanel: service, domain, user, both channel lists, "Refresh" and "Sign out"."""
+"""StatusPanel: service, domain, user, both channel lists, "Refresh" and "Sign out".
+
+A panel shown in a kernel follows the connection: every few seconds (``follow_interval``) it
+reads the status (local files only, no network) and shows a change made elsewhere — the Lab
+panel, a terminal, another notebook — e.g. "Signed out elsewhere" instead of a stale
+"Connected". The thread stops when the widget is closed.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -9,7 +16,9 @@ import ipywidgets as w
 
 from ..core import Connector, Status
 from .common import Panel
-from .render import SIGNED_OUT_NOTE, StatusView
+from .render import StatusView, sign_out_text
+
+FOLLOW_INTERVAL = 5.0  # seconds, as Navigator polls
 
 
 class StatusPanel(Panel):
@@ -22,16 +31,20 @@ class StatusPanel(Panel):
         connector: Connector | None = None,
         *,
         status: Status | None = None,
+        follow_interval: float | None = FOLLOW_INTERVAL,
         **kwargs: Any,
     ) -> None:
         super().__init__(connector, **kwargs)  # worker, background: see Panel
         self.status: Status | None = None
+        self.previous: Status | None = None  # the status before the last sign-out
         self.view = w.HTML()
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
         self.sign_out_button = w.Button(description="Sign out", button_style="warning")
         self.refresh_button.on_click(lambda _: self.refresh())
         self.sign_out_button.on_click(lambda _: self.sign_out())
         self._signed_out: list[Callable[[Status], None]] = []
+        self._elsewhere: list[Callable[[Status], None]] = []
+        self._stop = threading.Event()
         self.children = [
             self.view,
             w.HBox([self.refresh_button, self.sign_out_button, self.busy]),
@@ -41,10 +54,51 @@ class StatusPanel(Panel):
             self.show(status)
         else:
             self.refresh()
+        if follow_interval and self.worker.background:
+            threading.Thread(
+                target=self._follow, args=(follow_interval,), name="repoconnect-follow", daemon=True
+            ).start()
 
     def on_signed_out(self, callback: Callable[[Status], None]) -> None:
         """Call ``callback(status)`` after a successful "Sign out"."""
         self._signed_out.append(callback)
+
+    def on_changed_elsewhere(self, callback: Callable[[Status], None]) -> None:
+        """Call ``callback(status)`` when a check finds the connection changed elsewhere."""
+        self._elsewhere.append(callback)
+
+    def check(self) -> bool:
+        """Read the status once; show a change made elsewhere. True if it changed."""
+        if self.worker.running or self.status is None:
+            return False
+        try:
+            status = self.connector.status()
+        except Exception:  # a half-written file: the next check reads it again
+            return False
+        if status == self.status or self.worker.running:
+            return False
+        before = self.status
+        note = None
+        if before.connected and not status.connected:
+            note = "Signed out elsewhere (the Lab panel, a terminal or another notebook)."
+            self.message.show(note, "warning")
+        elif not before.connected and status.connected:
+            note = f"Signed in elsewhere to {status.service}."
+            self.message.show(note, "info")
+        self.show(status, note=note)
+        for callback in self._elsewhere:
+            callback(status)
+        return True
+
+    def close(self) -> None:
+        self._stop.set()
+        super().close()
+
+    def _follow(self, interval: float) -> None:
+        while not self._stop.wait(interval):
+            if self.comm is None:  # closed
+                return
+            self.check()
 
     def show(self, status: Status, note: str | None = None) -> None:
         self.status = status
@@ -55,16 +109,19 @@ class StatusPanel(Panel):
         self.run("Reading the status…", self.connector.status, self.show, [self.refresh_button])
 
     def sign_out(self) -> None:
+        before = self.status
         self.run(
             "Signing out…",
             self.connector.disconnect,
-            self._after_sign_out,
+            lambda status: self._after_sign_out(before, status),
             [self.refresh_button, self.sign_out_button],
         )
 
-    def _after_sign_out(self, status: Status) -> None:
-        self.show(status, note=SIGNED_OUT_NOTE)
-        self.message.show("Signed out.", "success")
+    def _after_sign_out(self, before: Status | None, status: Status) -> None:
+        self.previous = before
+        text, kind = sign_out_text(before, status)
+        self.show(status)
+        self.message.show(text, kind)
         for callback in self._signed_out:
             callback(status)
 

@@ -66,12 +66,14 @@ def test_magics_every_service(kernel_notebook, env, tmp_path):
     nb.run("%repo_connect channels add main conda-forge")
     nb.run("%repo_connect channels add main --to default_channels")
     data = read_condarc(env.condarc)
-    assert data["channels"] == [f"{domain}/api/repo/main", f"{domain}/api/repo/conda-forge"]
-    assert data["default_channels"] == [f"{domain}/api/repo/main"]
+    # Channels by name under the channel_alias the sign-in wrote (as Navigator does).
+    assert data["channel_alias"] == f"{domain}/api/repo"
+    assert {"main", "conda-forge"} <= set(data["channels"])
+    assert data["default_channels"] == ["main"]
     nb.run("%repo_connect channels")  # the picker widget
     assert WIDGET_VIEW in nb.nb.cells[-1].outputs[0].data
     out = nb.run("%repo_connect status --text")
-    assert f"{domain}/api/repo/conda-forge" in out
+    assert "conda-forge" in out
     out = nb.run("%repo_connect doctor")
     assert "Everything looks fine" in out
     out = nb.run("%repo_connect logout")
@@ -175,17 +177,18 @@ def test_widgets_driven_in_a_kernel(kernel_notebook, env, tmp_path):
     issued |= {r.token for r in sandbox.server_tokens.values()}
 
     out = nb.run(PICK_CHANNELS)
-    assert "Added 1 to channels and 1 to default_channels" in out
+    # Counts what was written (conda's defaults may come along with default_channels).
+    assert "Added" in out and "1 to default_channels" in out
     first, second = out.split("\n")[0].split()[-2:]
     data = read_condarc(env.condarc)
-    assert data["channels"] == [f"{domain}/api/repo/{first}"]
-    assert data["default_channels"] == [f"{domain}/api/repo/{second}"]
+    assert first in data["channels"]
+    assert data["default_channels"] == [second]
 
     out = nb.run(
         "panel.status_panel.refresh_button.click(); panel.wait()\n"
         "print(panel.status_panel.view.value)"
     )
-    assert f"{domain}/api/repo/{first}" in out
+    assert first in out
 
     out = nb.run(SIGN_OUT)
     assert "Signed out" in out

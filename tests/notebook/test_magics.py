@@ -125,18 +125,21 @@ def test_server_flow_without_widgets(magic, env, monkeypatch):
     magic("channels add main conda-forge")
     magic("channels add main --to default_channels")
     data = read_condarc(env.condarc)
-    assert data["channels"] == [f"{domain}/api/repo/main", f"{domain}/api/repo/conda-forge"]
-    assert data["default_channels"] == [f"{domain}/api/repo/main"]
+    # Channels by name under the channel_alias the sign-in wrote (as Navigator does).
+    assert data["channel_alias"] == f"{domain}/api/repo"
+    assert {"main", "conda-forge"} <= set(data["channels"])
+    assert data["default_channels"] == ["main"]
 
     ran = magic("status")
-    assert "demo" in ran.text and f"{domain}/api/repo/conda-forge" in ran.text
+    assert "demo" in ran.text and "conda-forge" in ran.text
 
     ran = magic("doctor")
     (output,) = ran.outputs
     assert {"text/plain", "text/html"} <= set(output.data)
 
     ran = magic("logout")
-    assert "Not signed in" in ran.text and "Configure Conda" in ran.text
+    assert "Not signed in" in ran.text
+    assert "Signed out. .condarc is back to how it was before the sign-in." in ran.text
     assert env.condarc.read_bytes() == ORIGINAL_CONDARC
     for secret in {password} | {r.token for r in sandbox.server_tokens.values()}:
         assert secret not in ran.text

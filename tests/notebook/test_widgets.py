@@ -66,10 +66,10 @@ def test_server_flow_connect_pick_channels_sign_out(connector, env):
     picker.wait()
     assert picker.message.kind == "success", picker.message.text
     data = read_condarc(env.condarc)
-    assert data["channels"] == [f"{domain}/api/repo/{first}"]
-    assert data["default_channels"] == [f"{domain}/api/repo/{second}"]
+    assert first in data["channels"]  # by name, under the channel_alias of the sign-in
+    assert data["default_channels"] == [second]
     assert not picker.to_channels and picker.rows[0].add_to_channels.value is False
-    assert f"{domain}/api/repo/{first}" in panel.status_panel.view.value  # status refreshed
+    assert first in panel.status_panel.view.value  # status refreshed
 
     panel.status_panel.sign_out_button.click()
     panel.wait()
@@ -164,7 +164,9 @@ def test_status_panel_refresh_and_sign_out(connector, env):
     panel.on_signed_out(signed_out.append)
     panel.sign_out_button.click()
     assert signed_out and not signed_out[0].connected
-    assert "Configure Conda" in panel.view.value
+    # The truth about .condarc: restored, not "channels are kept".
+    assert ".condarc is back to how it was before the sign-in" in panel.message.text
+    assert "not removed" not in panel.message.text
     assert env.condarc.read_bytes() == ORIGINAL_CONDARC
 
 
@@ -205,7 +207,7 @@ def test_picker_stays_fast_with_ten_thousand_channels(env, big_sandbox):
     )
     try:
         picker = ChannelPicker(connector, background=False)
-        assert picker.page.total >= 10_000
+        assert picker.page.total > 5_000  # what the demo user may see of 10,000
         rows = list(picker.rows)
         started = time.perf_counter()
         for _ in range(5):
@@ -216,7 +218,7 @@ def test_picker_stays_fast_with_ten_thousand_channels(env, big_sandbox):
         assert elapsed < 5, elapsed
         picker.select("main", default_channels=True)
         picker.add_button.click()
-        assert read_condarc(env.condarc)["default_channels"][-1].endswith("/api/repo/main")
+        assert read_condarc(env.condarc)["default_channels"][-1] == "main"
     finally:
         connector.disconnect()
 
@@ -282,3 +284,87 @@ def test_whole_panel_tabs(connector, env):
     panel.connect.status_panel.sign_out_button.click()
     panel.wait()
     assert env.condarc.read_bytes() == ORIGINAL_CONDARC
+
+
+# --- one live truth: a status widget follows changes made elsewhere ----------------------
+
+
+def test_status_panel_shows_a_sign_out_made_elsewhere(connector, env):
+    connector.connect("cloud", token=env.sandbox.cloud_tokens[0])
+    panel = StatusPanel(connector, background=False)
+    assert panel.status.connected and not panel.sign_out_button.disabled
+    assert panel.check() is False  # nothing changed: nothing redrawn
+    Connector(RepoConnectSettings(timeout=5.0)).disconnect()  # another surface (CLI, Lab)
+    assert panel.check() is True
+    assert not panel.status.connected
+    assert "Signed out elsewhere" in panel.message.text and panel.message.kind == "warning"
+    assert "Signed out elsewhere" in panel.view.value
+    assert "Signed in to" not in panel.view.value
+    assert panel.sign_out_button.disabled
+
+
+def test_status_panel_follows_by_itself_in_a_kernel(connector, env):
+    """With a background worker (as in a kernel) a thread checks every `follow_interval`."""
+    connector.connect("cloud", token=env.sandbox.cloud_tokens[0])
+    panel = StatusPanel(connector, follow_interval=0.1)
+    panel.wait()
+    assert panel.status.connected
+    try:
+        Connector(RepoConnectSettings(timeout=5.0)).disconnect()
+        for _ in range(300):  # the test waits for the thread; it does not time it
+            if "Signed out elsewhere" in panel.message.text:
+                break
+            time.sleep(0.05)
+        assert "Signed out elsewhere" in panel.message.text
+        assert not panel.status.connected
+    finally:
+        panel.close()
+
+
+def test_connect_panel_returns_to_the_form_when_signed_out_elsewhere(connector, env):
+    panel = ConnectPanel(connector, service="server")
+    sign_in_server(panel, env.sandbox)
+    assert panel.status_panel is not None
+    Connector(RepoConnectSettings(timeout=5.0)).disconnect()
+    assert panel.status_panel.check()
+    assert panel.children == (panel.form,)
+    assert "Signed out elsewhere" in panel.message.text
+
+
+def test_sign_out_warnings_are_shown_not_signed_out_alone(connector, env):
+    """The server could not revoke the token: the widget says so, with what to do."""
+    sandbox = env.sandbox
+    connector.connect(
+        "server", domain=sandbox.urls["server"], username="demo", password=sandbox.users["demo"]
+    )
+    panel = StatusPanel(connector, background=False)
+    sandbox.inject("status", service="server", value=500)
+    try:
+        panel.sign_out_button.click()
+    finally:
+        sandbox.clear_faults()
+    assert not connector.status().connected
+    assert panel.message.kind == "warning", panel.message.text
+    assert panel.message.text.startswith("Signed out, with warnings.")
+    assert "Warning:" in panel.message.text
+    assert env.condarc.read_bytes() == ORIGINAL_CONDARC
+
+
+def test_adding_a_channel_twice_says_nothing_was_written(connector, env):
+    sandbox = env.sandbox
+    connector.connect(
+        "server", domain=sandbox.urls["server"], username="demo", password=sandbox.users["demo"]
+    )
+    try:
+        picker = ChannelPicker(connector, background=False)
+        picker.select("conda-forge", channels=True)
+        picker.add_button.click()
+        assert picker.message.text.startswith("Added 1 to channels"), picker.message.text
+        before = env.condarc.read_bytes()
+        picker.select("conda-forge", channels=True)
+        picker.add_button.click()
+        assert picker.message.kind == "info"
+        assert "already in channels; nothing was written" in picker.message.text
+        assert env.condarc.read_bytes() == before
+    finally:
+        connector.disconnect()
