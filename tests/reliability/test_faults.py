@@ -1,0 +1,100 @@
+"""Fault injection on every flow: latency, error statuses, HTML, garbage and dropped connections.
+
+For each (flow, fault): the outcome is a result or a core error (never another exception,
+never a hang past the timeout); a failed sign-in changes 0 bytes; a sign-out always ends
+signed out with the user's .condarc back, whatever the service answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from jupyter_repoconnect.core import Connector, RepoConnectError, RepoConnectSettings
+
+from .conftest import ORIGINAL_CONDARC, PASSWORD
+
+TIMEOUT = 0.5
+FAULTS: list[tuple[str, str, Any]] = [
+    ("slower than the timeout", "latency", 2.0),
+    ("HTTP 500", "status", 500),
+    ("HTTP 503", "status", 503),
+    ("HTTP 404", "status", 404),
+    ("HTTP 401", "status", 401),
+    ("HTML page", "html", None),
+    ("garbage", "garbage", None),
+    ("dropped connection", "drop", None),
+]
+
+
+def _login(service: str) -> Callable[[Connector, Any], Any]:
+    def run(connector: Connector, sandbox: Any) -> Any:
+        if service == "cloud":
+            return connector.connect("cloud", token=sandbox.cloud_tokens[0])
+        return connector.connect(
+            service, domain=sandbox.urls[service], username="demo", password=PASSWORD
+        )
+
+    return run
+
+
+# (flow, service the fault hits, signed in to before the fault, action)
+FLOWS: list[tuple[str, str, str | None, Callable[[Connector, Any], Any]]] = [
+    ("login cloud", "cloud", None, _login("cloud")),
+    ("login server", "server", None, _login("server")),
+    ("login enterprise", "enterprise", None, _login("enterprise")),
+    ("channels --available", "server", "server", lambda c, sb: c.available_channels("", 0, 50)),
+    ("doctor (server)", "server", "server", lambda c, sb: c.doctor()),
+    ("doctor (cloud)", "cloud", "cloud", lambda c, sb: c.doctor()),
+    ("logout server", "server", "server", lambda c, sb: c.disconnect()),
+    ("logout enterprise", "enterprise", "enterprise", lambda c, sb: c.disconnect()),
+    ("logout cloud", "cloud", "cloud", lambda c, sb: c.disconnect()),
+]
+
+
+@pytest.mark.parametrize(("label", "kind", "value"), FAULTS, ids=[f[0] for f in FAULTS])
+@pytest.mark.parametrize(("flow", "service", "before", "action"), FLOWS, ids=[f[0] for f in FLOWS])
+def test_every_flow_under_every_fault(
+    env: Any,
+    flow: str,
+    service: str,
+    before: str | None,
+    action: Callable[[Connector, Any], Any],
+    label: str,
+    kind: str,
+    value: Any,
+) -> None:
+    sandbox = env.sandbox
+    connector = Connector(RepoConnectSettings(timeout=TIMEOUT))
+    if before:
+        _login(before)(Connector(RepoConnectSettings(timeout=3.0)), sandbox)
+    snapshot = env.snapshot()
+    sandbox.inject(kind, service=service, value=value)
+    try:
+        result: Any = action(connector, sandbox)
+        error: RepoConnectError | None = None
+    except RepoConnectError as exc:
+        result, error = None, exc
+    finally:
+        sandbox.clear_faults()
+    if error is not None:
+        assert error.message and error.code
+        assert PASSWORD not in error.message and sandbox.cloud_tokens[0] not in error.message
+    if flow.startswith("login") and error is not None:
+        assert env.snapshot() == snapshot, "a failed sign-in changed files"
+    if flow.startswith("logout"):
+        assert error is None, f"sign-out failed: {error}"
+        assert not result.connected
+        assert env.condarc.read_bytes() == ORIGINAL_CONDARC
+
+
+@pytest.mark.parametrize("kind", ["html", "garbage"])
+def test_cloud_sign_in_is_not_fooled_by_a_portal_page(env: Any, kind: str) -> None:
+    before = env.snapshot()
+    env.sandbox.inject(kind, service="cloud")
+    connector = Connector(RepoConnectSettings(timeout=TIMEOUT))
+    with pytest.raises(RepoConnectError):
+        connector.connect("cloud", token=env.sandbox.cloud_tokens[0])
+    assert env.snapshot() == before
