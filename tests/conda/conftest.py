@@ -47,7 +47,9 @@ class Conda:
             [self.exe, *args], capture_output=True, text=True, env=self.env, timeout=120
         )
         if check and result.returncode != 0:
-            raise AssertionError(f"conda {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+            raise AssertionError(
+                f"conda {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+            )
         return result
 
     def json(self, *args: str) -> Any:
