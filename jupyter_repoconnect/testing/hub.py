@@ -195,24 +195,28 @@ class SharedPython:
 def shared_python(base: Path, probe: HubUser) -> SharedPython:
     """`sys.prefix` if `probe` can import the packages from it, else a copy under `base`.
 
-    A copy is needed when the install sits in a folder other users cannot enter (a pyenv
-    under /root): hard links make it take seconds and no space; scripts get new shebangs, and
-    LD_LIBRARY_PATH lets the interpreter find its libpython despite a RUNPATH into /root.
+    A copy is needed when the install sits in a folder other users cannot enter (a pyenv or a
+    venv under /root): hard links make it take seconds and no space; scripts get new
+    shebangs, and LD_LIBRARY_PATH lets the interpreter find its libpython despite a RUNPATH
+    into the original folder. A venv whose base install is unreadable gets both copied.
     """
-    here = SharedPython(Path(sys.prefix), _path_env(Path(sys.prefix)))
+    prefix, base_prefix = Path(sys.prefix), Path(sys.base_prefix)
+    here = SharedPython(prefix, _path_env(prefix))
     if _can_run(probe, here):
         return here
-    if sys.prefix != sys.base_prefix:
-        raise HubUnavailable(
-            f"the test users cannot run {sys.executable} (a venv in a folder they cannot read); "
-            "make the venv where other users can read it"
-        )
     copy = base / "python"
+    libs = copy / "lib"
     if not copy.exists():
-        _link_tree(Path(sys.prefix), copy)
-        _rewrite_shebangs(copy / "bin", str(sys.prefix), str(copy))
+        _link_tree(prefix, copy)
+        _rewrite_shebangs(copy / "bin", str(prefix), str(copy))
+    if prefix != base_prefix:  # a venv: its base must be readable too
+        base_copy = base / "python-base"
+        if not base_copy.exists() and not _can_run_base(probe, base_prefix):
+            _link_tree(base_prefix, base_copy)
+            _repoint_venv(copy, str(base_prefix), str(base_copy))
+        libs = base_copy / "lib" if base_copy.exists() else base_prefix / "lib"
     shared = SharedPython(copy, _path_env(copy))
-    shared.env["LD_LIBRARY_PATH"] = str(copy / "lib")
+    shared.env["LD_LIBRARY_PATH"] = str(libs)
     if not _can_run(probe, shared):
         raise HubUnavailable(f"the test users cannot run the copy of Python at {copy}")
     return shared
@@ -229,6 +233,27 @@ def _can_run(user: HubUser, python: SharedPython) -> bool:
     except OSError:
         return False
     return result.returncode == 0
+
+
+def _can_run_base(user: HubUser, base_prefix: Path) -> bool:
+    base_python = base_prefix / "bin" / Path(sys.executable).name
+    try:
+        return user.run([str(base_python), "-c", "pass"], env={}, timeout=60).returncode == 0
+    except OSError:
+        return False
+
+
+def _repoint_venv(venv: Path, old: str, new: str) -> None:
+    """Make a copied venv use a copied base install: pyvenv.cfg and the bin/ symlinks."""
+    cfg = venv / "pyvenv.cfg"
+    text = cfg.read_text()
+    cfg.unlink()  # a hard link: write a new file
+    cfg.write_text(text.replace(old, new))
+    for path in (venv / "bin").iterdir():
+        if path.is_symlink() and os.readlink(path).startswith(old):
+            target = os.readlink(path).replace(old, new, 1)
+            path.unlink()
+            path.symlink_to(target)
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -294,7 +319,8 @@ class Hub:
 
     `hub_config` is the administrator's `jupyterhub_config.py` text; the test overrides
     (ports, files under `workdir`, the test authenticator, the interpreter) come after it.
-    `user_env` reaches every single-user server (e.g. JUPYTER_CONFIG_PATH).
+    `user_env` reaches every single-user server (e.g. JUPYTER_CONFIG_PATH); `extra_config`
+    comes last (e.g. a benchmark turning the extension off).
     """
 
     def __init__(
@@ -305,6 +331,7 @@ class Hub:
         hub_config: str,
         user_env: Mapping[str, str] | None = None,
         spawner_args: Sequence[str] = (),
+        extra_config: str = "",
     ) -> None:
         self.workdir = workdir
         self.users = list(users)
@@ -312,6 +339,7 @@ class Hub:
         self.hub_config = hub_config
         self.user_env = {**python.env, **(user_env or {})}
         self.spawner_args = list(spawner_args)
+        self.extra_config = extra_config
         self.admin_token = secrets.token_hex(24)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -320,19 +348,23 @@ class Hub:
 
     def config_text(self) -> str:
         w = self.workdir
-        return self.hub_config + TEST_OVERRIDES.format(
-            bind_url=self.url,
-            hub_bind_url=f"http://127.0.0.1:{free_port()}",
-            proxy_api_url=f"http://127.0.0.1:{free_port()}",
-            db_url=f"sqlite:///{w / 'jupyterhub.sqlite'}",
-            cookie_file=str(w / "jupyterhub_cookie_secret"),
-            pid_file=str(w / "jupyterhub.pid"),
-            password=HUB_PASSWORD,
-            users=sorted(u.name for u in self.users),
-            python=self.python.python,
-            environment=self.user_env,
-            spawner_args=self.spawner_args,
-            admin_token=self.admin_token,
+        return (
+            self.hub_config
+            + TEST_OVERRIDES.format(
+                bind_url=self.url,
+                hub_bind_url=f"http://127.0.0.1:{free_port()}",
+                proxy_api_url=f"http://127.0.0.1:{free_port()}",
+                db_url=f"sqlite:///{w / 'jupyterhub.sqlite'}",
+                cookie_file=str(w / "jupyterhub_cookie_secret"),
+                pid_file=str(w / "jupyterhub.pid"),
+                password=HUB_PASSWORD,
+                users=sorted(u.name for u in self.users),
+                python=self.python.python,
+                environment=self.user_env,
+                spawner_args=self.spawner_args,
+                admin_token=self.admin_token,
+            )
+            + self.extra_config
         )
 
     def start(self, timeout: float = 120.0) -> Hub:

@@ -22,21 +22,33 @@ SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")  # shared folders every user may writ
 Snapshot = dict[str, tuple[str, int, int, int]]
 
 
-def snapshot(roots: Iterable[Path]) -> Snapshot:
-    """Every file under `roots`: sha256, mode, owner, group. Folders: mode and owner."""
+def snapshot(
+    roots: Iterable[Path], skip: Iterable[Path] = (), light: Iterable[Path] = ()
+) -> Snapshot:
+    """Every file under `roots`: sha256, mode, owner, group. Folders: mode and owner.
+
+    Nothing under `skip`; under `light` (big trees) size and mtime instead of a checksum.
+    """
+    skipped = {str(s) for s in skip}
+    lights = tuple(str(s) + os.sep for s in light)
     files: Snapshot = {}
     for root in roots:
         if not root.exists():
             continue
-        for path in [root, *sorted(root.rglob("*"))]:
-            info = path.lstat()
-            if stat.S_ISREG(info.st_mode):
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            elif stat.S_ISDIR(info.st_mode):
-                digest = "<dir>"
-            else:
-                digest = f"<{stat.S_IFMT(info.st_mode):o}>"
-            files[str(path)] = (digest, info.st_mode, info.st_uid, info.st_gid)
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = [d for d in dirnames if os.path.join(dirpath, d) not in skipped]
+            for name in ["", *dirnames, *filenames]:
+                path = os.path.join(dirpath, name) if name else dirpath
+                info = os.lstat(path)
+                if stat.S_ISDIR(info.st_mode):
+                    digest = "<dir>"
+                elif not stat.S_ISREG(info.st_mode):
+                    digest = f"<{stat.S_IFMT(info.st_mode):o}>"
+                elif path.startswith(lights):
+                    digest = f"<{info.st_size} {info.st_mtime_ns}>"
+                else:
+                    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+                files[path] = (digest, info.st_mode, info.st_uid, info.st_gid)
     return files
 
 
