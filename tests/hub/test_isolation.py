@@ -45,17 +45,17 @@ def test_a_sign_in_changes_only_that_users_files(hub_env: HubSetup) -> None:
     assert body["connected"] and body["username"] == a.name
     assert body["domain"] == hub_env.domain
 
+    # Not a byte of B's home, of the shared folders or of the scratch folders.
+    assert changed(before_b, snapshot([b.home])) == [], "A's sign-in changed B's home"
+    assert changed(before_rest, everything_but(hub_env, a)) == []
+    assert owned_outside(a, hub_env.base) - scratch_before == set()
+
     # A's own .condarc, token store and state changed; nothing else in A's home.
     after_a = snapshot([a.home])
     changes = changed(before_a, after_a)
     assert str(a.home / ".condarc") in changes
     assert token_files(a) and state_files(a)
     assert own_changes_only(a, changes) == []
-
-    # Not a byte of B's home, of the shared folders or of the scratch folders.
-    assert changed(before_b, snapshot([b.home])) == [], "A's sign-in changed B's home"
-    assert changed(before_rest, everything_but(hub_env, a)) == []
-    assert owned_outside(a, hub_env.base) - scratch_before == set()
 
     status, b_status = hub.user_api(b, "GET", "status")
     assert status == 200 and b_status["connected"] is False
