@@ -641,6 +641,10 @@ export class RepoConnectModel {
         const feedback = this._feedback as IFeedback | null;
         if (feedback) {
           feedback.text += ' The panel now shows the current state.';
+          if (feedback.at === 'signin' || feedback.at === 'status') {
+            // The section that caused it may be gone: say it where the real state shows.
+            feedback.at = this._status?.connected ? 'status' : 'signin';
+          }
         }
         this._emit();
       }

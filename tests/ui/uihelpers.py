@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -60,6 +62,27 @@ class Lab:
                 return response.status, json.loads(response.read() or b"null")
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
+
+    def cli(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        """Run `jupyter repoconnect ARGS` as a terminal user of this Lab would (same files)."""
+        home = self.condarc.parent
+        env = {
+            **os.environ,
+            "HOME": str(home),
+            "CONDARC": str(self.condarc),
+            "BINSTAR_CONFIG_DIR": str(self.binstar_dir),
+            "JUPYTER_REPOCONNECT_STATE_DIR": str(self.state_dir),
+            "CONDA_TOKEN_REPO_URL": self.sandbox.urls["cloud"],
+        }
+        return subprocess.run(
+            [sys.executable, "-m", "jupyter_repoconnect.cli", *args],
+            input=stdin,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
 
     def log_tail(self, lines: int = 40) -> str:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""

@@ -1,0 +1,153 @@
+"""One live truth: the panel follows what the CLI, the sandbox and other surfaces do.
+
+The panel checks `GET status` with its ETag every 5 s while shown (304 while nothing changed),
+re-reads it when shown, and sends nothing while hidden; the polling cost is measured here and
+written to test-artifacts/ui/polling.txt.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import Page, Request, expect
+
+from .uihelpers import ARTIFACTS, SIDEBAR_TAB, Lab, open_panel_from_sidebar, snapshot
+
+pytestmark = pytest.mark.browser
+
+STATUS = re.compile(r"/repoconnect/status(\?|$)")
+POLL = 5  # seconds: the panel's default status check interval
+WINDOW = 2 * POLL + 1.5  # seconds watched in each state
+
+
+def server_login(lab: Lab) -> None:
+    code, body = lab.api(
+        "POST",
+        "connect",
+        {"service": "server", "domain": lab.sandbox.urls["server"], "username": "demo",
+         "password": lab.sandbox.users["demo"]},
+    )  # fmt: skip
+    assert code == 200, body
+
+
+def status_requests(page: Page) -> list[tuple[float, Request]]:
+    seen: list[tuple[float, Request]] = []
+    page.on(
+        "request", lambda r: seen.append((time.monotonic(), r)) if STATUS.search(r.url) else None
+    )
+    return seen
+
+
+def test_cli_sign_in_and_out_show_in_the_panel_and_polling_cost(page: Page, lab_env: Lab) -> None:
+    lab = lab_env
+    seen = status_requests(page)
+    open_panel_from_sidebar(page)
+    body = page.get_by_test_id("repoconnect-body")
+    expect(body).to_have_attribute("data-state", "signed-out")
+    statusbar = page.get_by_test_id("repoconnect-statusbar")
+    expect(statusbar).to_have_text("Conda: not connected")
+
+    # Shown: a sign-in from a terminal appears within one polling interval, no reload.
+    shown_from = time.monotonic()
+    login = lab.cli(
+        "login", "server", "--domain", lab.sandbox.urls["server"], "--username", "demo",
+        "--password-stdin", stdin=lab.sandbox.users["demo"] + "\n",
+    )  # fmt: skip
+    assert login.returncode == 0, login.stderr
+    expect(body).to_have_attribute("data-state", "connected", timeout=(POLL + 3) * 1000)
+    expect(page.get_by_test_id("status-username")).to_have_text("demo")
+    expect(page.get_by_test_id("repoconnect-notice")).to_contain_text("elsewhere")
+    expect(statusbar).to_have_text("Conda: Anaconda Server")
+    page.wait_for_timeout(max(0, (shown_from + WINDOW - time.monotonic()) * 1000))
+    shown = [r for t, r in seen if t >= shown_from]
+    answers = [r.response() for r in shown]
+    unchanged = sum(1 for a in answers if a is not None and a.status == 304)
+
+    # Hidden: not one request, whatever happens meanwhile.
+    page.locator(SIDEBAR_TAB).click()
+    expect(page.locator("#jp-repoconnect-panel")).to_be_hidden()
+    hidden_from = time.monotonic()
+    logout = lab.cli("logout")
+    assert logout.returncode == 0, logout.stderr
+    page.wait_for_timeout(WINDOW * 1000)
+    hidden = [r for t, r in seen if t >= hidden_from]
+    assert hidden == [], [r.url for r in hidden]
+
+    # Shown again: read at once, and it says what happened.
+    page.locator(SIDEBAR_TAB).click()
+    expect(body).to_have_attribute("data-state", "signed-out", timeout=3000)
+    notice = page.get_by_test_id("repoconnect-notice")
+    expect(notice).to_contain_text("Signed out elsewhere")
+    expect(statusbar).to_have_text("Conda: not connected")
+    snapshot(page, "signed-out-elsewhere")
+
+    per_minute_shown = len(shown) * 60 / WINDOW
+    assert 1 <= len(shown) <= WINDOW / POLL + 3, [r.url for r in shown]
+    assert unchanged >= 1  # the checks after the change cost a bodiless 304
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    report = (
+        f"status requests with the panel shown: {len(shown)} in {WINDOW:.1f} s "
+        f"(~{per_minute_shown:.0f}/min, {unchanged} answered 304 without a body)\n"
+        f"status requests with the panel hidden: {len(hidden)} in {WINDOW:.1f} s (0/min)\n"
+    )
+    (ARTIFACTS / "polling.txt").write_text(report)
+    print("\n" + report)
+
+
+def test_refresh_warns_when_the_server_revoked_the_token(page: Page, lab_env: Lab) -> None:
+    lab = lab_env
+    server_login(lab)
+    open_panel_from_sidebar(page)
+    expect(page.get_by_test_id("repoconnect-status")).to_be_visible()
+    expect(page.get_by_test_id("status-warnings")).to_have_count(0)
+    for record in list(lab.sandbox.server_tokens.values()):
+        lab.sandbox.revoke_token(record.token)
+
+    page.get_by_test_id("refresh-button").click()
+    warnings = page.get_by_test_id("status-warnings")
+    expect(warnings).to_contain_text("refused your token")
+    expect(warnings).to_contain_text("sign in again")
+    # Still the connected view (the local sign-in exists), with the warning and the doctor.
+    expect(page.get_by_test_id("repoconnect-status")).to_be_visible()
+    snapshot(page, "refresh-revoked-token")
+
+
+def test_failed_revoke_is_a_warning_not_signed_out_alone(page: Page, lab_env: Lab) -> None:
+    lab = lab_env
+    server_login(lab)
+    open_panel_from_sidebar(page)
+    expect(page.get_by_test_id("repoconnect-status")).to_be_visible()
+    lab.sandbox.inject("status", service="server", value=500)
+    try:
+        page.get_by_test_id("signout-button").click()
+        notice = page.get_by_test_id("repoconnect-notice")
+        expect(notice).to_have_attribute("data-kind", "warning")
+        expect(notice).to_contain_text("Signed out, with warnings.")
+        expect(page.get_by_test_id("notice-details")).not_to_be_empty()
+    finally:
+        lab.sandbox.clear_faults()
+    # Next to the sign-in form (where the focus went), and as a JupyterLab notification.
+    expect(page.get_by_test_id("repoconnect-signin")).to_contain_text("Signed out, with warnings")
+    expect(page.locator(".jp-toast-message, .Toastify__toast").first).to_contain_text(
+        "Signed out, with warnings"
+    )
+    assert lab.api("GET", "status")[1]["connected"] is False
+    snapshot(page, "signout-warnings")
+
+
+def test_an_action_on_a_moved_state_shows_the_real_state(page: Page, lab_env: Lab) -> None:
+    lab = lab_env
+    open_panel_from_sidebar(page)
+    page.get_by_test_id("service-server").check()
+    page.get_by_test_id("domain-input").fill(lab.sandbox.urls["server"])
+    page.get_by_test_id("username-input").fill("demo")
+    page.get_by_test_id("password-input").fill(lab.sandbox.users["demo"])
+    server_login(lab)  # another surface signs in first
+    page.get_by_test_id("login-button").click()
+    error = page.get_by_test_id("repoconnect-error")
+    expect(error).to_have_attribute("data-code", "already_connected")
+    expect(error).to_contain_text("now shows the current state")
+    expect(page.get_by_test_id("repoconnect-body")).to_have_attribute("data-state", "connected")
+    expect(page.get_by_test_id("status-username")).to_have_text("demo")
