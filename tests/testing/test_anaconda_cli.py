@@ -63,15 +63,16 @@ def test_login_whoami_logout(anaconda, sandbox: Sandbox, tmp_path: Path) -> None
     assert "logout successful" in logout.stderr
     assert record.revoked and not token_file.exists()
 
-    calls = [(m, p) for m, p, _ in sandbox.request_log]
+    assert {r.service for r in sandbox.request_log} == {"enterprise"}
+    calls = [(m, p) for m, p, _ in sandbox.requests("enterprise")]
     assert calls == [
-        ("HEAD", "/enterprise/api"),
-        ("GET", "/enterprise/api/authentication-type"),
-        ("POST", "/enterprise/api/authentications"),
-        ("GET", "/enterprise/api/user"),
-        ("DELETE", "/enterprise/api/authentications"),
+        ("HEAD", "/api"),
+        ("GET", "/api/authentication-type"),
+        ("POST", "/api/authentications"),
+        ("GET", "/api/user"),
+        ("DELETE", "/api/authentications"),
     ]
-    assert all(status in (200, 201) for _, _, status in sandbox.request_log)
+    assert all(status in (200, 201) for _, _, status in sandbox.requests("enterprise"))
 
 
 def test_wrong_password(anaconda, sandbox: Sandbox, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -1,89 +1,154 @@
-"""Cloud repository: repodata behind `/t/<TOKEN>/`."""
+"""Cloud repository at the root of its own host: repodata behind `/t/<TOKEN>/repo/...`."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
 
+from jupyter_repoconnect.testing.catalog import package_name
 from jupyter_repoconnect.testing.sandbox import Sandbox
 
 
-def _repodata(base: str, token: str | None, channel: str = "main", subdir: str = "noarch") -> str:
+def _repodata(token: str | None, channel: str = "main", subdir: str = "noarch") -> str:
+    """A repodata path on the Cloud host, as conda builds it (token right after the host)."""
     prefix = f"/t/{token}" if token else ""
-    return f"{base}{prefix}/cloud/repo/{channel}/{subdir}/repodata.json"
+    return f"{prefix}/repo/{channel}/{subdir}/repodata.json"
+
+
+@pytest.fixture
+def cloud(hosts: dict[str, httpx.Client]) -> httpx.Client:
+    """A client on the Cloud host root."""
+    return hosts["cloud"]
 
 
 def test_urls_shape(sandbox: Sandbox) -> None:
+    roots = {name: sandbox.root(name) for name in ("cloud", "server", "enterprise")}
     assert sandbox.urls == {
-        "cloud": f"{sandbox.base_url}/cloud/repo/",
-        "server": f"{sandbox.base_url}/server",
-        "enterprise": f"{sandbox.base_url}/enterprise/api",
+        "cloud": roots["cloud"] + "/repo/",
+        "server": roots["server"],
+        "enterprise": roots["enterprise"] + "/api",
     }
-    assert sandbox.base_url.startswith("http://127.0.0.1:")
+    ports = {sandbox.port, *(int(root.rsplit(":", 1)[1]) for root in roots.values())}
+    assert len(ports) == 4  # one port per service, plus the control port
+    assert all(root.startswith("http://127.0.0.1:") for root in roots.values())
+    assert sandbox.base_url == f"http://127.0.0.1:{sandbox.port}"
 
 
 @pytest.mark.parametrize("channel", ["main", "r", "msys2", "acme/internal"])
-def test_valid_token_reads_repodata(sandbox: Sandbox, channel: str) -> None:
+def test_valid_token_reads_repodata(sandbox: Sandbox, cloud: httpx.Client, channel: str) -> None:
     token = sandbox.cloud_tokens[0]
-    url = _repodata(sandbox.base_url, token, channel)
-    assert httpx.head(url).status_code == 200
-    data = httpx.get(url).json()
+    url = _repodata(token, channel)
+    assert cloud.head(url).status_code == 200
+    data = cloud.get(url).json()
     assert data["info"] == {"subdir": "noarch"}
     assert set(data) >= {"packages", "packages.conda"}
-    linux = httpx.get(_repodata(sandbox.base_url, token, channel, "linux-64")).json()
+    names = {p["name"] for p in data["packages"].values()}
+    assert names == {"repoconnect-demo", package_name(channel)}
+    linux = cloud.get(_repodata(token, channel, "linux-64")).json()
     assert linux["info"]["subdir"] == "linux-64"
 
 
 def test_validation_url_as_the_token_tool_builds_it(sandbox: Sandbox) -> None:
-    # conda inserts /t/<TOKEN> right after the host of CONDA_TOKEN_REPO_URL
-    repo = sandbox.urls["cloud"]
-    host, path = repo.split("/cloud/", 1)
-    url = f"{host}/t/{sandbox.cloud_tokens[0]}/cloud/{path}main/noarch/repodata.json"
+    # conda inserts /t/<TOKEN> right after the host of CONDA_TOKEN_REPO_URL (no alias)
+    scheme, rest = sandbox.urls["cloud"].split("://", 1)
+    host, path = rest.split("/", 1)
+    url = f"{scheme}://{host}/t/{sandbox.cloud_tokens[0]}/{path}main/noarch/repodata.json"
     assert httpx.head(url).status_code == 200
+    assert sandbox.requests("cloud") == [("HEAD", "/t/<TOKEN>/repo/main/noarch/repodata.json", 200)]
 
 
-def test_authorization_header_also_works(client: httpx.Client, sandbox: Sandbox) -> None:
+def test_authorization_token_header_also_works(sandbox: Sandbox, cloud: httpx.Client) -> None:
+    # anaconda-auth's conda auth handler sends the token as a header
     headers = {"Authorization": f"token {sandbox.cloud_tokens[0]}"}
-    assert client.get("/cloud/repo/main/noarch/repodata.json", headers=headers).status_code == 200
+    assert cloud.get(_repodata(None), headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize("header", ["Authorization: Bearer", "Authorization: Basic", "X-Auth:"])
+def test_other_header_schemes_are_refused(
+    sandbox: Sandbox, cloud: httpx.Client, header: str
+) -> None:
+    token = sandbox.cloud_tokens[0]
+    name, _, scheme = header.partition(": ")
+    headers = {name.rstrip(":"): f"{scheme} {token}".strip()}
+    assert cloud.get(_repodata(None), headers=headers).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/repo/t/{T}/main/noarch/repodata.json",
+        "/repo/main/t/{T}/noarch/repodata.json",
+        "/t/{T}/main/noarch/repodata.json",
+    ],
+)
+def test_token_at_undocumented_position_is_not_accepted(
+    sandbox: Sandbox, cloud: httpx.Client, path: str
+) -> None:
+    token = sandbox.cloud_tokens[0]
+    assert cloud.get(_repodata(token)).status_code == 200
+    response = cloud.get(path.format(T=token))
+    assert response.status_code in (401, 404)
+    assert token not in str(sandbox.request_log)
 
 
 @pytest.mark.parametrize("token", [None, "wrong-token"])
-def test_missing_or_wrong_token_is_refused(sandbox: Sandbox, token: str | None) -> None:
-    assert httpx.head(_repodata(sandbox.base_url, token)).status_code == 401
+def test_missing_or_wrong_token_is_refused(
+    sandbox: Sandbox, cloud: httpx.Client, token: str | None
+) -> None:
+    assert cloud.head(_repodata(token)).status_code == 401
 
 
-def test_tokens_are_case_sensitive(sandbox: Sandbox) -> None:
+def test_tokens_are_case_sensitive(sandbox: Sandbox, cloud: httpx.Client) -> None:
     token = sandbox.add_cloud_token()
-    other = token.swapcase()
-    assert httpx.head(_repodata(sandbox.base_url, other)).status_code == 401
+    assert token != token.upper()  # hex: has letters, so a lower-cased URL loses it
+    assert cloud.head(_repodata(token)).status_code == 200
+    assert cloud.head(_repodata(token.upper())).status_code == 401
 
 
-def test_other_organisation_channel_is_forbidden(sandbox: Sandbox) -> None:
-    url = _repodata(sandbox.base_url, sandbox.cloud_tokens[0], "globex/private")
-    assert httpx.get(url).status_code == 403
+def test_cloud_tokens_are_hex(sandbox: Sandbox) -> None:
+    for token in (sandbox.cloud_tokens[0], sandbox.add_cloud_token()):
+        assert len(token) == 40 and int(token, 16) >= 0
 
 
-def test_unknown_channel_and_subdir(sandbox: Sandbox) -> None:
+def test_other_organisation_channel_is_forbidden(sandbox: Sandbox, cloud: httpx.Client) -> None:
+    url = _repodata(sandbox.cloud_tokens[0], "globex/private")
+    assert cloud.get(url).status_code == 403
+    globex = sandbox.add_cloud_token(org="globex")
+    assert cloud.get(_repodata(globex, "globex/private")).status_code == 200
+
+
+def test_unknown_channel_and_subdir(sandbox: Sandbox, cloud: httpx.Client) -> None:
     token = sandbox.cloud_tokens[0]
-    assert httpx.get(_repodata(sandbox.base_url, token, "nope")).status_code == 404
-    assert httpx.get(_repodata(sandbox.base_url, token, "main", "amiga-68k")).status_code == 404
+    assert cloud.get(_repodata(token, "nope")).status_code == 404
+    assert cloud.get(_repodata(token, "main", "amiga-68k")).status_code == 404
+    assert cloud.post(_repodata(token)).status_code == 405
 
 
-def test_revoked_and_expired_cloud_tokens(sandbox: Sandbox) -> None:
+def test_revoked_and_expired_cloud_tokens(sandbox: Sandbox, cloud: httpx.Client) -> None:
     token = sandbox.cloud_tokens[0]
     sandbox.revoke_token(token)
-    assert httpx.head(_repodata(sandbox.base_url, token)).status_code == 401
+    assert cloud.head(_repodata(token)).status_code == 401
     assert not sandbox.is_token_valid(token)
     sandbox.reset()
-    assert httpx.head(_repodata(sandbox.base_url, token)).status_code == 200
+    assert cloud.head(_repodata(token)).status_code == 200
     minted = sandbox.add_cloud_token(ttl=3600)
-    assert httpx.head(_repodata(sandbox.base_url, minted)).status_code == 200
+    assert cloud.head(_repodata(minted)).status_code == 200
     sandbox.expire_token(minted)
-    assert httpx.head(_repodata(sandbox.base_url, minted)).status_code == 401
+    assert cloud.head(_repodata(minted)).status_code == 401
 
 
 def test_seeded_tokens_given_explicitly() -> None:
-    with Sandbox(cloud_tokens=["tok-A", "tok-B"], channels=5) as sb:
-        assert sb.cloud_tokens == ["tok-A", "tok-B"]
-        assert httpx.head(_repodata(sb.base_url, "tok-B")).status_code == 200
-        assert sb.is_token_valid("tok-A")
+    seeds = ["tok-A", "tok_B", "tok.C"]
+    with (
+        Sandbox(cloud_tokens=seeds, channels=5) as sb,
+        httpx.Client(base_url=sb.root("cloud")) as http,
+    ):
+        assert sb.cloud_tokens == seeds
+        assert http.head(_repodata("tok-A")).status_code == 200
+        assert sb.is_token_valid("tok_B") and sb.is_token_valid("tok.C")
+        # conda parses /t/<TOKEN> only for [A-Za-z0-9-]: a token with `_` or `.` is a path
+        for odd in ("tok_B", "tok.C"):
+            assert http.head(_repodata(odd)).status_code in (401, 404)
+            headers = {"Authorization": f"token {odd}"}
+            assert http.head(_repodata(None), headers=headers).status_code == 200
+        assert "tok_B" not in str(sb.request_log) and "tok.C" not in str(sb.request_log)

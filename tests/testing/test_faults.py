@@ -9,75 +9,85 @@ import pytest
 
 from jupyter_repoconnect.testing.sandbox import Sandbox
 
+# One request per service host and what it answers when no fault is active.
 PATHS = {
-    "cloud": "/cloud/repo/main/noarch/repodata.json",
-    "server": "/server/api",
-    "enterprise": "/enterprise/api",
+    "cloud": ("/repo/main/noarch/repodata.json", 401),  # no token
+    "server": ("/api/system", 200),
+    "enterprise": ("/api", 200),
 }
+Hosts = dict[str, httpx.Client]
 
 
-def test_latency(sandbox: Sandbox, client: httpx.Client) -> None:
+def _get(hosts: Hosts, service: str) -> httpx.Response:
+    return hosts[service].get(PATHS[service][0])
+
+
+def _normal(hosts: Hosts, service: str) -> bool:
+    return _get(hosts, service).status_code == PATHS[service][1]
+
+
+def test_latency(sandbox: Sandbox, hosts: Hosts) -> None:
     sandbox.inject("latency", "server", 0.4, times=1)
     started = time.perf_counter()
-    assert client.get(PATHS["server"]).status_code == 200
-    assert time.perf_counter() - started >= 0.4
-    started = time.perf_counter()
-    client.get(PATHS["server"])
-    assert time.perf_counter() - started < 0.3
+    assert _get(hosts, "server").status_code == 200
+    assert time.perf_counter() - started >= 0.4  # a lower bound: the delay was really served
+    assert not sandbox.faults.list()  # used up after one request
 
 
 def test_latency_times_out_a_client(sandbox: Sandbox) -> None:
     sandbox.inject("latency", "enterprise", 1.0)
     with pytest.raises(httpx.ReadTimeout):
-        httpx.get(sandbox.base_url + PATHS["enterprise"], timeout=0.2)
+        httpx.get(sandbox.urls["enterprise"], timeout=0.2)
 
 
 @pytest.mark.parametrize("code", [500, 503, 404, 403])
-def test_status(sandbox: Sandbox, client: httpx.Client, code: int) -> None:
+def test_status(sandbox: Sandbox, hosts: Hosts, code: int) -> None:
     sandbox.inject("status", "server", code)
-    response = client.get(PATHS["server"])
+    response = _get(hosts, "server")
     assert response.status_code == code
     assert response.headers["content-type"].startswith("text/html")
     assert "<html>" in response.text
+    assert sandbox.requests("server")[-1] == ("GET", "/api/system", code)
 
 
-def test_html(sandbox: Sandbox, client: httpx.Client) -> None:
+def test_html(sandbox: Sandbox, hosts: Hosts) -> None:
     sandbox.inject("html", "enterprise")
-    response = client.get(PATHS["enterprise"])
+    response = _get(hosts, "enterprise")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     with pytest.raises(ValueError):
         response.json()
 
 
-def test_garbage(sandbox: Sandbox, client: httpx.Client) -> None:
+def test_garbage(sandbox: Sandbox, hosts: Hosts) -> None:
     sandbox.inject("garbage", "server")
-    response = client.get(PATHS["server"])
+    response = _get(hosts, "server")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     with pytest.raises(ValueError):
         response.json()
 
 
-def test_drop(sandbox: Sandbox, client: httpx.Client) -> None:
+def test_drop(sandbox: Sandbox, hosts: Hosts) -> None:
     sandbox.inject("drop", "cloud", times=1)
     with pytest.raises(httpx.RemoteProtocolError):
-        client.head(PATHS["cloud"])
-    assert sandbox.request_log[-1][2] == 0
+        hosts["cloud"].head(PATHS["cloud"][0])
+    assert sandbox.request_log[-1].status == 0 and sandbox.request_log[-1].service == "cloud"
+    assert _normal(hosts, "cloud")
 
 
-def test_service_scoping_times_and_clear(sandbox: Sandbox, client: httpx.Client) -> None:
+def test_service_scoping_times_and_clear(sandbox: Sandbox, hosts: Hosts) -> None:
     sandbox.inject("status", "cloud", 500, times=2)
-    assert client.get(PATHS["server"]).status_code == 200  # other service untouched
-    assert client.get(PATHS["cloud"]).status_code == 500
-    assert client.get(PATHS["cloud"]).status_code == 500
-    assert client.get(PATHS["cloud"]).status_code == 401  # back to normal (no token)
+    assert _normal(hosts, "server") and _normal(hosts, "enterprise")  # other services untouched
+    assert _get(hosts, "cloud").status_code == 500
+    assert _get(hosts, "cloud").status_code == 500
+    assert _normal(hosts, "cloud")  # back to normal
     sandbox.inject("status", None, 502)
-    for path in PATHS.values():
-        assert client.get(path).status_code == 502
-    assert client.get("/_sandbox/state").status_code == 200  # control is never faulted
+    for service in PATHS:
+        assert _get(hosts, service).status_code == 502
+    assert hosts["control"].get("/_sandbox/state").status_code == 200  # never faulted
     sandbox.clear_faults()
-    assert client.get(PATHS["server"]).status_code == 200
+    assert all(_normal(hosts, service) for service in PATHS)
 
 
 def test_invalid_faults(sandbox: Sandbox) -> None:
@@ -88,17 +98,19 @@ def test_invalid_faults(sandbox: Sandbox) -> None:
         sandbox.inject("drop", times=0)
 
 
-def test_control_endpoint(sandbox: Sandbox, client: httpx.Client) -> None:
-    created = client.post(
+def test_control_endpoint(sandbox: Sandbox, hosts: Hosts) -> None:
+    control = hosts["control"]
+    created = control.post(
         "/_sandbox/faults", json={"kind": "status", "service": "server", "value": 503, "times": 1}
     )
     assert created.status_code == 201
     assert created.json()["kind"] == "status"
-    assert client.get("/_sandbox/faults").json()["faults"][0]["value"] == 503
-    assert client.get(PATHS["server"]).status_code == 503
-    assert client.get(PATHS["server"]).status_code == 200
-    client.post("/_sandbox/faults", json={"kind": "drop"})
-    assert client.delete("/_sandbox/faults").status_code == 204
-    assert client.get(PATHS["server"]).status_code == 200
-    bad = client.post("/_sandbox/faults", json={"kind": "nonsense"})
+    assert control.get("/_sandbox/faults").json()["faults"][0]["value"] == 503
+    assert _get(hosts, "server").status_code == 503
+    assert _normal(hosts, "server")
+    control.post("/_sandbox/faults", json={"kind": "drop"})
+    assert control.delete("/_sandbox/faults").status_code == 204
+    assert _normal(hosts, "server")
+    bad = control.post("/_sandbox/faults", json={"kind": "nonsense"})
     assert bad.status_code == 400
+    assert control.post("/_sandbox/faults", content=b"{nope").status_code == 400

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from jupyter_repoconnect.testing.fixtures import RepoConnectEnv
+from jupyter_repoconnect.testing.fixtures import CONDA_VARIABLES, RepoConnectEnv
 
 
 def test_repoconnect_env(repoconnect_env: RepoConnectEnv) -> None:
@@ -15,6 +15,7 @@ def test_repoconnect_env(repoconnect_env: RepoConnectEnv) -> None:
     assert env.token_dir == env.binstar_dir / "data"
     assert env.state_dir.is_dir() and env.binstar_dir.is_dir()
     assert env.env == {
+        "HOME": str(env.condarc.parent),
         "CONDARC": str(env.condarc),
         "BINSTAR_CONFIG_DIR": str(env.binstar_dir),
         "JUPYTER_REPOCONNECT_STATE_DIR": str(env.state_dir),
@@ -22,6 +23,8 @@ def test_repoconnect_env(repoconnect_env: RepoConnectEnv) -> None:
     }
     for name, value in env.env.items():
         assert os.environ[name] == value
+    assert next(iter(env.env)) == "HOME"  # set first: every path below lives in it
+    assert not set(CONDA_VARIABLES) & set(os.environ)
 
 
 def test_sandbox_is_reset_between_tests_part_1(sandbox) -> None:  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
 import sys
 
@@ -31,14 +32,24 @@ def test_prints_json_line_and_serves(signum: int) -> None:
         assert set(info) == {"cloud", "server", "enterprise", "users", "cloud_tokens", "control"}
         assert info["users"] == {"alice": "wonder:land"}
         assert info["cloud_tokens"] == ["T1"]
-        base = info["server"].removesuffix("/server")
-        assert info["control"] == base + "/_sandbox"
-        assert info["cloud"] == base + "/cloud/repo/"
-        assert info["enterprise"] == base + "/enterprise/api"
+        # the keys stay; the values are the per-service URLs and the control endpoint
+        control = info["control"].removesuffix("/_sandbox")
+        assert info["control"] == control + "/_sandbox"
+        assert info["cloud"].endswith("/repo/") and info["enterprise"].endswith("/api")
+        roots = {
+            "cloud": info["cloud"].removesuffix("/repo/"),
+            "server": info["server"],
+            "enterprise": info["enterprise"].removesuffix("/api"),
+        }
+        assert len({control, *roots.values()}) == 4
+        assert all(root.startswith("http://127.0.0.1:") for root in (control, *roots.values()))
         state = httpx.get(info["control"] + "/state").json()
         assert state["channels"] == 20
-        url = f"{base}/t/T1/cloud/repo/main/noarch/repodata.json"
-        assert httpx.head(url).status_code == 200
+        assert state["urls"] == {k: info[k] for k in ("cloud", "server", "enterprise")}
+        cloud_repodata = f"{roots['cloud']}/t/T1/repo/main/noarch/repodata.json"
+        assert httpx.head(cloud_repodata).status_code == 200
+        assert httpx.get(roots["server"] + "/api/system").status_code == 200
+        assert httpx.head(info["enterprise"]).status_code == 200
         proc.send_signal(signum)
         assert proc.wait(timeout=10) == 0
     finally:
@@ -72,3 +83,37 @@ def test_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
     with Sandbox(channels=1) as sb:
         assert main(["--port", str(sb.port)]) == 1
     assert "Cannot start the sandbox" in capsys.readouterr().err
+
+
+def _free_block(size: int) -> int:
+    """A port P with P .. P+size-1 free right now (another process may still take one)."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            first = probe.getsockname()[1]
+        if first + size > 65535:
+            continue
+        socks = []
+        try:
+            for port in range(first, first + size):
+                sock = socket.socket()
+                socks.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for sock in socks:
+                sock.close()
+    pytest.skip("no block of free loopback ports found")
+
+
+def test_fixed_port_takes_the_next_three() -> None:
+    from jupyter_repoconnect.testing.sandbox import Sandbox
+
+    port = _free_block(4)
+    with Sandbox(port=port, channels=1) as sb:
+        assert sb.port == port
+        ports = [int(sb.root(s).rsplit(":", 1)[1]) for s in ("cloud", "server", "enterprise")]
+        assert sorted(ports) == [port + 1, port + 2, port + 3]
+        assert httpx.get(sb.urls["server"] + "/api/system").status_code == 200

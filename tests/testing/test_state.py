@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from jupyter_repoconnect.testing import Sandbox as LazySandbox
-from jupyter_repoconnect.testing.sandbox import Sandbox
+from jupyter_repoconnect.testing.sandbox import LoggedRequest, Sandbox
 
 
 def test_defaults(sandbox: Sandbox) -> None:
@@ -31,7 +31,7 @@ def test_custom_users_and_stop() -> None:
         _ = sb.base_url
 
 
-def test_reset_keeps_seeds_only(sandbox: Sandbox, client: httpx.Client, session: str) -> None:
+def test_reset_keeps_seeds_only(sandbox: Sandbox, session: str) -> None:
     sandbox.add_user("bob", "builder")
     sandbox.inject("latency", value=0)
     sandbox.revoke_token(sandbox.cloud_tokens[0])
@@ -61,45 +61,77 @@ def test_record_repr_hides_secret(sandbox: Sandbox, private_token: dict[str, str
 
 
 def test_request_log_masks_tokens(
-    sandbox: Sandbox, client: httpx.Client, capfd: pytest.CaptureFixture[str]
+    sandbox: Sandbox, hosts: dict[str, httpx.Client], capfd: pytest.CaptureFixture[str]
 ) -> None:
     token = sandbox.cloud_tokens[0]
-    client.get(f"/t/{token}/cloud/repo/main/noarch/repodata.json")
-    client.get("/server/api/channels?q=x&access_token=abc123")
-    method, path, status = sandbox.request_log[-2]
-    assert (method, path, status) == ("GET", "/t/<TOKEN>/cloud/repo/main/noarch/repodata.json", 200)
-    assert "abc123" not in sandbox.request_log[-1][1]
+    hosts["cloud"].get(f"/t/{token}/repo/main/noarch/repodata.json")
+    hosts["server"].get("/api/channels?q=x&access_token=abc123")
+    hosts["server"].get(f"/t/{token}/api/repo/main/noarch/repodata.json")  # undocumented spot
+    hosts["enterprise"].get(f"/conda/t/{token}/anaconda/noarch/repodata.json")
+    cloud, listing, stray, conda = sandbox.request_log[-4:]
+    assert cloud == LoggedRequest("GET", "/t/<TOKEN>/repo/main/noarch/repodata.json", 200, "cloud")
+    assert listing.service == "server" and listing.status == 401
+    assert listing.path == "/api/channels?q=x&access_token=<MASKED>"
+    assert stray.path == "/t/<TOKEN>/api/repo/main/noarch/repodata.json" and stray.status == 404
+    assert conda.path == "/conda/t/<TOKEN>/anaconda/noarch/repodata.json"
+    assert conda.service == "enterprise" and conda.status == 401  # not an Enterprise token
     out, err = capfd.readouterr()
     assert token not in out + err and "abc123" not in out + err
-    assert all(token not in entry[1] for entry in sandbox.request_log)
+    assert token not in str(sandbox.request_log)
+    assert sandbox.requests("cloud") == [("GET", cloud.path, 200)]
+    assert [r[1] for r in sandbox.requests("server")] == [listing.path, stray.path]
 
 
 def test_control_state_reset_and_tokens(
-    sandbox: Sandbox, client: httpx.Client, private_token: dict[str, str]
+    sandbox: Sandbox, control: httpx.Client, private_token: dict[str, str]
 ) -> None:
-    state = client.get("/_sandbox/state").json()
+    state = control.get("/_sandbox/state").json()
     assert state["users"] == ["demo"] and state["channels"] == 200
+    assert state["urls"] == sandbox.urls
     ids = [t["id"] for t in state["tokens"]["server"] if t["kind"] == "private"]
     assert ids == [private_token["id"]]
-    assert private_token["token"] not in client.get("/_sandbox/state").text
-    assert sandbox.cloud_tokens[0] not in client.get("/_sandbox/state").text
+    assert private_token["token"] not in control.get("/_sandbox/state").text
+    assert sandbox.cloud_tokens[0] not in control.get("/_sandbox/state").text
 
-    revoked = client.post(f"/_sandbox/tokens/{private_token['id']}/revoke")
+    revoked = control.post(f"/_sandbox/tokens/{private_token['id']}/revoke")
     assert revoked.json()["revoked"] is True
+    assert not sandbox.is_token_valid(private_token["token"])
     cloud_id = next(iter(sandbox.cloud_token_records))
-    assert client.post(f"/_sandbox/tokens/{cloud_id}/expire").json()["expired"] is True
+    assert control.post(f"/_sandbox/tokens/{cloud_id}/expire").json()["expired"] is True
     assert not sandbox.is_token_valid(sandbox.cloud_tokens[0])
-    assert client.post("/_sandbox/tokens/nope/revoke").status_code == 404
+    assert control.post("/_sandbox/tokens/nope/revoke").status_code == 404
+    assert control.post(f"/_sandbox/tokens/{cloud_id}/explode").status_code == 404
 
-    assert not any(path.startswith("/_sandbox") for _, path, _ in sandbox.request_log)
-    assert client.post("/_sandbox/reset").status_code == 204
+    assert not any(r.path.startswith("/_sandbox") for r in sandbox.request_log)
+    assert control.post("/_sandbox/reset").status_code == 204
     assert sandbox.is_token_valid(sandbox.cloud_tokens[0])
     assert not sandbox.server_tokens
 
 
-def test_unknown_paths(client: httpx.Client) -> None:
-    assert client.get("/").json()["urls"]["server"].endswith("/server")
-    assert client.get("/elsewhere").status_code == 404
-    assert client.get("/server/api/nothing").status_code == 404
-    assert client.get("/enterprise/api/nothing").status_code == 404
-    assert client.get("/_sandbox/nothing").status_code == 404
+def test_control_port_serves_no_service(
+    sandbox: Sandbox, control: httpx.Client, hosts: dict[str, httpx.Client]
+) -> None:
+    assert control.get("/").json() == {"urls": sandbox.urls}
+    token = sandbox.cloud_tokens[0]
+    for path in (
+        "/api/system",
+        "/api",
+        f"/t/{token}/repo/main/noarch/repodata.json",
+        "/server/api/system",
+        "/elsewhere",
+        "/_sandbox/nothing",
+    ):
+        assert control.get(path).status_code == 404, path
+    assert not sandbox.request_log
+    # and no service answers the control routes
+    for name in ("cloud", "server", "enterprise"):
+        assert hosts[name].get("/_sandbox/state").status_code == 404
+        assert hosts[name].post("/_sandbox/reset").status_code in (404, 405)
+
+
+def test_unknown_paths(hosts: dict[str, httpx.Client]) -> None:
+    assert hosts["server"].get("/api/nothing").status_code == 404
+    assert hosts["server"].get("/elsewhere").status_code == 404
+    assert hosts["enterprise"].get("/api/nothing").status_code == 404
+    assert hosts["enterprise"].get("/elsewhere").status_code == 404
+    assert hosts["cloud"].get("/elsewhere").status_code == 404
