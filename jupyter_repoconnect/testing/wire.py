@@ -127,8 +127,8 @@ def split_request_path(
             token = candidate
             path = f"{base}/{tail}"
             masked = f"{base}/t/<TOKEN>/{tail}"
-    if "/t/" in masked:  # a token at an undocumented position must not reach the log either
-        masked = re.sub(r"/t/[^/]+/", "/t/<TOKEN>/", masked)
+    if "/t/" in masked:  # a token at an undocumented position (or last) must not be logged either
+        masked = re.sub(r"/t/[^/]+(?=/|$)", "/t/<TOKEN>", masked)
     if parts.query:
         masked += "?" + _SECRET_QUERY.sub(r"\1<MASKED>", parts.query)
     return path, query, token, masked

@@ -7,6 +7,7 @@ import pytest
 
 from jupyter_repoconnect.testing import Sandbox as LazySandbox
 from jupyter_repoconnect.testing.sandbox import LoggedRequest, Sandbox
+from jupyter_repoconnect.testing.wire import split_request_path
 
 
 def test_defaults(sandbox: Sandbox) -> None:
@@ -135,3 +136,21 @@ def test_unknown_paths(hosts: dict[str, httpx.Client]) -> None:
     assert hosts["enterprise"].get("/api/nothing").status_code == 404
     assert hosts["enterprise"].get("/elsewhere").status_code == 404
     assert hosts["cloud"].get("/elsewhere").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("raw", "service", "token", "masked"),
+    [
+        ("/api/repo/t/ab-12/main/noarch/x", "server", "ab-12", "/api/repo/t/<TOKEN>/main/noarch/x"),
+        ("/t/ab-12/repo/main/noarch/x", "cloud", "ab-12", "/t/<TOKEN>/repo/main/noarch/x"),
+        ("/conda/t/ab-12/demo/noarch/x", "enterprise", "ab-12", "/conda/t/<TOKEN>/demo/noarch/x"),
+        ("/t/ab-12/api/repo/main", "server", None, "/t/<TOKEN>/api/repo/main"),
+        ("/api/repo/t/ab_12/main", "server", None, "/api/repo/t/<TOKEN>/main"),
+        ("/api/repo/t/ab-12", "server", None, "/api/repo/t/<TOKEN>"),  # nothing after it
+        ("/x/t/ab-12/t/cd-34/y", "cloud", None, "/x/t/<TOKEN>/t/<TOKEN>/y"),
+        ("/t/ab-12/repo/x", None, None, "/t/<TOKEN>/repo/x"),  # the control port parses none
+    ],
+)
+def test_split_request_path(raw: str, service: str | None, token: str | None, masked: str) -> None:
+    _, _, found, logged = split_request_path(raw, service)
+    assert (found, logged) == (token, masked)
