@@ -20,6 +20,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -527,6 +528,37 @@ def admin_doc_blocks(markdown: str) -> dict[str, str]:
         if named:
             blocks[named.group(2)] = text
     return blocks
+
+
+DOC_DOMAIN = "https://anaconda.example.com"  # in docs/admin.md's files; the test replaces them
+DOC_CA = "/etc/ssl/certs/company-ca.pem"
+
+
+def doc_configs(admin_doc: Path, domain: str, ca_path: Path) -> tuple[str, str]:
+    """docs/admin.md's `jupyterhub_config.py` and `jupyter_repoconnect_config.py`, pointed at
+    `domain` and `ca_path` instead of the doc's example domain and CA bundle."""
+    blocks = admin_doc_blocks(admin_doc.read_text())
+    hub_config = blocks["jupyterhub_config.py"]
+    admin_config = blocks["jupyter_repoconnect_config.py"]
+    for needle in (DOC_DOMAIN, DOC_CA):
+        if needle not in admin_config:
+            raise ValueError(f"{admin_doc}'s jupyter_repoconnect_config.py lacks {needle!r}")
+    return hub_config, admin_config.replace(DOC_DOMAIN, domain).replace(DOC_CA, str(ca_path))
+
+
+def company_ca(folder: Path) -> tuple[Any, Path, ssl.SSLContext]:
+    """A trustme CA, its certificate as a world-readable PEM in `folder`, and a server-side
+    SSL context for 127.0.0.1 signed by it (for `Sandbox(ssl_context=...)`)."""
+    import trustme
+
+    ca = trustme.CA()
+    folder.mkdir(parents=True, exist_ok=True)
+    ca_path = folder / "company-ca.pem"
+    ca.cert_pem.write_to_path(str(ca_path))
+    os.chmod(ca_path, 0o644)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+    return ca, ca_path, context
 
 
 def iter_files(root: Path) -> Iterator[Path]:

@@ -8,10 +8,8 @@ under CI (`CI` set), like the browser tests.
 
 from __future__ import annotations
 
-import inspect
 import os
 import shutil
-import ssl
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,7 +24,8 @@ from jupyter_repoconnect.testing.hub import (
     HubUser,
     SharedPython,
     SystemUsers,
-    admin_doc_blocks,
+    company_ca,
+    doc_configs,
     hub_prerequisites,
     shared_python,
 )
@@ -40,9 +39,6 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[2]
 ADMIN_DOC = REPO / "docs" / "admin.md"
-DOC_DOMAIN = "https://anaconda.example.com"  # what the test replaces in the doc's files
-DOC_CA = "/etc/ssl/certs/company-ca.pem"
-DOC_USERS = '{"alice", "bob"}'
 INITIAL_CONDARC = """\
 # {name}'s own settings: comments and other keys must survive every edit.
 channels:
@@ -79,16 +75,6 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def doc_configs() -> tuple[str, str]:
-    """The doc's jupyterhub_config.py and jupyter_repoconnect_config.py (the tested files)."""
-    blocks = admin_doc_blocks(ADMIN_DOC.read_text())
-    hub_config = blocks["jupyterhub_config.py"]
-    admin_config = blocks["jupyter_repoconnect_config.py"]
-    for needle, text in ((DOC_DOMAIN, admin_config), (DOC_CA, admin_config)):
-        assert needle in text, f"docs/admin.md's config no longer contains {needle!r}"
-    return hub_config, admin_config
-
-
 @pytest.fixture(scope="session")
 def hub_base() -> Iterator[Path]:
     """A temp folder every test user may enter (pytest's own tmp folders are root's, 0700)."""
@@ -105,17 +91,9 @@ def hub_base() -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def hub_setup(hub_base: Path) -> Iterator[HubSetup]:
-    import trustme
-
     from jupyter_repoconnect.testing import Sandbox
 
-    ca = trustme.CA()
-    ssl_dir = hub_base / "etc" / "ssl"
-    ssl_dir.mkdir(parents=True)
-    ca_path = ssl_dir / "company-ca.pem"
-    ca.cert_pem.write_to_path(str(ca_path))
-    os.chmod(ca_path, 0o644)
-
+    _, ca_path, context = company_ca(hub_base / "etc" / "ssl")
     system_users = SystemUsers(hub_base / "home", ["a", "b"])
     users = system_users.create()
     try:
@@ -123,21 +101,13 @@ def hub_setup(hub_base: Path) -> Iterator[HubSetup]:
             python = shared_python(hub_base, users[0])
         except HubUnavailable as error:
             unavailable(f"JupyterHub tests: {error}.")
-        kwargs = {}
-        if "ssl_context" in inspect.signature(Sandbox).parameters:
-            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-            ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
-            kwargs["ssl_context"] = context
-        with Sandbox(users={u.name: u.repo_password for u in users}, **kwargs) as sandbox:
-            hub_config, admin_config = doc_configs()
+        repo_users = {u.name: u.repo_password for u in users}
+        with Sandbox(users=repo_users, ssl_context=context) as sandbox:
+            hub_config, admin_config = doc_configs(ADMIN_DOC, sandbox.urls["server"], ca_path)
             config_dir = hub_base / "etc" / "jupyter"
             config_dir.mkdir(parents=True)
             admin_file = config_dir / "jupyter_repoconnect_config.py"
-            admin_file.write_text(
-                admin_config.replace(DOC_DOMAIN, sandbox.urls["server"]).replace(
-                    DOC_CA, str(ca_path)
-                )
-            )
+            admin_file.write_text(admin_config)
             os.chmod(admin_file, 0o644)
             for user in users:
                 write_condarc(user)
