@@ -51,3 +51,16 @@ def connector(env: Any) -> Connector:
 
 def sign_in_server(connector: Connector, sandbox: Any) -> None:
     connector.connect("server", domain=sandbox.urls["server"], username="demo", password=PASSWORD)
+
+
+def record_figure(key: str, text: str) -> None:
+    """Put ``text`` between the ``figure:key`` markers of docs/reliability.md (with
+    REPOCONNECT_UPDATE_DOCS=1 only: a normal run never writes to the repository)."""
+    if not UPDATE_DOCS:
+        return
+    begin, end = f"<!-- figure:{key} -->", f"<!-- /figure:{key} -->"
+    doc = DOC.read_text(encoding="utf-8")
+    head, found, after = doc.partition(begin)
+    assert found, f"docs/reliability.md has no {begin} marker"
+    _, _, tail = after.partition(end)
+    DOC.write_text(f"{head}{begin}{text}{end}{tail}", encoding="utf-8")

@@ -24,7 +24,7 @@ from jupyter_repoconnect.cli import main
 from jupyter_repoconnect.core import Connector, RepoConnectSettings
 
 from .bad_inputs import CASES, PASSWORD, Case, show
-from .conftest import DOC, ORIGINAL_CONDARC, UPDATE_DOCS, sign_in_server
+from .conftest import DOC, ORIGINAL_CONDARC, UPDATE_DOCS, record_figure, sign_in_server
 
 CLI_CASES = [c for c in CASES if c.surface == "CLI"]
 REST_CASES = [c for c in CASES if c.surface == "REST"]
@@ -156,6 +156,7 @@ def cli_rows(env: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[
 def test_cli_bad_inputs(env: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     rows = cli_rows(env, monkeypatch, tmp_path)
     write_table("cli", rows)
+    record_figure("cli", str(len(rows)))
     bad = [f"{r['case'].id}: {r['outcome']} {r['message']}" for r in rows if not r["ok"]]
     changed = [f"{r['case'].id}: {r['changed']} bytes" for r in rows if r["changed"]]
     assert not bad, "not refused cleanly:\n" + "\n".join(bad)
@@ -193,6 +194,7 @@ async def rest_rows(rest: Any) -> list[dict[str, Any]]:
 async def test_rest_bad_inputs(rest: Any) -> None:
     rows = await rest_rows(rest)
     write_table("rest", rows)
+    record_figure("rest", str(len(rows)))
     bad = [f"{r['case'].id}: {r['outcome']} {r['message']}" for r in rows if not r["ok"]]
     changed = [f"{r['case'].id}: {r['changed']} bytes" for r in rows if r["changed"]]
     assert not bad, "not refused cleanly:\n" + "\n".join(bad)

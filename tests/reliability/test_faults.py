@@ -14,7 +14,7 @@ import pytest
 
 from jupyter_repoconnect.core import Connector, RepoConnectError, RepoConnectSettings
 
-from .conftest import ORIGINAL_CONDARC, PASSWORD
+from .conftest import ORIGINAL_CONDARC, PASSWORD, record_figure
 
 TIMEOUT = 0.5
 FAULTS: list[tuple[str, str, Any]] = [
@@ -98,3 +98,12 @@ def test_cloud_sign_in_is_not_fooled_by_a_portal_page(env: Any, kind: str) -> No
     with pytest.raises(RepoConnectError):
         connector.connect("cloud", token=env.sandbox.cloud_tokens[0])
     assert env.snapshot() == before
+
+
+def test_the_matrix_covers_every_flow_and_fault() -> None:
+    services = {service for _, service, _, _ in FLOWS}
+    assert services == {"cloud", "server", "enterprise"}
+    assert {kind for _, kind, _ in FAULTS} == {"latency", "status", "html", "garbage", "drop"}
+    record_figure(
+        "faults", f"{len(FLOWS)} flows × {len(FAULTS)} faults = {len(FLOWS) * len(FAULTS)}"
+    )

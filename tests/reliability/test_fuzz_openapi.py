@@ -4,13 +4,14 @@ Every operation gets schema-valid and schema-invalid requests; the run fails on 
 error, an undocumented status or content type, a response that breaks its schema, or a
 schema-invalid request that is accepted. The administrator's settings lock both domains to
 the loopback sandbox, so no generated domain can send a request off this machine.
-``REPOCONNECT_RELIABILITY=full`` raises the examples per operation from 60 to 1000.
+``REPOCONNECT_RELIABILITY=full`` raises the examples per operation from 150 to 1000.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 from importlib.resources import files
 from pathlib import Path
@@ -20,11 +21,11 @@ import pytest
 
 from tests.server.conftest import server_config
 
-from .conftest import FULL
+from .conftest import FULL, record_figure
 
 pytest.importorskip("schemathesis")
 
-EXAMPLES = 1000 if FULL else 60
+EXAMPLES = 1000 if FULL else 150
 CHECKS = ",".join(
     [
         "not_a_server_error",
@@ -79,6 +80,8 @@ async def test_schemathesis_finds_no_server_error(
         "none",
         "--request-timeout",
         "20",
+        "--generation-allow-x00",
+        "true",
         "--suppress-health-check",
         "all",
         cwd=tmp_path,
@@ -89,3 +92,6 @@ async def test_schemathesis_finds_no_server_error(
     out, _ = await proc.communicate()
     text = out.decode("utf-8", "replace")
     assert proc.returncode == 0, text[-6000:]
+    generated = re.search(r"(\d+) generated, (\d+) passed", text)
+    assert generated and generated.group(1) == generated.group(2), text[-3000:]
+    record_figure("fuzz", f"{int(generated.group(1)):,}")

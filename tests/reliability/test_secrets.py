@@ -16,7 +16,7 @@ import pytest
 from jupyter_repoconnect.cli import main
 from jupyter_repoconnect.core import Connector, RepoConnectError, RepoConnectSettings
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, record_figure
 
 WRONG_PASSWORD = "wrong-password-8c1f"
 WRONG_TOKEN = "wrong-token-5a9e2d"
@@ -78,3 +78,5 @@ def test_no_secret_in_a_debug_logged_run(
         f"{'log' if s in logged else 'output'}: {s[:4]}…" for s in secrets if s in logged + printed
     )
     assert not leaks, f"{len(leaks)} secret(s) leaked: {leaks}"
+    records = len(caplog.get_records("call"))
+    record_figure("secrets", f"{len(secrets)} secrets, {records:,} DEBUG log records")
