@@ -21,6 +21,8 @@ from .errors import (
 )
 from .files import locked
 from .http import Caller, make_client
+from .journal import NAME as JOURNAL
+from .journal import Journal
 from .models import (
     ENTERPRISE_CHANNELS_HINT,
     SERVICE_TITLES,
@@ -54,6 +56,7 @@ class Connector:
     def __init__(self, settings: RepoConnectSettings | None = None) -> None:
         self.settings = settings or RepoConnectSettings()
         self._channel_cache: dict[tuple[str, str, bool], list[Channel]] = {}
+        self._recovered: list[str] = []  # what recovery undid, said once by the next status
 
     # --- plumbing ----------------------------------------------------------------------
     @property
@@ -68,9 +71,22 @@ class Connector:
     def _locked(self) -> Iterator[StateStore]:
         store = self.state_store
         with locked(store.lock_path, timeout=max(30.0, self.settings.timeout * 3)):
+            self._recover(store)
             if store.needs_migration():
                 store.save(store.load())  # legacy team_edition_* keys -> anaconda_server_*
             yield store
+
+    def _recover(self, store: StateStore) -> None:
+        """Roll back a sign-in or sign-out that a killed process left half done (journal.py);
+        the next status says so."""
+        interrupted = Journal.load(store.directory)
+        if interrupted is None:
+            return
+        notes = interrupted.rollback(lambda remote: signin.undo_remote(self, remote))
+        self._recovered.append(
+            f"An interrupted {interrupted.kind} was undone: .condarc, tokens and the recorded "
+            "state are as they were before it." + "".join(f" {n}" for n in notes)
+        )
 
     def _caller(self, service: str, domain: str, condarc: Any) -> Caller:
         from .conda_config import http_settings
@@ -98,9 +114,13 @@ class Connector:
     def status(self) -> Status:
         """Current connection, including one made from a command line (``source="cli"``)."""
         store = self.state_store
+        if (store.directory / JOURNAL).exists():
+            with self._locked():
+                pass  # recovery first: never show a half-done sign-in as a state
         state = store.load()
         current = self.current_connection(state, TokenStore())
-        warnings: list[str] = []
+        warnings: list[str] = self._recovered[:]
+        self._recovered.clear()
         channels: list[str] = []
         default_channels: list[str] | None = None
         alias = None
@@ -165,6 +185,24 @@ class Connector:
         else:
             username = _required_text(username, "user name")
             password = _required_secret(password, "password", "Login", strip=False)
+        fresh = not self.state_store.directory.exists()
+        try:
+            self._connect(service, domain, username, password, token, trust_server)
+        except BaseException:
+            if fresh:  # a refused sign-in leaves nothing behind, not even the lock
+                _remove_lock_folder(self.state_store)
+            raise
+        return self.status()
+
+    def _connect(
+        self,
+        service: str,
+        domain: str | None,
+        username: str | None,
+        password: str | None,
+        token: str | None,
+        trust_server: bool,
+    ) -> None:
         with self._locked() as store:
             state = store.load()
             tokens = TokenStore()
@@ -182,6 +220,14 @@ class Connector:
                     "its saved .condarc has not been restored yet. Sign out first, then sign in.",
                     code="stale_session",
                 )
+            if store.read_copy(store.saved_condarc)[0]:
+                # the record of that sign-in is damaged, but its saved original is not
+                raise Conflict(
+                    "A copy of your .condarc saved before an earlier sign-in has not been "
+                    "restored (the record of that sign-in is damaged). Sign out first: that "
+                    "restores it. Then sign in.",
+                    code="stale_session",
+                )
             if service != "cloud":
                 domain = self._resolve_domain(service, domain, state)
             doc = self.condarc.load()  # a corrupt .condarc stops us before any network call
@@ -194,7 +240,6 @@ class Connector:
                     signin.connect_server if service == "server" else signin.connect_enterprise
                 )
                 sign_in(attempt, domain, username, password)
-        return self.status()
 
     # --- channels ----------------------------------------------------------------------
     def available_channels(
@@ -318,7 +363,11 @@ class Connector:
             state = store.load()
             tokens = TokenStore()
             current = self.current_connection(state, tokens)
-            if current is None and not state.service:
+            if (
+                current is None
+                and not state.service
+                and not store.read_copy(store.saved_condarc)[0]
+            ):
                 raise NotConnected(
                     "You are not signed in to a repository service, so there is nothing to sign "
                     "out of.",
@@ -463,6 +512,17 @@ class Connector:
         if current is None:
             raise NotConnected("You are not signed in. Sign in to a repository first.")
         return current
+
+
+def _remove_lock_folder(store: StateStore) -> None:
+    """Delete a state folder that holds nothing but the lock file."""
+    import contextlib
+    import os
+
+    with contextlib.suppress(OSError):
+        if os.listdir(store.directory) == [store.lock_path.name]:
+            store.lock_path.unlink()
+            store.directory.rmdir()
 
 
 def ignored_condarc_message(path: Any) -> str:

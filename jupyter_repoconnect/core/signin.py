@@ -1,8 +1,7 @@
-"""Sign in and sign out: the network steps, then one all-or-nothing write of every file."""
+"""Sign in and sign out: the network steps, then one journalled write of every file."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import platform
 from collections.abc import Callable, Iterator
@@ -15,6 +14,7 @@ from . import anaconda_client
 from .condarc import CondarcDocument
 from .errors import Conflict, RepoConnectError
 from .files import read_bytes, restore_bytes
+from .journal import Journal
 from .models import SERVICE_TITLES
 from .state import RecordedState, StateStore
 from .tokens import TokenStore, anaconda_client_config_path
@@ -42,6 +42,26 @@ class Attempt:
             data = {**data, "ssl_verify": False}
         return self.connector.service_client(service, domain, data)
 
+    @contextmanager
+    def transaction(self, token_urls: list[str], **remote: Any) -> Iterator[Journal]:
+        """Everything a sign-in may change, journalled before the first change; on any
+        failure every file is put back and what was created on the service revoked."""
+        journal = Journal.begin(
+            self.store.directory,
+            "sign-in",
+            touched_files(self.connector, self.store, self.tokens, token_urls),
+            **remote,
+        )
+        try:
+            yield journal
+        except BaseException as exc:
+            notes = journal.rollback(lambda r: undo_remote(self.connector, r))
+            if notes and isinstance(exc, RepoConnectError):
+                exc.message = " ".join([exc.message, *notes])
+                exc.args = (exc.message,)
+            raise
+        journal.finish()
+
     def commit(
         self,
         tokens: dict[str, str],
@@ -50,41 +70,46 @@ class Attempt:
         client_url: str | None = None,
         session: str | None = None,
     ) -> None:
-        """Write everything a login changes, or nothing: any failure puts every file back."""
+        """Write everything a login changes; called inside :meth:`transaction`."""
         store, condarc = self.store, self.connector.condarc
         new_state = replace(self.state, condarc_path=str(condarc.path), **recorded)
         client_config = anaconda_client_config_path()
-        files = [
-            condarc.path,
-            store.ini,
-            store.saved_condarc,
-            store.saved_client_config,
-            store.server_session,
-        ]
-        if client_url:
-            files.append(client_config)
 
         def edit(doc: CondarcDocument) -> None:
             change(doc)
             if self.trust_server:
                 doc.data["ssl_verify"] = False  # Navigator's "trust this server", confirmed
 
-        with all_or_nothing(files, self.tokens, list(tokens)):
-            store.save_copy(store.saved_condarc, self.doc.raw)
-            if client_url:
-                store.save_copy(store.saved_client_config, read_bytes(client_config))
-            for url, token in tokens.items():
-                self.tokens.set(url, token)
-            if session:
-                store.save_copy(store.server_session, session.encode())
-            if self.doc.raw != read_bytes(condarc.path):
-                raise Conflict(
-                    ".condarc changed while signing in; try again.", code="stale_version"
-                )
-            condarc.edit(edit)
-            if client_url:
-                anaconda_client.set_url(client_url, client_config)
-            store.save(new_state)
+        store.save_copy(store.saved_condarc, self.doc.raw)
+        if client_url:
+            store.save_copy(store.saved_client_config, read_bytes(client_config))
+        for url, token in tokens.items():
+            self.tokens.set(url, token)
+        if session:
+            store.save_copy(store.server_session, session.encode())
+        if self.doc.raw != read_bytes(condarc.path):
+            raise Conflict(".condarc changed while signing in; try again.", code="stale_version")
+        condarc.edit(edit)
+        if client_url:
+            anaconda_client.set_url(client_url, client_config)
+        store.save(new_state)
+
+
+def touched_files(
+    connector: Connector, store: StateStore, tokens: TokenStore, token_urls: list[str]
+) -> list[Path]:
+    """Every file a sign-in or sign-out may change."""
+    files = [
+        connector.condarc.path,
+        store.ini,
+        store.saved_condarc,
+        store.saved_client_config,
+        store.server_session,
+        anaconda_client_config_path(),
+    ]
+    for url in token_urls:
+        files += list(tokens.snapshot(url))
+    return files
 
 
 def connect_cloud(attempt: Attempt, token: str) -> None:
@@ -106,7 +131,8 @@ def connect_cloud(attempt: Attempt, token: str) -> None:
             d.set_list("channels", ["defaults"])
 
     recorded = {"service": "cloud", "logged_api_url": repo_url, "username": None}
-    attempt.commit({repo_url: token}, change, recorded)
+    with attempt.transaction([repo_url]):
+        attempt.commit({repo_url: token}, change, recorded)
 
 
 def connect_server(attempt: Attempt, domain: str, username: str, password: str) -> None:
@@ -114,10 +140,13 @@ def connect_server(attempt: Attempt, domain: str, username: str, password: str) 
     server.check_system()
     session = server.login(username, password)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
-    issued = server.create_token(
-        session, f"jupyter_repoconnect-{platform.node() or 'jupyter'}-{stamp}"
-    )
-    try:
+    name = f"jupyter_repoconnect-{platform.node() or 'jupyter'}-{stamp}"
+    # journalled before the token exists: a kill right after its creation still finds it
+    with attempt.transaction(
+        [server.api, server.repo], service="server", domain=domain, session=session, name=name
+    ) as journal:
+        issued = server.create_token(session, name)
+        journal.note(token_id=issued.id)
         recorded = {
             "service": "server",
             "logged_api_url": server.api,
@@ -129,21 +158,14 @@ def connect_server(attempt: Attempt, domain: str, username: str, password: str) 
         # conda and the CLIs look the token up by the API URL and by the repository URL
         tokens = {server.api: issued.token, server.repo: issued.token}
         attempt.commit(tokens, alias_change(server.repo), recorded, session=session)
-    except BaseException as exc:
-        undo(
-            exc,
-            lambda: server.revoke_token(session, issued.id),
-            f"The access token created on {domain} could not be revoked after the failed "
-            "sign-in; it stays valid until it expires. Revoke it on the server's web page "
-            "(your account's access tokens).",
-        )
-        raise
 
 
 def connect_enterprise(attempt: Attempt, domain: str, username: str, password: str) -> None:
     enterprise = attempt.client("enterprise", domain)
     token = enterprise.login(username, password)
-    try:
+    # A kill between the login's answer and this journal leaves a token nothing records; the
+    # next login from this host replaces it (anaconda-client's note + hostname rule).
+    with attempt.transaction([domain], service="enterprise", domain=domain, token=token):
         recorded: dict[str, str | None] = {
             "service": "enterprise",
             "logged_api_url": domain,
@@ -152,14 +174,32 @@ def connect_enterprise(attempt: Attempt, domain: str, username: str, password: s
         }
         change = alias_change(enterprise.conda)
         attempt.commit({domain: token}, change, recorded, client_url=domain)
-    except BaseException as exc:
-        undo(
-            exc,
-            lambda: enterprise.logout(token),
+
+
+def undo_remote(connector: Connector, remote: dict[str, Any]) -> list[str]:
+    """Revoke what an unfinished sign-in created on the service; say what could not be."""
+    service, domain = remote.get("service"), str(remote.get("domain") or "")
+    try:
+        client = connector.service_client(str(service), domain, None)
+        if service == "server" and remote.get("session"):
+            token_id = remote.get("token_id") or client.find_token(
+                remote["session"], str(remote.get("name"))
+            )
+            if token_id:
+                client.revoke_token(remote["session"], str(token_id))
+            return []
+        if service == "enterprise" and remote.get("token"):
+            client.logout(str(remote["token"]))
+            return []
+    except Exception:
+        where = "server's web page (your account's access tokens)"
+        if service == "enterprise":
+            where = "repository's web page"
+        return [
             f"The token created on {domain} could not be revoked after the failed sign-in; it "
-            "stays valid until it expires. Revoke it on the repository's web page.",
-        )
-        raise
+            f"stays valid until it expires. Revoke it on the {where}."
+        ]
+    return []
 
 
 def revoke(
@@ -214,19 +254,13 @@ def sign_out(
     found, saved = store.read_copy(store.saved_condarc)
     found_client, saved_client = store.read_copy(store.saved_client_config)
     client_config = anaconda_client_config_path()
-    files = [
-        connector.condarc.path,
-        Path(state.condarc_path or connector.condarc.path),
-        store.ini,
-        store.saved_condarc,
-        store.saved_client_config,
-        store.server_session,
-        client_config,
-    ]
-    with all_or_nothing(files, tokens, urls):
+    files = [Path(state.condarc_path or connector.condarc.path)]
+    files += touched_files(connector, store, tokens, urls)
+    journal = Journal.begin(store.directory, "sign-out", files)
+    try:
         for url in urls:
             tokens.remove(url)
-        if state.service and found:
+        if found:  # also when the record is damaged: the saved original is what counts
             restore_bytes(Path(state.condarc_path or connector.condarc.path), saved)
         elif current is not None and current.service == "cloud":
             connector.condarc.edit(lambda d: d.set_list("default_channels", None))
@@ -236,6 +270,10 @@ def sign_out(
         store.drop_copy(store.saved_condarc)
         store.drop_copy(store.saved_client_config)
         store.drop_copy(store.server_session)
+    except BaseException:
+        journal.rollback(lambda remote: [])
+        raise
+    journal.finish()
     notes = _forget_keyring_login(current)
     # revoke only once this machine is signed out, so a failed write leaves a working login
     return tokens.problems + notes + (revoke(connector, current, state, session) if current else [])
@@ -274,39 +312,6 @@ def alias_change(alias: str) -> Callable[[CondarcDocument], None]:
         doc.set_list("default_channels", None)
 
     return change
-
-
-def undo(error: BaseException, action: Callable[[], object], note: str) -> None:
-    """Revoke what a failed sign-in created on the service; if that fails too, the error the
-    user sees says so — a credential left valid somewhere is never silent."""
-    try:
-        action()
-    except Exception:
-        if isinstance(error, RepoConnectError):
-            error.message = f"{error.message} {note}"
-            error.args = (error.message,)
-
-
-def quietly(action: Callable[[], object]) -> None:
-    # best effort cleanup of a half-done login; the original error is what matters
-    with contextlib.suppress(Exception):
-        action()
-
-
-@contextmanager
-def all_or_nothing(files: list[Path], tokens: TokenStore, urls: list[str]) -> Iterator[None]:
-    """Snapshot ``files`` and the token files of ``urls``; put them all back on failure."""
-    before = {Path(p): read_bytes(Path(p)) for p in files}
-    token_before: dict[Path, bytes | None] = {}
-    for url in urls:
-        token_before.update(tokens.snapshot(url))
-    try:
-        yield
-    except BaseException:
-        for path, content in before.items():
-            quietly(lambda p=path, c=content: restore_bytes(p, c))  # type: ignore[misc]
-        TokenStore.restore(token_before)
-        raise
 
 
 def _title(service: str) -> str:

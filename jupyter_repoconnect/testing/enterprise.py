@@ -177,6 +177,8 @@ def _repo(sb: Sandbox, req: Request, rest: str) -> Response:
         return _error(404, "Channel not found")
     if owner in sb.users and caller is None:
         return _error(401, "Authentication required")
+    if owner in sb.users and caller is not None and caller.user != owner:
+        return _error(403, "This channel is private to its owner")
     if subdir not in SUBDIRS or filename not in REPODATA_FILES:
         return _error(404, "Not found")
     return Response(200, repodata(owner, subdir))

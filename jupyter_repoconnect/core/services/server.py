@@ -127,6 +127,17 @@ class ServerService:
             f"{TITLE} at {self.domain} {_answer(response)} while revoking the access token."
         )
 
+    def find_token(self, session: str, name: str) -> str | None:
+        """The id of this user's token called ``name`` (a sign-in killed before it learnt it)."""
+        body = self.caller.json(
+            self.caller.send("GET", f"{self.api}/account/tokens", headers=_bearer(session))
+        )
+        items = body.get("items") if isinstance(body, dict) else None
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and item.get("name") == name and item.get("id"):
+                return str(item["id"])
+        return None
+
     def whoami(self, token: str) -> str | None:
         body = self.caller.json(
             self.caller.send("GET", f"{self.api}/account", headers=_x_auth(token))
