@@ -22,6 +22,7 @@ from .files import atomic_write, read_bytes
 _TOKEN_IN_URL = re.compile(r"/t/[^/]+/")
 MASK = "/t/<TOKEN>/"
 LISTS = ("channels", "default_channels")
+TEXTS = ("channel_alias",)  # scalar settings that read-only callers get from the cache
 BOM = "\ufeff"
 # What aliases may add beyond the file's own size (entries, or 100 characters of text each).
 ALIAS_ALLOWANCE = 10_000
@@ -77,16 +78,28 @@ def _replace_items(seq: Any, values: list[str]) -> None:
     seq.ca.items.update(comments)
 
 
-def _unshared(seq: Any) -> Any:
-    """``seq`` itself, or a copy when a YAML anchor may share it with another key."""
+def _unshare(data: Any, key: str, values: list[str]) -> None:
+    """Give ``key`` its own list holding ``values`` when a YAML anchor shares its list with
+    other keys: editing one of them must not change the others."""
     from ruamel.yaml.comments import CommentedSeq
 
-    if getattr(seq.anchor, "value", None) is None:
-        return seq
-    copy = CommentedSeq(seq)
-    copy.ca.items.update(seq.ca.items)
-    copy.ca.comment = seq.ca.comment
-    return copy
+    shared = data[key]
+    sharing = [k for k, v in data.items() if v is shared]
+    copy = CommentedSeq(shared)
+    if shared.fa.flow_style():
+        copy.fa.set_flow_style()
+    if sharing[0] == key:  # the anchor, and the comments, are written on this key's lines
+        copy.ca.items.update(shared.ca.items)
+        shared.ca.items.clear()
+        copy.ca.comment, shared.ca.comment = shared.ca.comment, None
+    _replace_items(copy, values)
+    data[key] = copy
+    # ruamel copies the anchoring key's comments to the keys that alias it: keep them there only.
+    first = data.ca.items.get(sharing[0]) or []
+    for other in sharing[1:]:
+        theirs = data.ca.items.get(other) or []
+        if any(a is not None and a is b for a, b in zip(first, theirs, strict=False)):
+            del data.ca.items[other]
 
 
 class CondarcDocument:
@@ -127,6 +140,14 @@ class CondarcDocument:
             return None if value is None else list(value)
         return _read_list(self.path, self.data, key)
 
+    def get_text(self, key: str) -> str | None:
+        """A scalar setting as text (``channel_alias`` comes from the cache); else ``None``."""
+        if self._lists is not None and key in self._lists:
+            value = self._lists[key]
+        else:
+            value = _text_value(self.data.get(key))
+        return value  # type: ignore[no-any-return]
+
     def set_list(self, key: str, values: list[str] | None) -> None:
         """Set ``key`` to ``values`` in place, keeping comments; ``None`` removes the key."""
         from ruamel.yaml.comments import CommentedSeq
@@ -140,11 +161,10 @@ class CondarcDocument:
         current = data.get(key)
         if isinstance(current, CommentedSeq) and not values:
             self._set_empty(key, current)
+        elif isinstance(current, CommentedSeq) and current.anchor.value is not None:
+            _unshare(data, key, values)
         elif isinstance(current, CommentedSeq):
-            seq = _unshared(current)
-            _replace_items(seq, values)
-            if seq is not current:
-                data[key] = seq
+            _replace_items(current, values)
         else:
             seq = CommentedSeq(values)
             if key in data:
@@ -180,7 +200,7 @@ class CondarcDocument:
         return _encode(out, bom, crlf)
 
     def snapshot(self) -> dict[str, Any]:
-        """What the cache keeps: each channel list, or the error reading it."""
+        """What the cache keeps: each channel list (or the error reading it), and ``TEXTS``."""
         lists: dict[str, Any] = {}
         for key in LISTS:
             try:
@@ -189,6 +209,8 @@ class CondarcDocument:
                 lists[key] = exc
             else:
                 lists[key] = None if value is None else tuple(value)
+        for key in TEXTS:
+            lists[key] = _text_value(self.data.get(key))
         return lists
 
 
@@ -358,6 +380,12 @@ def _read_list(path: Path, data: Any, key: str) -> list[str] | None:
                 "holds a nested list or mapping; fix the file and try again.",
             )
     return [str(v) for v in value]
+
+
+def _text_value(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return str(value)
 
 
 def _check_readable(doc: CondarcDocument, new: bytes) -> None:

@@ -225,3 +225,36 @@ def test_a_nested_list_in_channels_is_refused_with_its_line(tmp_path):
     with pytest.raises(CorruptCondarc) as info:
         Condarc(path).load().get_list("channels")
     assert "line 3" in info.value.message and str(path) in info.value.message
+
+
+def section(text, key):
+    """The lines of top-level ``key`` in ``text``."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{key}:"))
+    end = next((i for i in range(start + 1, len(lines)) if lines[i][:1] not in (" ", "")), None)
+    return "\n".join(lines[start:end])
+
+
+@pytest.mark.parametrize(
+    ("text", "mine", "theirs"),
+    [
+        ("channels: &c [a, b]  # mine\ndefault_channels: *c\n", "# mine", None),
+        ("default_channels: &c  # theirs\n  - a  # first\n  - b\nchannels: *c\n", None, "# first"),
+    ],
+)
+def test_comments_of_a_shared_list_stay_on_the_lines_they_were_written(
+    tmp_path, text, mine, theirs
+):
+    path = tmp_path / ".condarc"
+    path.write_text(text)
+    Condarc(path).edit(lambda d: d.set_list("channels", ["a", "b", "x"]))
+    after = path.read_text()
+    doc = Condarc(path).load()
+    assert (doc.get_list("channels"), doc.get_list("default_channels")) == (
+        ["a", "b", "x"],
+        ["a", "b"],
+    )
+    channels_part, defaults_part = section(after, "channels"), section(after, "default_channels")
+    for comment, part in ((mine, channels_part), (theirs, defaults_part)):
+        if comment:
+            assert after.count(comment) == 1 and comment in part
