@@ -346,6 +346,7 @@ class Hub:
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = workdir / "jupyterhub.log"
         self.proc: subprocess.Popen[bytes] | None = None
+        self._issued: set[str] = set()
 
     def config_text(self) -> str:
         w = self.workdir
@@ -465,6 +466,7 @@ class Hub:
         status, body = self.api("POST", f"users/{user.name}/tokens", {"scopes": scopes})
         if status != 201:
             raise RuntimeError(f"token for {user.name}: {status} {body}")
+        self._issued.add(body["token"])
         return str(body["token"])
 
     def spawn(self, user: HubUser) -> None:
@@ -474,7 +476,7 @@ class Hub:
             status, body = self.api("POST", f"users/{user.name}")
             if status != 201:
                 raise RuntimeError(f"create {user.name}: {status} {body}")
-        if not user.token:
+        if user.token not in self._issued:  # none yet, or one of an earlier hub
             user.token = self.new_token(user)
         status, body = self.api("POST", f"users/{user.name}/server")
         if status not in (201, 202, 400):  # 400: already running
