@@ -120,7 +120,7 @@ def channel(entry: object, *, what: str = "channel") -> str:
     """A channel entry that may be written to ``.condarc``: a conda channel name, or an http(s)
     or file URL with a host (file: a path). Returns it without surrounding spaces."""
     if not isinstance(entry, str) or not entry.strip():
-        raise BadInput(f"A {what} is empty; remove it or type a name.", code="bad_channel")
+        raise BadInput("A channel name is empty; remove it or type a name.", code="bad_channel")
     value = text(entry.strip(), what)
     shown = _shown(value)
     if any(ch.isspace() for ch in value):
@@ -138,7 +138,7 @@ def channel(entry: object, *, what: str = "channel") -> str:
         )
     if scheme.lower() not in CHANNEL_SCHEMES or "://" not in value:
         raise BadInput(
-            f"{shown} is not a channel conda can use: give a channel name or {_URL_RULE}.",
+            f"{shown} is not an http(s) channel URL: give a channel name or {_URL_RULE}.",
             code="bad_channel",
         )
     if any(ch in _UNSAFE_IN_URL for ch in value):
