@@ -34,6 +34,7 @@ from typing import Any
 from .processes import stop
 
 HUB_PASSWORD = "hub-test-password"  # the shared sign-in password of the test authenticator
+ACCOUNT_MARK = "jupyter_repoconnect hub test user"  # the GECOS field of the accounts we create
 
 
 class HubUnavailable(RuntimeError):
@@ -109,6 +110,7 @@ class SystemUsers:
         self.users: list[HubUser] = []
 
     def create(self) -> list[HubUser]:
+        sweep_stale_accounts()
         self.base.mkdir(parents=True, exist_ok=True)
         os.chmod(self.base, 0o755)
         try:
@@ -116,7 +118,7 @@ class SystemUsers:
                 home = self.base / name
                 subprocess.run(
                     ["useradd", "--no-create-home", "--home-dir", str(home), "--shell",
-                     "/bin/sh", "--user-group", name],
+                     "/bin/sh", "--user-group", "--comment", ACCOUNT_MARK, name],
                     check=True, capture_output=True, text=True,
                 )  # fmt: skip
                 entry = pwd.getpwnam(name)
@@ -135,6 +137,14 @@ class SystemUsers:
         for name in self.names:
             subprocess.run(["userdel", name], capture_output=True)
         self.users = []
+
+
+def sweep_stale_accounts() -> None:
+    """Delete test accounts a killed run left behind: marked as ours, their home gone."""
+    for entry in pwd.getpwall():
+        if entry.pw_gecos == ACCOUNT_MARK and not Path(entry.pw_dir).exists():
+            kill_processes_of(entry.pw_uid)
+            subprocess.run(["userdel", entry.pw_name], capture_output=True)
 
 
 def processes_of(uid: int) -> list[int]:
