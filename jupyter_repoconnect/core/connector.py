@@ -82,11 +82,17 @@ class Connector:
         interrupted = Journal.load(store.directory)
         if interrupted is None:
             return
-        notes = interrupted.rollback(lambda remote: signin.undo_remote(self, remote))
-        self._recovered.append(
-            f"An interrupted {interrupted.kind} was undone: .condarc, tokens and the recorded "
-            "state are as they were before it." + "".join(f" {n}" for n in notes)
-        )
+        if interrupted.remote.get("signed_out"):  # only the revoke was left: finish it
+            notes = signin.revoke(self, interrupted.remote.get("revoke") or {})
+            interrupted.finish()
+            done = "An interrupted sign-out was finished."
+        else:
+            notes = interrupted.rollback(lambda remote: signin.undo_remote(self, remote))
+            done = (
+                f"An interrupted {interrupted.kind} was undone: .condarc, tokens and the "
+                "recorded state are as they were before it."
+            )
+        self._recovered.append(done + "".join(f" {n}" for n in notes))
 
     def _caller(self, service: str, domain: str, condarc: Any) -> Caller:
         from .conda_config import http_settings

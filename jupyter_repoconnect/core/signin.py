@@ -55,7 +55,7 @@ class Attempt:
         try:
             yield journal
         except BaseException as exc:
-            notes = journal.rollback(lambda r: undo_remote(self.connector, r))
+            notes = journal.rollback(lambda r: undo_remote(self.connector, r, killed=False))
             if notes and isinstance(exc, RepoConnectError):
                 exc.message = " ".join([exc.message, *notes])
                 exc.args = (exc.message,)
@@ -162,10 +162,12 @@ def connect_server(attempt: Attempt, domain: str, username: str, password: str) 
 
 def connect_enterprise(attempt: Attempt, domain: str, username: str, password: str) -> None:
     enterprise = attempt.client("enterprise", domain)
-    token = enterprise.login(username, password)
-    # A kill between the login's answer and this journal leaves a token nothing records; the
-    # next login from this host replaces it (anaconda-client's note + hostname rule).
-    with attempt.transaction([domain], service="enterprise", domain=domain, token=token):
+    # Journalled before the login: a kill between the server's answer and the note below
+    # leaves a token only the server knows; recovery says so, and the next login from this
+    # host replaces it (anaconda-client's note + hostname rule).
+    with attempt.transaction([domain], service="enterprise", domain=domain) as journal:
+        token = enterprise.login(username, password)
+        journal.note(token=token)
         recorded: dict[str, str | None] = {
             "service": "enterprise",
             "logged_api_url": domain,
@@ -176,8 +178,10 @@ def connect_enterprise(attempt: Attempt, domain: str, username: str, password: s
         attempt.commit({domain: token}, change, recorded, client_url=domain)
 
 
-def undo_remote(connector: Connector, remote: dict[str, Any]) -> list[str]:
-    """Revoke what an unfinished sign-in created on the service; say what could not be."""
+def undo_remote(connector: Connector, remote: dict[str, Any], killed: bool = True) -> list[str]:
+    """Revoke what an unfinished sign-in created on the service; say what could not be.
+
+    ``killed``: the sign-in's process died, so a request may have been answered unseen."""
     service, domain = remote.get("service"), str(remote.get("domain") or "")
     try:
         client = connector.service_client(str(service), domain, None)
@@ -191,6 +195,12 @@ def undo_remote(connector: Connector, remote: dict[str, Any]) -> list[str]:
         if service == "enterprise" and remote.get("token"):
             client.logout(str(remote["token"]))
             return []
+        if service == "enterprise" and killed:
+            return [
+                f"A sign-in to {domain} was interrupted while the repository was creating a "
+                "token; if it did, the token stays valid until the next sign-in from this "
+                "machine replaces it. You can also revoke it on the repository's web page."
+            ]
     except Exception:
         where = "server's web page (your account's access tokens)"
         if service == "enterprise":
@@ -202,39 +212,52 @@ def undo_remote(connector: Connector, remote: dict[str, Any]) -> list[str]:
     return []
 
 
-def revoke(
-    connector: Connector, current: Connection, state: RecordedState, session: bytes | None
-) -> list[str]:
+def pending_revoke(
+    current: Connection | None, state: RecordedState, session: bytes | None
+) -> dict[str, Any]:
+    """What a sign-out must revoke on the service, in a form the journal can keep."""
+    if current is None or current.service == "cloud":
+        return {}  # organisation tokens are re-issued on the website, not revoked by a client
+    token_id = state.anaconda_server_token_id if current.source == "repoconnect" else None
+    return {
+        "service": current.service,
+        "domain": current.domain,
+        "token": current.token,
+        "token_id": token_id,
+        "session": session.decode("utf-8", "replace") if session else None,
+    }
+
+
+def revoke(connector: Connector, pending: dict[str, Any]) -> list[str]:
     """Revoke the token on the service where it supports that; what could not be revoked is
     said, with what to do (a token left valid on a server must never be silent)."""
-    if current.service == "cloud":
-        return []  # organisation tokens are re-issued on the website, not revoked by the client
+    if not pending:
+        return []
+    service, domain = str(pending["service"]), str(pending["domain"])
     try:
         doc_data = connector.condarc.load().data
     except RepoConnectError:
         doc_data = None
-    client = connector.service_client(current.service, current.domain, doc_data)
-    where = f"{_title(current.service)} at {current.domain}"
+    client = connector.service_client(service, domain, doc_data)
     try:
-        if current.service == "enterprise":
-            client.logout(current.token)
+        if service == "enterprise":
+            client.logout(str(pending["token"]))
             return []
-        token_id = state.anaconda_server_token_id if current.source == "repoconnect" else None
-        if token_id and session:
-            client.revoke_token(session.decode("utf-8", "replace"), token_id)
+        if pending.get("token_id") and pending.get("session"):
+            client.revoke_token(str(pending["session"]), str(pending["token_id"]))
             return []
         reason = "the server needs a fresh login to revoke an access token"
     except RepoConnectError as exc:
         reason = exc.message.rstrip(".")
     what = (
         "Revoke it on the server's web page (your account's access tokens)."
-        if current.service == "server"
+        if service == "server"
         else "Revoke it on the repository's web page, or run 'anaconda logout' after signing "
         "in there again."
     )
     return [
-        f"Signed out on this machine, but the token could not be revoked on {where} ({reason}): "
-        f"it stays valid there until it expires. {what}"
+        f"Signed out on this machine, but the token could not be revoked on {_title(service)} "
+        f"at {domain} ({reason}): it stays valid there until it expires. {what}"
     ]
 
 
@@ -256,7 +279,8 @@ def sign_out(
     client_config = anaconda_client_config_path()
     files = [Path(state.condarc_path or connector.condarc.path)]
     files += touched_files(connector, store, tokens, urls)
-    journal = Journal.begin(store.directory, "sign-out", files)
+    pending = pending_revoke(current, state, session)
+    journal = Journal.begin(store.directory, "sign-out", files, revoke=pending)
     try:
         for url in urls:
             tokens.remove(url)
@@ -273,10 +297,13 @@ def sign_out(
     except BaseException:
         journal.rollback(lambda remote: [])
         raise
-    journal.finish()
+    # Signed out here: from now on a recovery finishes the sign-out (the revoke) instead of
+    # undoing it. Revoking only now means a failed write leaves a working login.
+    journal.note(signed_out=True)
     notes = _forget_keyring_login(current)
-    # revoke only once this machine is signed out, so a failed write leaves a working login
-    return tokens.problems + notes + (revoke(connector, current, state, session) if current else [])
+    notes += revoke(connector, pending)
+    journal.finish()
+    return tokens.problems + notes
 
 
 def _forget_keyring_login(current: Connection | None) -> list[str]:
