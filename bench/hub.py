@@ -24,14 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jupyter_repoconnect.testing import Sandbox
-from jupyter_repoconnect.testing.hub import (
-    Hub,
+from jupyter_repoconnect.testing.hub import Hub, company_ca, doc_configs, hub_prerequisites
+from jupyter_repoconnect.testing.localusers import (
     HubUser,
     SharedPython,
     SystemUsers,
-    company_ca,
-    doc_configs,
-    hub_prerequisites,
     rss_kib,
     shared_python,
 )

@@ -18,15 +18,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from jupyter_repoconnect.testing.hub import (
-    Hub,
+from jupyter_repoconnect.testing.hub import Hub, company_ca, doc_configs, hub_prerequisites
+from jupyter_repoconnect.testing.localusers import (
     HubUnavailable,
     HubUser,
     SharedPython,
     SystemUsers,
-    company_ca,
-    doc_configs,
-    hub_prerequisites,
     shared_python,
 )
 

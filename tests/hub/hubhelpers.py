@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from jupyter_repoconnect.testing.hub import Hub, HubUser, iter_files
+from jupyter_repoconnect.testing.hub import Hub
+from jupyter_repoconnect.testing.localusers import HubUser, iter_files
 
 from .conftest import HubSetup
 

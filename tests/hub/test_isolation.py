@@ -6,7 +6,7 @@ import stat
 import threading
 from typing import Any
 
-from jupyter_repoconnect.testing.hub import HubUser
+from jupyter_repoconnect.testing.localusers import HubUser
 
 from .conftest import HubSetup
 from .hubhelpers import (
