@@ -335,7 +335,18 @@ export class RepoConnectModel {
 
   /** Stop waiting for a sign-in that hangs. */
   cancelSignIn(): void {
-    this._signIn?.abort();
+    if (this._signIn) {
+      this._cancelled = true;
+      this._signIn.abort();
+    }
+  }
+
+  /** The user edits the domain field: its old error no longer applies. */
+  clearDomainError(): void {
+    if (this._domainError) {
+      this._domainError = null;
+      this._emit();
+    }
   }
 
   /** After a TLS failure and the user's explicit confirmation: sign in trusting the server. */
@@ -652,6 +663,7 @@ export class RepoConnectModel {
   }
 
   private async _connect(request: IConnectRequest): Promise<boolean> {
+    this._cancelled = false;
     this._trustRequest = null;
     this._domainError = null;
     const abort = new AbortController();
@@ -669,6 +681,10 @@ export class RepoConnectModel {
         const where = status.service ? SERVICE_TITLES[status.service] : 'the repository';
         this._say('success', `Signed in to ${where}.`, 'status');
       } catch (error) {
+        if (abort.signal.aborted) {
+          // JupyterLab wraps the aborted fetch in a NetworkError: say what really happened.
+          throw new DOMException('The sign-in was cancelled.', 'AbortError');
+        }
         tls = error instanceof ApiError && error.code === 'tls_failure';
         this._markDomain(error);
         throw error;
@@ -739,6 +755,14 @@ export class RepoConnectModel {
         status.warnings
       );
       this._notify('info', 'Repositories: signed out elsewhere.');
+    } else if (before && !before.connected && status.connected && this._cancelled) {
+      const where = status.service ? SERVICE_TITLES[status.service] : 'a repository';
+      this._say(
+        'info',
+        `The cancelled sign-in was completed by the server anyway: you are signed in to ` +
+          `${where}. Sign out if you did not want it.`,
+        'status'
+      );
     } else if (before && !before.connected && status.connected) {
       const where = status.service ? SERVICE_TITLES[status.service] : 'a repository';
       this._say(
@@ -747,6 +771,9 @@ export class RepoConnectModel {
         'status'
       );
       this._notify('info', `Repositories: signed in to ${where} elsewhere.`);
+    }
+    if (before?.connected !== status.connected) {
+      this._cancelled = false;
     }
     this._setStatus(status);
     if (channelsMoved) {
@@ -930,6 +957,7 @@ export class RepoConnectModel {
   private _liveWarnings: string[] = [];
   private _domainError: string | null = null;
   private _signIn: AbortController | null = null;
+  private _cancelled = false;
   private _trustRequest: IConnectRequest | null = null;
   private _diagnosis: IDiagnosis | null = null;
   private _doctorRequests = 0;

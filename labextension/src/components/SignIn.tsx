@@ -112,7 +112,10 @@ function DomainForm({ model, service, domain, setDomain }: IDomainProps): JSX.El
           spellCheck={false}
           aria-invalid={!!error}
           aria-describedby={`${inputId}-hint`}
-          onChange={event => setDomain?.(event.target.value)}
+          onChange={event => {
+            setDomain?.(event.target.value);
+            model.clearDomainError();
+          }}
           data-testid="domain-input"
         />
         <button
