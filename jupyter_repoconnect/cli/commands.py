@@ -47,8 +47,8 @@ def _settings(args: argparse.Namespace) -> RepoConnectSettings:
         settings.condarc_path = os.path.abspath(os.path.expanduser(args.condarc))
     if getattr(args, "timeout", None):
         settings.timeout = args.timeout
-    if getattr(args, "no_ssl_verify", False):
-        settings.ssl_verify = False
+    if getattr(args, "no_ssl_verify", False) and getattr(args, "command", None) != "login":
+        settings.ssl_verify = False  # at login it means "trust this server" (_confirm_trust)
     if getattr(args, "ca_bundle", None):
         settings.ssl_verify = os.path.abspath(os.path.expanduser(args.ca_bundle))
     return settings
@@ -163,8 +163,11 @@ def cmd_login(args: argparse.Namespace) -> int:
 
 
 def _confirm_trust(args: argparse.Namespace, where: str) -> bool:
-    """--trust-server writes ssl_verify: false for conda too: only after an explicit yes."""
-    if not getattr(args, "trust_server", False):
+    """--trust-server writes ssl_verify: false for conda too: only after an explicit yes.
+
+    ``--no-ssl-verify`` at login means the same: a sign-in that skips the check while conda
+    keeps checking would leave a connection conda cannot use."""
+    if not (getattr(args, "trust_server", False) or getattr(args, "no_ssl_verify", False)):
         return False
     if args.yes:
         return True
