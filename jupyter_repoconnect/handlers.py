@@ -341,6 +341,11 @@ class PreferencesHandler(RepoConnectHandler):
                 domain = self.optional_str(body, f"{service}_domain")
                 if domain is None:
                     raise BadInput(f"'{service}_domain' must be a string.")
+                if not domain.strip():  # the core reads an empty domain as "the remembered one"
+                    raise BadInput(
+                        f"'{service}_domain' is empty: enter the domain, then Set Domain.",
+                        code="invalid_domain",
+                    )
                 domains[service] = domain
         if not domains:
             raise BadInput("Send 'server_domain' and/or 'enterprise_domain'.")
