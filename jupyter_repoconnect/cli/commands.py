@@ -262,6 +262,8 @@ def cmd_logout(args: argparse.Namespace) -> int:
 def cmd_domain(args: argparse.Namespace) -> int:
     connector = _connector(args)
     if args.url is not None:
+        if not args.url.strip():  # the core reads an empty domain as "the remembered one"
+            raise UsageError(f"domain {args.service}: the URL is empty")
         prefs = connector.set_domain(args.service, args.url)
         value = prefs.server_domain if args.service == "server" else prefs.enterprise_domain
         print(f"Set Domain: {DOMAIN_TITLES[args.service]} is {value}")

@@ -47,6 +47,8 @@ BAD_CHANNELS: list[tuple[str, str]] = [
     ("bell", "ab\x07cd"),
 ]
 BAD_DOMAINS: list[tuple[str, str]] = [
+    ("empty", ""),
+    ("blank", "   "),
     ("http:// alone", "http://"),
     ("javascript", "javascript:alert(1)"),
     ("5,000-character host", "https://" + "a" * 5000 + ".com"),
