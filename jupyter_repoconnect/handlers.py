@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import re
 import traceback
 from collections.abc import Callable
 from functools import partial
@@ -158,10 +159,10 @@ class RepoConnectHandler(ExtensionHandlerMixin, APIHandler):
         text = self.get_query_argument(name, None)
         if text is None:
             return default
-        try:
-            value = int(text)
-        except ValueError:
-            raise BadInput(f"'{name}' must be an integer.") from None
+        # int() would also take "1_000", "+5" and non-ASCII digits; the schema says integer
+        if not text.isascii() or not re.fullmatch(r"-?[0-9]{1,19}", text):
+            raise BadInput(f"'{name}' must be an integer.")
+        value = int(text)
         if value < low or (high is not None and value > high):
             bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
             raise BadInput(f"'{name}' must be {bounds}.")

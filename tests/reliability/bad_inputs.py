@@ -323,6 +323,9 @@ def _rest() -> list[Case]:
         ("offset -1", {"offset": "-1"}),
         ("offset 10^30", {"offset": "1" + "0" * 30}),
         ("offset empty", {"offset": ""}),
+        ("limit 1_0", {"limit": "1_0"}),
+        ("limit +5", {"limit": "+5"}),
+        ("limit Arabic-Indic digit", {"limit": "\u0665"}),
     ):
         add(f"channels-{label}", f"GET channels {label}", "GET", "channels", params=params,
             state="server")  # fmt: skip
