@@ -1,5 +1,6 @@
-"""The sandbox repository: the three services on loopback, each at the root of its own port
-(as each real service is at the root of its own host), plus a control port for the tests.
+"""The sandbox repository: the three services and the anaconda.com account on loopback, each at
+the root of its own port (as each real service is at the root of its own host), plus a control
+port for the tests.
 
     with Sandbox(channels=50) as sb:
         sb.urls["server"]  # http://127.0.0.1:PORT (the domain a user types)
@@ -21,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 
-from . import cloud, control, enterprise, server
+from . import account, cloud, control, enterprise, server
 from .catalog import CLOUD_ORG, Catalog
 from .faults import Fault, FaultBoard, fault_response, make_fault
 from .records import SERVICES, TokenBook, TokenRecord
@@ -32,6 +33,7 @@ _ROUTES: dict[str, Callable[[Sandbox, Request], Response]] = {
     "cloud": cloud.handle,
     "server": server.handle,
     "enterprise": enterprise.handle,
+    "account": account.handle,  # anaconda.com: the Anaconda Cloud account
 }
 CONTROL = "_sandbox"
 
@@ -115,6 +117,7 @@ class Sandbox:
         self.catalog = Catalog(channels)
         self.tokens = TokenBook()
         self.faults = FaultBoard()
+        self.account = account.AccountBook()
         seeds = list(cloud_tokens) if cloud_tokens is not None else [secrets.token_hex(20)]
         for token in seeds:
             self.tokens.issue("cloud", "cloud", token=token, seeded=True, org=CLOUD_ORG)
@@ -131,7 +134,7 @@ class Sandbox:
     def start(self) -> Sandbox:
         """Bind the control port and one port per service; serve in background threads.
 
-        With `port` set, the control port is `port` and the services take the next three.
+        With `port` set, the control port is `port` and the services take the next four.
         """
         if self._servers:
             return self
@@ -210,6 +213,7 @@ class Sandbox:
             "cloud": self._root("cloud") + "/repo/",
             "server": self._root("server"),
             "enterprise": self._root("enterprise") + "/api",
+            "account": self._root("account"),  # the account domain (https://anaconda.com)
         }
 
     def requests(self, service: str) -> list[tuple[str, str, int]]:
@@ -270,6 +274,7 @@ class Sandbox:
     def reset(self) -> None:
         """Forget issued tokens, faults, added users and the request log."""
         self.tokens.reset()
+        self.account.reset()
         self.faults.clear()
         self.users.clear()
         self.users.update(self._seed_users)
@@ -336,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
         "--port",
         type=int,
         default=0,
-        help="control port; the services take the next three (0: any free ports)",
+        help="control port; the services take the next four (0: any free ports)",
     )
     parser.add_argument(
         "--user", type=_user_pair, action="append", metavar="NAME:PASSWORD", help="seed a user"

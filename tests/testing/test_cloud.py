@@ -27,6 +27,7 @@ def test_urls_shape(sandbox: Sandbox) -> None:
         "cloud": roots["cloud"] + "/repo/",
         "server": roots["server"],
         "enterprise": roots["enterprise"] + "/api",
+        "account": sandbox.root("account"),
     }
     ports = {sandbox.port, *(int(root.rsplit(":", 1)[1]) for root in roots.values())}
     assert len(ports) == 4  # one port per service, plus the control port

@@ -29,7 +29,15 @@ def test_prints_json_line_and_serves(signum: int) -> None:
     try:
         assert proc.stdout is not None
         info = json.loads(proc.stdout.readline())
-        assert set(info) == {"cloud", "server", "enterprise", "users", "cloud_tokens", "control"}
+        assert set(info) == {
+            "cloud",
+            "server",
+            "enterprise",
+            "account",
+            "users",
+            "cloud_tokens",
+            "control",
+        }
         assert info["users"] == {"alice": "wonder:land"}
         assert info["cloud_tokens"] == ["T1"]
         # the keys stay; the values are the per-service URLs and the control endpoint
@@ -45,7 +53,7 @@ def test_prints_json_line_and_serves(signum: int) -> None:
         assert all(root.startswith("http://127.0.0.1:") for root in (control, *roots.values()))
         state = httpx.get(info["control"] + "/state").json()
         assert state["channels"] == 20
-        assert state["urls"] == {k: info[k] for k in ("cloud", "server", "enterprise")}
+        assert state["urls"] == {k: info[k] for k in ("cloud", "server", "enterprise", "account")}
         cloud_repodata = f"{roots['cloud']}/t/T1/repo/main/noarch/repodata.json"
         assert httpx.head(cloud_repodata).status_code == 200
         assert httpx.get(roots["server"] + "/api/system").status_code == 200
