@@ -60,7 +60,7 @@ def run(quick: bool) -> list[Figure]:
     cases.append(("10,000-entry list", 10001, long_list(10000)))
     with throwaway_home():
         for name, lines, text in cases:
-            repeat = 2 if quick else (5 if lines > 5000 else 11)
+            repeat = 2 if quick else (7 if lines > 5000 else 21)
             ours, reference = measure(text, repeat)
             per_line[lines] = statistics.median(ours) / lines
             ref_per_line[lines] = statistics.median(reference) / lines
