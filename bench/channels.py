@@ -87,7 +87,8 @@ def _get(server: JupyterServer, path: str) -> bytes:
 
 
 def run(quick: bool) -> list[Figure]:
-    return measure(10_000, quick) + measure(100_000, quick)
+    # --quick only checks that it runs: the 100,000-channel sandbox alone takes a minute
+    return measure(10_000, quick) + ([] if quick else measure(100_000, quick))
 
 
 if __name__ == "__main__":
