@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 
 STATUS = re.compile(r"/repoconnect/status(\?|$)")
 POLL = 5  # seconds: the panel's default status check interval
-WINDOW = 2 * POLL + 1.5  # seconds watched in each state
+WINDOW = POLL + 2  # seconds watched in each state (one check at least)
 
 
 def server_login(lab: Lab) -> None:

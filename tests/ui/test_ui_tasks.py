@@ -223,21 +223,21 @@ def test_palette_entries_and_status_bar_item(page: Page, lab_env: Lab) -> None:
     lab = lab_env
     palette = page.locator("#command-palette")
     show_palette = "() => jupyterapp.commands.execute('apputils:activate-command-palette')"
+    page.evaluate(show_palette)
+    expect(palette).to_be_visible()
+    search = palette.locator("input.lm-CommandPalette-input")
     for words in ("conda", "channel", "anaconda", "repository", "sign in"):
-        page.evaluate(show_palette)
-        expect(palette).to_be_visible()
-        search = palette.locator("input")
         search.fill(words)
         ours = palette.locator(
             ".lm-CommandPalette-item", has_text=re.compile(r"Repositories|conda|Anaconda")
         )
         expect(ours.first).to_be_visible()
-        page.keyboard.press("Escape")
 
     # "sign in" from the palette opens the panel with the focus on the sign-in form.
-    page.evaluate(show_palette)
-    palette.locator("input").fill("Sign in to an Anaconda")
+    search.fill("Sign in to an Anaconda")
+    expect(palette.locator(".lm-CommandPalette-item").first).to_contain_text("Sign in")
     page.keyboard.press("Enter")
+    expect(palette).to_be_hidden()
     expect(page.get_by_test_id("repoconnect-signin")).to_be_visible()
     expect(page.locator("#jp-RepoConnect-signin-title")).to_be_focused()
 
