@@ -105,3 +105,47 @@ def remove_repo_tokens(path: Path) -> int:
         atomic_write(path, json.dumps(data).encode(), mode=0o600)
         os.chmod(path, 0o600)  # anaconda-auth writes it 0644; a file of secrets must not be
     return removed
+
+
+# --- the account entry (what `anaconda auth login` stores, and what we store) -------------------
+
+
+def keyring_user(domain: str) -> str:
+    """anaconda-auth's keyring user for an account domain: its host (``anaconda.com``)."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(domain if "://" in domain else f"https://{domain}").netloc or domain
+
+
+def encode_info(info: Mapping[str, Any]) -> str:
+    """anaconda-auth's value: base64 of the JSON ``TokenInfo`` (version 2)."""
+    return base64.b64encode(json.dumps(dict(info)).encode("utf-8")).decode("ascii")
+
+
+def read_info(user: str, path: Path | None = None) -> dict[str, Any] | None:
+    """The decoded ``TokenInfo`` stored for ``user`` (a domain host), or None."""
+    entries = _entries(read_bytes(path or keyring_path()))
+    return _decode(entries[user]) if user in entries else None
+
+
+def write_info(user: str, info: Mapping[str, Any] | None, path: Path | None = None) -> None:
+    """Store (or with None, delete) the entry of ``user``, keeping every other entry; the
+    file is written 0600, as a file of secrets must be."""
+    path = path or keyring_path()
+    raw = read_bytes(path)
+    try:
+        data = json.loads(raw or b"{}")
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        data = {}  # what anaconda-auth does with an unreadable file: start afresh
+    entries = _entries(raw)
+    if info is None:
+        if user not in entries:
+            return
+        entries.pop(user)
+    else:
+        entries[user] = encode_info(info)
+    data[SERVICE] = entries
+    atomic_write(path, json.dumps(data).encode("utf-8"), mode=0o600)
+    os.chmod(path, 0o600)

@@ -18,6 +18,7 @@ from traitlets.config import Configurable
 from .models import SERVICES
 
 DEFAULT_CLOUD_REPO_URL = "https://repo.anaconda.cloud/repo/"
+DEFAULT_ACCOUNT_DOMAIN = "https://anaconda.com"
 
 
 class RepoConnectSettings(Configurable):
@@ -63,6 +64,18 @@ class RepoConnectSettings(Configurable):
         config=True,
         help="Anaconda Server: offer every channel of the server (GET /api/channels), not only "
         "those the user can see — Navigator's 'show hidden channels'.",
+    )
+    account_domain = Unicode(
+        "",
+        config=True,
+        help="The Anaconda Cloud account site (OIDC and API). Empty means "
+        "$JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN, else " + DEFAULT_ACCOUNT_DOMAIN,
+    )
+    allow_account_signin = Bool(
+        True,
+        config=True,
+        help="Whether users may sign in to an Anaconda Cloud account here (and install their "
+        "organisation's repository token from it). False hides it on every surface.",
     )
     timeout = Float(
         20.0,
@@ -112,3 +125,11 @@ class RepoConnectSettings(Configurable):
             self.cloud_repo_url or os.environ.get("CONDA_TOKEN_REPO_URL") or DEFAULT_CLOUD_REPO_URL
         )
         return url if url.endswith("/") else url + "/"
+
+    def resolved_account_domain(self) -> str:
+        url = (
+            self.account_domain
+            or os.environ.get("JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN")
+            or DEFAULT_ACCOUNT_DOMAIN
+        )
+        return url.rstrip("/")
