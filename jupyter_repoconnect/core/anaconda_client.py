@@ -40,9 +40,10 @@ def _url_in(raw: bytes | None) -> str | None:
     url = data.get("url")
     site = data.get("default_site")
     sites = data.get("sites")
-    if site and isinstance(sites, dict) and isinstance(sites.get(site), dict):
+    if isinstance(site, str) and isinstance(sites, dict) and isinstance(sites.get(site), dict):
         url = sites[site].get("url", url)
-    return str(url).rstrip("/") if url else None
+    # Only text: a list or an alias bomb in a hand-edited file is not a URL.
+    return url.rstrip("/") if isinstance(url, str) and url else None
 
 
 def set_url(url: str, path: Path | None = None) -> None:

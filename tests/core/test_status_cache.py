@@ -110,3 +110,13 @@ def test_a_file_rewritten_by_another_program_is_seen(home):
     assert connector.status().channels == ["defaults", "alpha"]
     home.condarc.write_text("channels:\n  - defaults\n  - omega\n")
     assert connector.status().channels == ["defaults", "omega"]
+
+
+@pytest.mark.parametrize(
+    "config", ["default_site: [x]\nsites: {}\n", "url: &u [a, b]\nother: [*u, *u]\n", "- just\n"]
+)
+def test_a_strange_anaconda_client_config_is_no_login(repoconnect_env, config):
+    path = anaconda_client_config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(config)
+    assert not Connector(RepoConnectSettings()).status().connected
