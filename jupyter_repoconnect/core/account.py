@@ -390,7 +390,8 @@ class Account:
 
     def _store_login(self, service: AccountService, api_key: str) -> AccountStatus:
         account = service.account(api_key)  # also checks the key
-        user = account.get("user") if isinstance(account.get("user"), dict) else {}
+        found = account.get("user")
+        user: dict[str, Any] = found if isinstance(found, dict) else {}
         username = _text(user.get("username")) or _text(user.get("email"))
         key_user = auth_keyring.keyring_user(self.domain)
         with self._locked():
