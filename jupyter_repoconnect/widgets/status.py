@@ -19,6 +19,7 @@ from .common import Panel
 from .render import StatusView, sign_out_text
 
 FOLLOW_INTERVAL = 5.0  # seconds, as Navigator polls
+LIVE_CHECKS = ("token", "tls", "reachable")  # doctor checks that mean "not working right now"
 
 
 class StatusPanel(Panel):
@@ -40,7 +41,7 @@ class StatusPanel(Panel):
         self.view = w.HTML()
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
         self.sign_out_button = w.Button(description="Sign out", button_style="warning")
-        self.refresh_button.on_click(lambda _: self.refresh())
+        self.refresh_button.on_click(lambda _: self.refresh(check=True))
         self.sign_out_button.on_click(lambda _: self.sign_out())
         self._signed_out: list[Callable[[Status], None]] = []
         self._elsewhere: list[Callable[[Status], None]] = []
@@ -105,8 +106,34 @@ class StatusPanel(Panel):
         self.view.value = StatusView(status, note=note)._repr_html_()
         self.sign_out_button.disabled = not status.connected
 
-    def refresh(self) -> None:
-        self.run("Reading the status…", self.connector.status, self.show, [self.refresh_button])
+    def refresh(self, check: bool = False) -> None:
+        """Read the status again; ``check`` (the Refresh button) also asks the repository."""
+        if not check:
+            self.run("Reading the status…", self.connector.status, self.show, [self.refresh_button])
+            return
+
+        def read_and_check() -> tuple[Status, list[str]]:
+            status = self.connector.status()
+            problems: list[str] = []
+            if status.connected:  # ask the repository whether it still accepts the sign-in
+                problems = [
+                    f"{f.message} {f.hint or ''}".strip()
+                    for f in self.connector.doctor().findings
+                    if not f.ok and f.check in LIVE_CHECKS
+                ]
+            return status, problems
+
+        self.run(
+            "Checking the connection…", read_and_check, self._after_check, [self.refresh_button]
+        )
+
+    def _after_check(self, result: tuple[Status, list[str]]) -> None:
+        status, problems = result
+        self.show(status)
+        if problems:
+            self.message.show(" ".join(problems), "warning")
+        elif status.connected:
+            self.message.show("Checked: the repository accepts your sign-in.", "success")
 
     def sign_out(self) -> None:
         before = self.status

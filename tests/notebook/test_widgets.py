@@ -368,3 +368,22 @@ def test_adding_a_channel_twice_says_nothing_was_written(connector, env):
         assert env.condarc.read_bytes() == before
     finally:
         connector.disconnect()
+
+
+def test_refresh_checks_the_token_for_real(connector, env):
+    sandbox = env.sandbox
+    connector.connect(
+        "server", domain=sandbox.urls["server"], username="demo", password=sandbox.users["demo"]
+    )
+    try:
+        panel = StatusPanel(connector, background=False)
+        panel.refresh_button.click()
+        assert panel.message.kind == "success", panel.message.text
+        for record in list(sandbox.server_tokens.values()):
+            sandbox.revoke_token(record.token)
+        panel.refresh_button.click()
+        assert panel.message.kind == "warning"
+        assert "refused your token" in panel.message.text
+        assert panel.status.connected  # still signed in here: the warning says what to do
+    finally:
+        connector.disconnect()
