@@ -10,6 +10,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from .account import cmd_account
 from .output import (
     print_available,
     print_diagnosis,
@@ -310,5 +311,6 @@ COMMANDS: dict[str, Any] = {
     "logout": cmd_logout,
     "domain": cmd_domain,
     "doctor": cmd_doctor,
+    "account": cmd_account,
     "demo": cmd_demo,
 }

@@ -161,6 +161,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("doctor", "explain why a signed-in machine cannot use the repository")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
+    from .account import add_parser as add_account
+
+    add_account(add, common)
+
     sub.add_parser(
         "sandbox",
         help="run the sandbox repository (see `jupyter repoconnect sandbox --help`)",

@@ -1,0 +1,241 @@
+"""``jupyter repoconnect account ...``: the Anaconda Cloud account (anaconda.com).
+
+login (device code, or an API key from stdin/env), status, orgs, token install [ORG],
+token remove, logout. Only argparse loads at import; the core loads when a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .parser import PROG, UsageError
+
+if TYPE_CHECKING:
+    from ..core.account import Account, AccountStatus
+
+
+def add_parser(
+    add: Callable[..., argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """Register ``account`` and its actions (``add`` makes a subcommand with the settings)."""
+    p = add(
+        "account",
+        "your Anaconda Cloud account (anaconda.com): sign in, install your organisation's token",
+    )
+    sub = p.add_subparsers(dest="account_command", metavar="ACTION", required=True)
+
+    def act(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name, help=help, description=help, parents=[common], allow_abbrev=False
+        )
+
+    a = act(
+        "login",
+        "sign in: open the link shown (on any device), enter the code and approve; or give "
+        "an API key made on anaconda.com",
+    )
+    key = a.add_mutually_exclusive_group()
+    key.add_argument("--api-key-stdin", action="store_true", help="read an API key from stdin")
+    key.add_argument("--api-key-env", metavar="VAR", help="read an API key from $VAR")
+    a = act("status", "show the account sign-in (also one made with the anaconda CLI)")
+    a.add_argument("--json", action="store_true", help="print one JSON object")
+    a = act("orgs", "list your organisations and their repository token's expiry")
+    a.add_argument("--json", action="store_true", help="print one JSON object")
+    a = act("token", "install or remove your organisation's repository token")
+    tsub = a.add_subparsers(dest="token_command", metavar="ACTION", required=True)
+    t = tsub.add_parser(
+        "install",
+        help="issue the organisation's token and connect conda to its repository",
+        description="Issue the organisation's repository token and connect conda to the "
+        "Cloud repository with it. If the organisation already has a token, the new one "
+        "REVOKES it (asked first; --yes answers for you).",
+        parents=[common],
+        allow_abbrev=False,
+    )
+    t.add_argument("org", nargs="?", metavar="ORG", help="organisation name (see `account orgs`)")
+    t.add_argument("--yes", action="store_true", help="confirm revoking the current token")
+    tsub.add_parser(
+        "remove",
+        help="remove the installed token and restore .condarc (the Cloud repository's sign-out)",
+        parents=[common],
+        allow_abbrev=False,
+    )
+    act("logout", "sign out of the account (installed repository tokens stay)")
+
+
+def _account(args: argparse.Namespace) -> Account:
+    from ..core.account import Account
+    from .commands import _connector
+
+    return Account(_connector(args))
+
+
+def _tty() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def cmd_account(args: argparse.Namespace) -> int:
+    action = args.account_command
+    if action == "token":
+        action = f"token_{args.token_command}"
+    return int(_ACTIONS[action](args))
+
+
+def _status(args: argparse.Namespace) -> int:
+    st = _account(args).status()
+    if args.json:
+        from .output import print_json
+
+        print_json(st.to_dict())
+    else:
+        _print_status(st)
+    return 0
+
+
+def _print_status(st: AccountStatus) -> None:
+    if not st.allowed:
+        print(st.message)
+        return
+    if st.signed_in:
+        who = f" as {st.username}" if st.username else ""
+        print(f"Signed in to your Anaconda Cloud account at {st.domain}{who}.")
+        if st.managed:
+            print("  managed by the administrator (ANACONDA_AUTH_API_KEY)")
+        if st.expires_at:
+            print(f"  API key expires: {st.expires_at}" + (" (expired)" if st.expired else ""))
+    else:
+        print(f"Not signed in to an Anaconda Cloud account ({st.domain}).")
+    if st.installed_orgs:
+        print(f"  repository token installed for: {', '.join(st.installed_orgs)}")
+    print(f"  stored in: {st.keyring} (shared with the anaconda command line)")
+    if st.message:
+        print(st.message)
+
+
+def _login(args: argparse.Namespace) -> int:
+    account = _account(args)
+    if args.api_key_stdin or args.api_key_env:
+        if args.api_key_env:
+            if args.api_key_env not in os.environ:
+                raise UsageError(f"environment variable {args.api_key_env} is not set")
+            secret = os.environ[args.api_key_env]
+        else:
+            secret = sys.stdin.readline().rstrip("\r\n") if sys.stdin else ""
+        st = account.sign_in_with_api_key(secret)
+        del secret
+    else:
+        login = account.begin_login()
+        print(f"Open {login.verification_uri_complete}", flush=True)
+        print(
+            f"(on any device: or open {login.verification_uri} and enter the code "
+            f"{login.user_code}), then approve.",
+            flush=True,
+        )
+        print("Waiting for approval (Ctrl-C to cancel)...", flush=True)
+        try:
+            result = account.wait_login(login.login_id)
+        finally:
+            account.cancel_login(login.login_id)
+        if result is None:
+            print("Cancelled.", file=sys.stderr)
+            return 1
+        st = result
+    who = f" as {st.username}" if st.username else ""
+    print(f"Signed in to your Anaconda Cloud account{who}.")
+    print(f"Install your organisation's token with: {PROG} account token install")
+    return 0
+
+
+def _orgs(args: argparse.Namespace) -> int:
+    orgs = _account(args).organizations()
+    if args.json:
+        from .output import print_json
+
+        print_json([o.to_dict() for o in orgs])
+        return 0
+    if not orgs:
+        print("Your account belongs to no organisation.")
+    for org in orgs:
+        if not org.business:
+            token = "starter subscription: no repository token"
+        elif org.token_expires_at:
+            token = f"token expires {org.token_expires_at}"
+        else:
+            token = "no token yet"
+        mark = " (installed here)" if org.installed else ""
+        print(f"  {org.name}  {org.title}  [{token}]{mark}")
+    return 0
+
+
+def _token_install(args: argparse.Namespace) -> int:
+    from ..core import RepoConnectError
+
+    account = _account(args)
+    org = args.org
+    if not org:
+        choices = [o for o in account.organizations() if o.business]
+        if len(choices) == 1:
+            org = choices[0].name
+        elif not choices:
+            raise UsageError("none of your organisations has a repository subscription")
+        else:
+            names = ", ".join(o.name for o in choices)
+            raise UsageError(f"choose the organisation: {PROG} account token install ORG ({names})")
+    try:
+        done = account.install_token(org, confirm_reissue=args.yes)
+    except RepoConnectError as exc:
+        if exc.code != "confirm_reissue":
+            raise
+        if not _tty():
+            raise type(exc)(
+                exc.message.replace("Confirm to reissue it.", "Add --yes to reissue it."),
+                code=exc.code,
+            ) from None
+        answer = input(f"{exc.message} Reissue? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing changed: the current token stays.")
+            return 1
+        done = account.install_token(org, confirm_reissue=True)
+    print(f"Installed the repository token of {org} (expires {done.expires_at}).")
+    if done.revoked_previous:
+        print("Its previous token is revoked.")
+    from .output import print_signed_in
+
+    print_signed_in(done.status, "cloud")
+    return 0
+
+
+def _token_remove(args: argparse.Namespace) -> int:
+    st = _account(args).remove_token()
+    print(f"Removed the repository token; .condarc restored ({st.condarc_path}).")
+    for warning in st.warnings:
+        print(f"Warning: {warning}")
+    return 0
+
+
+def _logout(args: argparse.Namespace) -> int:
+    st = _account(args).sign_out()
+    print("Signed out of your Anaconda Cloud account.")
+    if st.installed_orgs:
+        print(
+            f"The repository token of {', '.join(st.installed_orgs)} stays installed "
+            f"(remove it with: {PROG} account token remove)."
+        )
+    return 0
+
+
+_ACTIONS: dict[str, Callable[[argparse.Namespace], Any]] = {
+    "login": _login,
+    "status": _status,
+    "orgs": _orgs,
+    "token_install": _token_install,
+    "token_remove": _token_remove,
+    "logout": _logout,
+}
