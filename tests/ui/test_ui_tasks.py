@@ -353,3 +353,19 @@ def test_escape_keeps_defaults_and_preferences_refuse_clearing(page: Page, lab_e
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_test_id("pref-server-error")).to_contain_text("cannot be cleared")
     expect(page.get_by_test_id("apply-preferences")).to_be_disabled()
+
+
+def test_focus_stays_near_after_move_remove_and_save(page: Page, lab_env: Lab) -> None:
+    lab = lab_env
+    open_panel_from_sidebar(page)
+    open_configure(page)
+    page.get_by_role("button", name="Move conda-forge up").click()
+    # Up is disabled at the top now: the moved entry's next button has the keyboard.
+    expect(page.get_by_role("button", name="Move conda-forge down")).to_be_focused()
+    page.get_by_role("button", name="Remove conda-forge").click()
+    # The Remove button of the entry now in its place has the keyboard.
+    expect(page.get_by_role("button", name="Remove defaults")).to_be_focused()
+    page.get_by_test_id("save-condarc").click()
+    expect(page.get_by_test_id("repoconnect-notice")).to_contain_text("Saved")
+    expect(page.get_by_test_id("reload-condarc")).to_be_focused()  # Save is disabled now
+    assert condarc(lab)["channels"] == ["defaults"]
