@@ -238,7 +238,7 @@ def unlink(path: Path) -> bool:
 def restore_bytes(path: Path, data: bytes | None) -> None:
     """Put ``path`` back to ``data`` (``None``: the file did not exist)."""
     if data is None:
-        unlink(write_target(Path(path)) if Path(path).is_symlink() else Path(path))
+        unlink(Path(path))  # a symbolic link made since goes, never the file it points to
     else:
         atomic_write(path, data)
 
