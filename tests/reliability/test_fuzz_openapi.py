@@ -2,8 +2,8 @@
 
 Every operation gets schema-valid and schema-invalid requests; the run fails on a server
 error, an undocumented status or content type, a response that breaks its schema, or a
-schema-invalid request that is accepted. The administrator's settings lock both domains to
-the loopback sandbox, so no generated domain can send a request off this machine.
+schema-invalid request that is accepted. The administrator's settings lock both domains
+(and the account site) to the loopback sandbox, so no generated request leaves this machine.
 ``REPOCONNECT_RELIABILITY=full`` raises the examples per operation from 150 to 1000.
 """
 
@@ -39,14 +39,15 @@ CHECKS = ",".join(
 
 @pytest.fixture
 def jp_server_config(sandbox: Any) -> Any:
-    return server_config(
-        {
-            "server_domain": sandbox.urls["server"],
-            "enterprise_domain": sandbox.urls["enterprise"],
-            "allow_domain_change": False,
-            "timeout": 2.0,
-        }
-    )
+    settings = {
+        "server_domain": sandbox.urls["server"],
+        "enterprise_domain": sandbox.urls["enterprise"],
+        "allow_domain_change": False,
+        "timeout": 2.0,
+    }
+    if "account" in sandbox.urls:  # the Anaconda Cloud account site, also on loopback
+        settings["account_domain"] = sandbox.urls["account"]
+    return server_config(settings)
 
 
 async def test_schemathesis_finds_no_server_error(
