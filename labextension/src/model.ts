@@ -314,7 +314,17 @@ export class RepoConnectModel {
     const service = this.service;
     const request: IConnectRequest = { service, username, password };
     const typed = (domain ?? '').trim();
-    if (typed && typed !== (this.domainOf(service) ?? '')) {
+    const saved = this.domainOf(service) ?? '';
+    if (domain !== undefined && !typed && saved) {
+      // Never sign in to the older domain while the field says nothing.
+      this._domainError =
+        `The domain field is empty: type the domain to sign in to (the one set before is ` +
+        `${saved}).`;
+      this._say('error', this._domainError, 'signin', [], 'domain_required');
+      this._emit();
+      return false;
+    }
+    if (typed && typed !== saved) {
       if (!/^https?:\/\/\S+$/.test(typed)) {
         this._domainError =
           'This domain is not a URL: type it as https://anaconda.example.com, or clear the ' +

@@ -10,7 +10,7 @@ import yaml
 from playwright.sync_api import Page, Route, expect
 
 from .test_ui_live import server_login
-from .uihelpers import INITIAL_CONDARC, Lab, open_panel_from_sidebar, snapshot
+from .uihelpers import INITIAL_CONDARC, SIDEBAR_TAB, Lab, open_panel_from_sidebar, snapshot
 
 pytestmark = pytest.mark.browser
 
@@ -57,6 +57,18 @@ def test_login_uses_the_domain_typed_in_the_field(page: Page, lab_env: Lab) -> N
     snapshot(page, "domain-invalid")
 
     # Typed but not "Set": Login applies it (validated by the server) and remembers it.
+    # Cleared after a domain was set: not a silent use of the old one either.
+    page.get_by_test_id("preferences").locator("summary").click()
+    page.get_by_test_id("pref-server-domain").fill("https://old.example.com")
+    page.get_by_test_id("apply-preferences").click()
+    expect(domain).to_have_value("https://old.example.com")
+    domain.fill("")
+    page.get_by_test_id("username-input").fill("demo")
+    page.get_by_test_id("password-input").fill(lab.sandbox.users["demo"])
+    page.get_by_test_id("login-button").click()
+    expect(page.get_by_test_id("domain-hint")).to_contain_text("The domain field is empty")
+    assert sent == []
+
     domain.fill(lab.sandbox.urls["server"])
     expect(page.get_by_test_id("domain-hint")).to_contain_text("Login uses the domain typed")
     page.get_by_test_id("password-input").fill(lab.sandbox.users["demo"])
@@ -369,3 +381,11 @@ def test_focus_stays_near_after_move_remove_and_save(page: Page, lab_env: Lab) -
     expect(page.get_by_test_id("repoconnect-notice")).to_contain_text("Saved")
     expect(page.get_by_test_id("reload-condarc")).to_be_focused()  # Save is disabled now
     assert condarc(lab)["channels"] == ["defaults"]
+
+
+def test_opening_the_panel_from_its_icon_puts_the_focus_in_it(page: Page, lab_env: Lab) -> None:
+    page.locator(SIDEBAR_TAB).click()
+    expect(page.get_by_test_id("repoconnect-signin")).to_be_visible()
+    page.wait_for_function(
+        "() => document.querySelector('#jp-repoconnect-panel').contains(document.activeElement)"
+    )

@@ -140,7 +140,9 @@ function DomainForm({ model, service, domain, setDomain }: IDomainProps): JSX.El
               ? saved
                 ? `Not set yet (in use: ${saved}). Login uses the domain typed here.`
                 : 'Not set yet. Login uses the domain typed here.'
-              : 'A full URL without a trailing slash, e.g. https://anaconda.example.com.'}
+              : saved && !domain.trim()
+                ? `Empty: type the domain to sign in to (the one set before is ${saved}).`
+                : 'A full URL without a trailing slash, e.g. https://anaconda.example.com.'}
       </p>
     </form>
   );
