@@ -378,3 +378,8 @@ ROUTES: list[tuple[str, type[RepoConnectHandler]]] = [
     ("preferences", PreferencesHandler),
     ("doctor", DoctorHandler),
 ]
+
+# The Anaconda Cloud account's routes (they subclass RepoConnectHandler, so they load after it).
+from .account_handlers import ACCOUNT_ROUTES  # noqa: E402
+
+ROUTES += ACCOUNT_ROUTES

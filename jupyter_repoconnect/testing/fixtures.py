@@ -2,7 +2,7 @@
 
 Fixtures: `sandbox_session` (one running Sandbox per test session, 200 channels),
 `sandbox` (that Sandbox, reset for each test) and `repoconnect_env` (temp CONDARC,
-BINSTAR_CONFIG_DIR, JUPYTER_REPOCONNECT_STATE_DIR and CONDA_TOKEN_REPO_URL).
+BINSTAR_CONFIG_DIR, JUPYTER_REPOCONNECT_STATE_DIR, CONDA_TOKEN_REPO_URL and the account domain).
 The sandbox module is imported inside the fixtures so that loading this plugin is cheap.
 """
 
@@ -99,11 +99,13 @@ def repoconnect_env(
         "BINSTAR_CONFIG_DIR": str(binstar_dir),
         "JUPYTER_REPOCONNECT_STATE_DIR": str(state_dir),
         "CONDA_TOKEN_REPO_URL": sandbox.urls["cloud"],
+        # the Anaconda Cloud account (anaconda.com): the sandbox's, never the real site
+        "JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN": sandbox.urls["account"],
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     # conda settings of the machine running the tests must not leak into them
-    for name in CONDA_VARIABLES:
+    for name in (*CONDA_VARIABLES, "ANACONDA_AUTH_API_KEY", "ANACONDA_AUTH_KEYRING_PATH"):
         monkeypatch.delenv(name, raising=False)
     return RepoConnectEnv(
         condarc=home / ".condarc",

@@ -17,8 +17,7 @@ from jupyter_repoconnect.core.account import Account
 def account_env(repoconnect_env: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     sandbox = repoconnect_env.sandbox
     sandbox.account.interval = 1  # the real default is 5; the tests approve before polling
-    monkeypatch.setenv("JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN", sandbox.urls["account"])
-    repoconnect_env.env["JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN"] = sandbox.urls["account"]
+    assert os.environ["JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN"] == sandbox.urls["account"]
     for name in ("ANACONDA_AUTH_API_KEY", "ANACONDA_AUTH_KEYRING_PATH", "ANACONDA_AUTH_DOMAIN"):
         monkeypatch.delenv(name, raising=False)
     return repoconnect_env
@@ -44,3 +43,13 @@ def sign_in(account: Account, sandbox: Any) -> None:
     login = account.begin_login()
     sandbox.account.approve(login.user_code)
     assert account.wait_login(login.login_id) is not None
+
+
+# The REST tests reuse the real-server fixtures of tests/server (OpenAPI-checked, secret-scanned).
+from ..server.conftest import (  # noqa: E402, F401
+    api,
+    jp_server_config,
+    openapi,
+    repoconnect_app,
+    rest,
+)

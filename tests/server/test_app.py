@@ -64,7 +64,7 @@ def test_loading_the_extension_imports_no_http_or_yaml_library(tmp_path: Path) -
     )
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["heavy"] == []
-    assert len(result["routes"]) == 7
+    assert len(result["routes"]) == 7 + 6  # the repository routes and the account's
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ def test_repoconnect_env(repoconnect_env: RepoConnectEnv) -> None:
         "BINSTAR_CONFIG_DIR": str(env.binstar_dir),
         "JUPYTER_REPOCONNECT_STATE_DIR": str(env.state_dir),
         "CONDA_TOKEN_REPO_URL": env.sandbox.urls["cloud"],
+        "JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN": env.sandbox.urls["account"],
     }
     for name, value in env.env.items():
         assert os.environ[name] == value
