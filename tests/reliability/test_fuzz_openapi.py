@@ -4,7 +4,7 @@ Every operation gets schema-valid and schema-invalid requests; the run fails on 
 error, an undocumented status or content type, a response that breaks its schema, or a
 schema-invalid request that is accepted. The administrator's settings lock both domains
 (and the account site) to the loopback sandbox, so no generated request leaves this machine.
-``REPOCONNECT_RELIABILITY=full`` raises the examples per operation from 150 to 1000.
+``REPOCONNECT_RELIABILITY=full`` raises the examples per operation from 100 to 1000.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from .conftest import FULL, record_figure
 
 pytest.importorskip("schemathesis")
 
-EXAMPLES = 1000 if FULL else 150
+EXAMPLES = 1000 if FULL else 100
 CHECKS = ",".join(
     [
         "not_a_server_error",
