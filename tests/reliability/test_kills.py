@@ -27,7 +27,7 @@ from jupyter_repoconnect.core import http as core_http
 from jupyter_repoconnect.core.tokens import TokenStore
 from jupyter_repoconnect.testing import Sandbox
 
-from .conftest import ORIGINAL_CONDARC, PASSWORD
+from .conftest import ORIGINAL_CONDARC, PASSWORD, record_figure
 
 RANDOM_KILLS = int(os.environ.get("REPOCONNECT_KILLS", "30"))
 FIGURES: dict[str, int] = {}
@@ -217,3 +217,4 @@ def test_kill_figures_cover_every_flow() -> None:
     if len(FIGURES) < 6:
         pytest.skip("run the whole module to count the kills")
     assert sum(FIGURES.values()) >= 200, FIGURES
+    record_figure("kills", str(sum(FIGURES.values())))
