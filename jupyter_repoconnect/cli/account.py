@@ -127,7 +127,10 @@ def _login(args: argparse.Namespace) -> int:
                 raise UsageError(f"environment variable {args.api_key_env} is not set")
             secret = os.environ[args.api_key_env]
         else:
-            secret = sys.stdin.readline().rstrip("\r\n") if sys.stdin else ""
+            try:
+                secret = sys.stdin.readline().rstrip("\r\n") if sys.stdin else ""
+            except UnicodeDecodeError:
+                raise UsageError("--api-key-stdin: the key read from stdin is not UTF-8") from None
         st = account.sign_in_with_api_key(secret)
         del secret
     else:

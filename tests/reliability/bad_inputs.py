@@ -208,6 +208,19 @@ def _cli() -> list[Case]:
             state=state,
             stdin="will-be-replaced\n",
         )
+    for label, value in TEXTS:
+        add(
+            f"account-api-key-stdin-{label}",
+            f"account login --api-key-stdin < {show(value)}",
+            ["account", "login", "--api-key-stdin"],
+            stdin=value + "\n",
+        )
+    for label, value in ARGV_TEXTS:
+        add(
+            f"account-token-org-{label}",
+            f"account token install {show(value)}",
+            ["account", "token", "install", value],
+        )
     add(
         "ca-bundle-folder",
         "login cloud --ca-bundle <a folder>",
@@ -251,6 +264,22 @@ def _rest() -> list[Case]:
             "PUT",
             "preferences",
             body={"server_domain": "https://" + value},
+        )
+    for label, value in [*TEXTS, ("100 kB", "x" * 100_000)]:
+        add(
+            f"account-api-key-{label}",
+            f"POST account/api-key api_key={show(value)}",
+            "POST",
+            "account/api-key",
+            body={"api_key": value},
+        )
+    for label, value in [*TEXTS[:5], ("path", "../../etc"), ("300 chars", "o" * 300)]:
+        add(
+            f"account-token-org-{label}",
+            f"POST account/token org={show(value)}",
+            "POST",
+            "account/token",
+            body={"org": value},
         )
     # (tornado turns control characters of query arguments into spaces before any handler)
     add(
