@@ -29,6 +29,7 @@ SUBCOMMANDS = (
     "domain",
     "doctor",
     "configure",
+    "cloud-account",
 )
 SERVICES = ("cloud", "server", "enterprise")
 
@@ -114,7 +115,13 @@ class RepoConnectMagics(Magics):
         default=None,
         help="channels remove: the list to remove from (default: both)",
     )
-    @argument("--yes", action="store_true", help="channels remove: confirm removing defaults")
+    @argument(
+        "--yes",
+        action="store_true",
+        help="channels remove: confirm removing defaults; cloud-account install: confirm "
+        "revoking the organisation's current token",
+    )
+    @argument("--api-key-env", metavar="VAR", help="cloud-account login: read an API key from $VAR")
     @argument("--filter", metavar="TEXT", default="", help="channels: show channels matching TEXT")
     @argument("--limit", type=int, default=50, help="channels (text mode): channels per page")
     @argument("--text", action="store_true", help="show HTML/plain text instead of widgets")
@@ -137,6 +144,10 @@ class RepoConnectMagics(Magics):
           %repo_connect domain [server|enterprise URL]   show or set ("Set Domain") an API domain
           %repo_connect doctor          why a signed-in machine cannot use the repository
           %repo_connect configure       Configure Conda: remove/reorder channels, then Save
+          %repo_connect cloud-account   your Anaconda Cloud account (anaconda.com): sign in with a
+                                        code approved in a browser, install your organisation's
+                                        token (also: status, login, orgs, install ORG [--yes],
+                                        remove, logout)
 
         (PSM: Package Security Manager.) server/cloud/enterprise show the sign-in panel,
         prefilled with --domain and --username.
@@ -155,7 +166,7 @@ class RepoConnectMagics(Magics):
         if args.command in SERVICES:
             handler = self._sign_in
         else:
-            handler = getattr(self, f"_{args.command or 'panel'}")
+            handler = getattr(self, f"_{(args.command or 'panel').replace('-', '_')}")
         try:
             handler(args)
         except RepoConnectError as exc:
@@ -363,6 +374,18 @@ class RepoConnectMagics(Magics):
 
             note = "Remove channels with %repo_connect channels remove NAME... [--from LIST]."
             self._display(CondarcView(self.connector.condarc_channels(), note=note))
+
+    def _cloud_account(self, args: Namespace) -> None:
+        from .widgets.account import run_magic
+
+        run_magic(
+            self.connector,
+            list(args.args),
+            widgets=self._widgets(args),
+            api_key_env=args.api_key_env,
+            yes=args.yes,
+            display=self._display,
+        )
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -45,6 +45,9 @@ def sign_in(account: Account, sandbox: Any) -> None:
     assert account.wait_login(login.login_id) is not None
 
 
+# The notebook tests reuse the in-process shell of tests/notebook (bound to `connector` above).
+from ..notebook.conftest import ipython, magic, shell  # noqa: E402, F401
+
 # The REST tests reuse the real-server fixtures of tests/server (OpenAPI-checked, secret-scanned).
 from ..server.conftest import (  # noqa: E402, F401
     api,
