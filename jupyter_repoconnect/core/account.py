@@ -19,7 +19,7 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from . import auth_keyring
+from . import auth_keyring, validate
 from .errors import BadInput, Conflict, NotAllowed, NotConnected, RepoConnectError
 from .files import locked
 from .models import SERVICE_TITLES, Status
@@ -247,6 +247,7 @@ class Account:
     def sign_in_with_api_key(self, api_key: str) -> AccountStatus:
         """Sign in with an API key made on anaconda.com (Account Settings, API Keys)."""
         self._check_may_sign_in()
+        validate.optional_text(api_key, "API key", max_len=8192, secret=True)
         if not isinstance(api_key, str) or not api_key.strip():
             raise BadInput("Paste your API key.", code="missing_input")
         api_key = api_key.strip()
@@ -290,6 +291,7 @@ class Account:
         """Issue the organisation's repository token and sign in to the Cloud repository with
         it (as the Cloud sign-in does with a pasted token). An organisation that already has
         a token is refused unless ``confirm_reissue``: reissuing revokes the old one."""
+        validate.optional_text(org, "organisation", max_len=256)
         if not isinstance(org, str) or not org.strip():
             raise BadInput("Choose an organisation.", code="bad_org")
         if not isinstance(confirm_reissue, bool):
