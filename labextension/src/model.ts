@@ -262,7 +262,14 @@ export class RepoConnectModel {
     if (!this._initialized) {
       this._initialized = true;
       await this._run('Loading…', 'status', () => this._load(false));
+      this._ready = true;
+      this._emit();
     }
+  }
+
+  /** Whether the first full load (status, preferences, `.condarc`) has finished. */
+  get ready(): boolean {
+    return this._ready;
   }
 
   /** "Refresh": reload everything and check the connection for real (token, reachability). */
@@ -955,6 +962,7 @@ export class RepoConnectModel {
   private readonly _changed = new Signal<this, void>(this);
   private readonly _statusChanged = new Signal<this, IStatus | null>(this);
   private _initialized = false;
+  private _ready = false;
   private _visible = false;
   private _checking = false;
   private _etag: string | null = null;

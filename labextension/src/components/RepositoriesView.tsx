@@ -6,6 +6,7 @@ import { Message } from '@lumino/messaging';
 import React from 'react';
 
 import { RepoConnectModel } from '../model';
+import { AccountSection } from './AccountSection';
 import { ChannelPicker } from './ChannelPicker';
 import { ConfigureConda } from './ConfigureConda';
 import { BusyIndicator, Feedback } from './Feedback';
@@ -30,13 +31,15 @@ function Body({ model }: { model: RepoConnectModel }): JSX.Element {
       className="jp-RepoConnect-body"
       aria-busy={!!model.busy}
       data-testid="repoconnect-body"
-      data-state={status === null ? 'loading' : connected ? 'connected' : 'signed-out'}
+      data-state={
+        status === null || !model.ready ? 'loading' : connected ? 'connected' : 'signed-out'
+      }
     >
       <header className="jp-RepoConnect-header">
         <h2 tabIndex={-1}>Repositories</h2>
         <BusyIndicator label={model.busy} />
       </header>
-      {status === null ? (
+      {status === null || !model.ready ? (
         // The first load has nowhere else to say why it failed.
         <Feedback model={model} at="status" />
       ) : connected ? (
@@ -47,6 +50,7 @@ function Body({ model }: { model: RepoConnectModel }): JSX.Element {
       ) : (
         <SignIn model={model} />
       )}
+      {status !== null && <AccountSection model={model} />}
       <ConfigureConda model={model} />
       <Troubleshoot model={model} />
       <PreferencesForm model={model} />
