@@ -8,6 +8,7 @@ panel, a terminal, another notebook — e.g. "Signed out elsewhere" instead of a
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -15,10 +16,11 @@ from typing import Any
 import ipywidgets as w
 
 from ..core import Connector, Status
-from .common import Panel
+from .common import Panel, error_text
 from .render import StatusView, sign_out_text
 
 FOLLOW_INTERVAL = 5.0  # seconds, as Navigator polls
+STATE_MOVED = ("not_connected", "already_connected", "stale_session")
 LIVE_CHECKS = ("token", "tls", "reachable")  # doctor checks that mean "not working right now"
 
 
@@ -142,7 +144,17 @@ class StatusPanel(Panel):
             self.connector.disconnect,
             lambda status: self._after_sign_out(before, status),
             [self.refresh_button, self.sign_out_button],
+            failed=self._failed,
         )
+
+    def _failed(self, exc: BaseException) -> None:
+        """An error; when the state moved elsewhere, show the real state too."""
+        text = error_text(exc)
+        if getattr(exc, "code", None) in STATE_MOVED:
+            with contextlib.suppress(Exception):
+                self.show(self.connector.status())
+                text += " This panel now shows the current state."
+        self.message.error(text)
 
     def _after_sign_out(self, before: Status | None, status: Status) -> None:
         self.previous = before

@@ -387,3 +387,13 @@ def test_refresh_checks_the_token_for_real(connector, env):
         assert panel.status.connected  # still signed in here: the warning says what to do
     finally:
         connector.disconnect()
+
+
+def test_sign_out_of_a_moved_state_shows_the_real_state(connector, env):
+    connector.connect("cloud", token=env.sandbox.cloud_tokens[0])
+    panel = StatusPanel(connector, background=False, follow_interval=None)
+    Connector(RepoConnectSettings(timeout=5.0)).disconnect()  # elsewhere, not yet seen here
+    panel.sign_out_button.click()
+    assert panel.message.kind == "error"
+    assert "now shows the current state" in panel.message.text
+    assert not panel.status.connected and panel.sign_out_button.disabled
