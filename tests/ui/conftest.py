@@ -134,6 +134,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory, ui_sandbox: Sandbox) -> Iterat
         "BINSTAR_CONFIG_DIR": str(folders["binstar"]),
         "JUPYTER_REPOCONNECT_STATE_DIR": str(folders["state"]),
         "CONDA_TOKEN_REPO_URL": ui_sandbox.urls["cloud"],
+        "JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN": ui_sandbox.urls["account"],  # never anaconda.com
         "JUPYTER_CONFIG_DIR": str(folders["config"]),
         "JUPYTER_DATA_DIR": str(folders["data"]),
         "JUPYTER_RUNTIME_DIR": str(folders["runtime"]),

@@ -389,3 +389,50 @@ def test_opening_the_panel_from_its_icon_puts_the_focus_in_it(page: Page, lab_en
     page.wait_for_function(
         "() => document.querySelector('#jp-repoconnect-panel').contains(document.activeElement)"
     )
+
+
+def test_enterprise_hint_leads_to_add_by_hand(page: Page, lab_env: Lab) -> None:
+    lab = lab_env
+    code, body = lab.api(
+        "POST",
+        "connect",
+        {"service": "enterprise", "domain": lab.sandbox.urls["enterprise"], "username": "demo",
+         "password": lab.sandbox.users["demo"]},
+    )  # fmt: skip
+    assert code == 200, body
+    open_panel_from_sidebar(page)
+    expect(page.get_by_test_id("status-message")).to_contain_text("by hand")
+    page.get_by_test_id("goto-add-by-hand").click()
+    hand = page.get_by_test_id("hand-input")
+    expect(hand).to_be_focused()
+    page.keyboard.type("anaconda/tools")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("repoconnect-notice")).to_contain_text("Added 1 channel")
+    assert "anaconda/tools" in condarc(lab)["channels"]
+
+
+def test_a_failed_search_clears_the_results(page: Page, lab_env: Lab) -> None:
+    """The server extension caches the channel list, so the sandbox cannot make a search fail
+    once it is loaded: the failure is played by the browser (the panel's side of it)."""
+    lab = lab_env
+    server_login(lab)
+    open_panel_from_sidebar(page)
+    rows = page.get_by_test_id("channel-row")
+    expect(rows.first).to_be_visible()
+    failing = re.compile(r"/repoconnect/channels\?q=team-geo&")
+    page.route(
+        failing,
+        lambda route: route.fulfill(
+            status=502,
+            content_type="application/json",
+            body=json.dumps({"error": "service_unavailable", "message": "The server failed."}),
+        ),
+    )
+    page.get_by_test_id("channel-search").fill("team-geo")
+    error = page.get_by_test_id("channel-picker").get_by_test_id("repoconnect-error")
+    expect(error).to_contain_text("The search failed: The server failed.")
+    expect(rows).to_have_count(0)  # no results that do not answer the search
+    page.unroute(failing)
+    page.get_by_test_id("channel-search").fill("team-geo-0")
+    expect(rows.first).to_be_visible()
+    expect(error).to_have_count(0)

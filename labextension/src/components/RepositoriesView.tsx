@@ -50,10 +50,10 @@ function Body({ model }: { model: RepoConnectModel }): JSX.Element {
       ) : (
         <SignIn model={model} />
       )}
-      {status !== null && <AccountSection model={model} />}
       <ConfigureConda model={model} />
       <Troubleshoot model={model} />
       <PreferencesForm model={model} />
+      {status !== null && <AccountSection model={model} />}
     </div>
   );
 }

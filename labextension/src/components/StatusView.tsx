@@ -66,6 +66,20 @@ export function StatusView({ model }: { model: RepoConnectModel }): JSX.Element 
           {status.message}
         </p>
       )}
+      {(status.service === 'enterprise' || status.service === 'cloud') && (
+        <div className="jp-RepoConnect-actions">
+          <button
+            type="button"
+            className="jp-RepoConnect-link"
+            onClick={openAddByHand}
+            data-testid="goto-add-by-hand"
+          >
+            {status.service === 'cloud'
+              ? 'Add an organisation channel…'
+              : 'Add the channels you need…'}
+          </button>
+        </div>
+      )}
       <Warnings warnings={[...status.warnings, ...model.liveWarnings]} />
       <ChannelSummary status={status} />
       <div className="jp-RepoConnect-actions">
@@ -145,4 +159,19 @@ function Warnings({ warnings }: { warnings: string[] }): JSX.Element | null {
       ))}
     </ul>
   );
+}
+
+/** Open Configure Conda at "Add a channel by hand", with the keyboard in its field. */
+function openAddByHand(): void {
+  const details = document.querySelector<HTMLDetailsElement>(
+    '#jp-repoconnect-panel [data-testid="configure-conda"]'
+  );
+  if (details) {
+    details.open = true;
+  }
+  window.requestAnimationFrame(() => {
+    const input = document.getElementById('jp-RepoConnect-hand-input');
+    input?.scrollIntoView({ block: 'center' });
+    input?.focus();
+  });
 }
