@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from . import condarc_splice as splice
 from .cache import FILES
 from .errors import Conflict, CorruptCondarc
 from .files import atomic_write, read_bytes
@@ -26,6 +27,7 @@ TEXTS = ("channel_alias",)  # scalar settings that read-only callers get from th
 BOM = "\ufeff"
 # What aliases may add beyond the file's own size (entries, or 100 characters of text each).
 ALIAS_ALLOWANCE = 10_000
+_UNSET = object()
 
 
 def mask_token(url: str) -> str:
@@ -103,7 +105,12 @@ def _unshare(data: Any, key: str, values: list[str]) -> None:
 
 
 class CondarcDocument:
-    """A ``.condarc`` plus the bytes it came from; parsed on first use of :attr:`data`."""
+    """A ``.condarc`` plus the bytes it came from; parsed on first use of :attr:`data`.
+
+    A ``fast`` document answers ``get_list`` from libyaml and keeps ``set_list`` changes
+    pending: ``dump`` writes a plain append on the text (``condarc_splice.py``) and takes the
+    ruamel.yaml round trip for anything else.
+    """
 
     def __init__(
         self,
@@ -113,47 +120,79 @@ class CondarcDocument:
         indent: tuple[int, int, int] | None = None,
         *,
         lists: dict[str, Any] | None = None,
+        fast: bool = False,
     ) -> None:
         self.path = Path(path)
         self.raw = raw
         self._data = data
         self._indent = indent
         self._lists = lists  # from the cache, while ``data`` is not parsed
+        self._fast = fast
+        self._view: Any = _UNSET
+        self._pending: dict[str, list[str] | None] = {}
         self.edited: set[str] = set()
+        self.proven = False  # the last dump() was already read back by libyaml
 
     @property
     def data(self) -> Any:  # ruamel CommentedMap
         if self._data is None:
             self._data = _parse(self.path, self.raw)
             self._lists = None
+            pending, self._pending = self._pending, {}
+            for key, values in pending.items():
+                self._set_list_data(key, values)
         return self._data
 
     @property
     def version(self) -> str:
         return version_of(self.raw)
 
+    def light(self) -> splice.View | None:
+        """The libyaml view while ruamel has not parsed the file (``None``: not available)."""
+        if not self._fast or self._data is not None:
+            return None
+        if self._view is _UNSET:
+            text = _decode(self.path, self.raw)[0]
+            self._view = splice.view(text, len(self.raw or b"") + ALIAS_ALLOWANCE)
+        return self._view  # type: ignore[no-any-return]
+
     def get_list(self, key: str) -> list[str] | None:
-        if self._lists is not None and key in self._lists:
-            value = self._lists[key]
-            if isinstance(value, CorruptCondarc):
-                raise CorruptCondarc(value.message)
-            return None if value is None else list(value)
+        if self._data is None:
+            if key in self._pending:
+                pending = self._pending[key]
+                return None if pending is None else list(pending)
+            if self._lists is not None and key in self._lists:
+                value = self._lists[key]
+                if isinstance(value, CorruptCondarc):
+                    raise CorruptCondarc(value.message)
+                return None if value is None else list(value)
+            light = self.light()
+            if light is not None and (found := light.get_list(key)) is not splice.UNSURE:
+                return found  # type: ignore[no-any-return]
         return _read_list(self.path, self.data, key)
 
     def get_text(self, key: str) -> str | None:
         """A scalar setting as text (``channel_alias`` comes from the cache); else ``None``."""
-        if self._lists is not None and key in self._lists:
-            value = self._lists[key]
-        else:
-            value = _text_value(self.data.get(key))
-        return value  # type: ignore[no-any-return]
+        if self._data is None:
+            if self._lists is not None and key in self._lists:
+                return self._lists[key]  # type: ignore[no-any-return]
+            light = self.light()
+            if light is not None and (found := light.get_text(key)) is not splice.UNSURE:
+                return found  # type: ignore[no-any-return]
+        return _text_value(self.data.get(key))
 
     def set_list(self, key: str, values: list[str] | None) -> None:
         """Set ``key`` to ``values`` in place, keeping comments; ``None`` removes the key."""
+        self.edited.add(key)
+        if self._data is None and self.light() is not None:
+            self._pending[key] = None if values is None else list(values)
+        else:
+            self._set_list_data(key, values)
+
+    def _set_list_data(self, key: str, values: list[str] | None) -> None:
         from ruamel.yaml.comments import CommentedSeq
 
         data = self.data
-        self.edited.add(key)
         if values is None:
             if key in data:
                 del data[key]
@@ -188,6 +227,17 @@ class CondarcDocument:
             self.data.yaml_add_eol_comment(comment.value.strip(), key)
 
     def dump(self) -> bytes:
+        self.proven = False
+        if self._data is None and not self._pending:
+            return self.raw or b""  # nothing changed: the file as it is
+        light = self.light()
+        if light is not None and None not in self._pending.values():
+            text, bom, crlf = _decode(self.path, self.raw)
+            changes = {k: v for k, v in self._pending.items() if v is not None}
+            new = splice.append(text, light, changes, len(text) + ALIAS_ALLOWANCE)
+            if new is not None:
+                self.proven = True
+                return _encode(new, bom, crlf)
         if not self.data:
             return b""
         text, bom, crlf = _decode(self.path, self.raw)
@@ -204,13 +254,13 @@ class CondarcDocument:
         lists: dict[str, Any] = {}
         for key in LISTS:
             try:
-                value = _read_list(self.path, self.data, key)
+                value = self.get_list(key)
             except CorruptCondarc as exc:
                 lists[key] = exc
             else:
                 lists[key] = None if value is None else tuple(value)
         for key in TEXTS:
-            lists[key] = _text_value(self.data.get(key))
+            lists[key] = self.get_text(key)
         return lists
 
 
@@ -225,10 +275,12 @@ class Condarc:
 
         def parse(raw: bytes | None) -> tuple[Any, Any]:
             try:
-                doc = CondarcDocument(self.path, raw, self.parse(raw))
+                doc = CondarcDocument(self.path, raw, fast=True)
+                if doc.light() is None:
+                    doc.data  # noqa: B018 -- ruamel parses it, or names what is wrong
+                return (raw, doc.snapshot()), doc
             except CorruptCondarc as exc:
                 return (raw, exc), None
-            return (raw, doc.snapshot()), doc
 
         (raw, lists), fresh = FILES.read(self.path, parse)
         if isinstance(lists, CorruptCondarc):
@@ -249,12 +301,15 @@ class Condarc:
         for _ in range(3):
             since = time.time_ns()
             raw = read_bytes(self.path)
-            doc = CondarcDocument(self.path, raw, _parse(self.path, raw))
+            doc = CondarcDocument(self.path, raw, fast=True)
+            if doc.light() is None:
+                doc.data  # noqa: B018 -- ruamel parses it, or names what is wrong
             change(doc)
             new = doc.dump()
             if new == (raw or b"") or (not new and raw is None):
                 return doc
-            _check_readable(doc, new)
+            if not doc.proven:
+                _check_readable(doc, new)
             if read_bytes(self.path) != raw:
                 continue
             atomic_write(self.path, new)

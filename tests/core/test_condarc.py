@@ -92,37 +92,56 @@ def test_emptying_a_list_with_a_comment_on_its_key_stays_valid_yaml(tmp_path):
 
 @pytest.fixture
 def count_parses(monkeypatch):
-    """Count full ruamel.yaml parses (the costly step of an edit)."""
+    """Count full parses: ruamel.yaml round-trip loads and libyaml (C) composes."""
+    import yaml
     from ruamel.yaml import YAML
 
     calls = []
-    real = YAML.load
+    real_load, real_compose = YAML.load, yaml.compose
 
     def load(self, stream):
-        calls.append(1)
-        return real(self, stream)
+        calls.append("ruamel")
+        return real_load(self, stream)
+
+    def compose(*args, **kwargs):
+        calls.append("libyaml")
+        return real_compose(*args, **kwargs)
 
     monkeypatch.setattr(YAML, "load", load)
+    monkeypatch.setattr(yaml, "compose", compose)
     return calls
 
 
-def test_an_edit_parses_the_file_once(tmp_path, count_parses):
+def test_an_append_is_made_on_the_text_and_proven_by_libyaml(tmp_path, count_parses):
     path = tmp_path / ".condarc"
     path.write_text(ORIGINAL)
-    doc = Condarc(path).edit(lambda d: d.set_list("channels", d.get_list("channels") + ["extra"]))
-    assert doc.get_list("channels") == ["defaults", "conda-forge", "extra"]
-    assert len(count_parses) == 1
+    doc = Condarc(path).edit(lambda d: d.set_list("channels", d.get_list("channels") + ["x:1"]))
+    assert doc.get_list("channels") == ["defaults", "conda-forge", "x:1"]
+    assert count_parses == ["libyaml", "libyaml"]  # read, then read back; no ruamel round trip
+    assert path.read_text() == ORIGINAL.replace(
+        "  - 'conda-forge'\n", "  - 'conda-forge'\n  - x:1\n"
+    )
+
+
+def test_any_other_edit_parses_the_file_once_with_ruamel(tmp_path, count_parses):
+    path = tmp_path / ".condarc"
+    path.write_text(ORIGINAL)
+    doc = Condarc(path).edit(lambda d: d.set_list("channels", ["extra", *d.get_list("channels")]))
+    assert doc.get_list("channels") == ["extra", "defaults", "conda-forge"]
+    assert count_parses.count("ruamel") == 1
 
 
 def test_reading_an_unchanged_file_again_does_not_parse_it(tmp_path, count_parses):
     path = tmp_path / ".condarc"
     path.write_text(ORIGINAL)
     assert Condarc(path).load().get_list("channels") == ["defaults", "conda-forge"]
+    parsed = len(count_parses)
     assert Condarc(path).load().get_list("channels") == ["defaults", "conda-forge"]
-    assert len(count_parses) == 1
+    assert len(count_parses) == parsed
     Condarc(path).edit(lambda d: d.set_list("channels", ["defaults"]))
+    parsed = len(count_parses)
     assert Condarc(path).load().get_list("channels") == ["defaults"]
-    assert len(count_parses) == 2  # the edit's own parse; its result is what the next read gets
+    assert len(count_parses) == parsed  # the edit's result is what the next read gets
 
 
 class CountingText(str):
@@ -258,3 +277,35 @@ def test_comments_of_a_shared_list_stay_on_the_lines_they_were_written(
     for comment, part in ((mine, channels_part), (theirs, defaults_part)):
         if comment:
             assert after.count(comment) == 1 and comment in part
+
+
+# --- appends on the text (condarc_splice.py) --------------------------------------------------
+
+TRICKY = ["yes", "1.0", "null", "a#b", "it's", "https://x.example.com/t/T0K/c", "c: d"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("channels:\n- a\n# tail\nssl_verify: true\n", "- a\n"),  # items at the key's column
+        ("channels:\n    -   a  # x\nssl_verify: true\n", "    -   a  # x\n"),  # own spacing
+        ("channels: [a]  # flow: the round trip\n", "# flow: the round trip"),
+        ("channels:\n  - a", "channels:\n  - a\n"),  # no final newline: the round trip
+    ],
+)
+def test_appended_entries_read_back_as_written_whatever_the_layout(tmp_path, text, kept):
+    path = tmp_path / ".condarc"
+    path.write_text(text)
+    Condarc(path).edit(lambda d: d.set_list("channels", d.get_list("channels") + TRICKY))
+    raw = path.read_bytes()
+    data = Condarc(path).parse(raw)  # ruamel.yaml, as conda reads it
+    assert [str(v) for v in data["channels"]] == ["a", *TRICKY]
+    assert Condarc(path).load().get_list("channels") == ["a", *TRICKY]
+    assert kept in raw.decode()
+
+
+def test_an_append_keeps_every_other_byte(tmp_path):
+    path = tmp_path / ".condarc"
+    path.write_text("channels:\n- a\n# tail\nssl_verify: true\n")
+    Condarc(path).edit(lambda d: d.set_list("channels", ["a", "yes"]))
+    assert path.read_text() == "channels:\n- a\n- 'yes'\n# tail\nssl_verify: true\n"

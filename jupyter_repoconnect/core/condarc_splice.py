@@ -1,0 +1,188 @@
+"""The fast path of ``.condarc``: reading the channel lists and appending to them on the text,
+with libyaml (PyYAML's C parser, 20-300x faster than a ruamel.yaml round trip) instead of ruamel.
+
+Everything here answers only when it is sure; otherwise it returns ``None`` and ``condarc.py``
+takes the ruamel.yaml round trip. An append is written only after libyaml has read the new text
+back and found the edited lists as intended and every other setting node for node unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+STR = "tag:yaml.org,2002:str"
+NULL = "tag:yaml.org,2002:null"
+# A value written without quotes: starts with a letter (so never a number in YAML 1.1 or 1.2;
+# the bools and nulls are _RESERVED) and holds no character that YAML treats specially.
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_./:@%+~=-]*")
+_RESERVED = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}
+_ITEM_PREFIX = re.compile(r" *- +")
+UNSURE = object()  # "ask ruamel.yaml"
+
+
+class View:
+    """The top level of a ``.condarc`` as libyaml composes it (no construction, no aliases
+    expanded). ``view(text)`` is ``None`` when libyaml is missing or cannot be trusted here."""
+
+    def __init__(self, root: Any, keys: dict[str, tuple[Any, Any]]) -> None:
+        self.root = root
+        self.keys = keys
+
+    def get_list(self, key: str) -> Any:
+        """``list[str]``, ``None`` (absent or null), or ``UNSURE``."""
+        if key not in self.keys:
+            return None
+        node = self.keys[key][1]
+        if _is_null(node):
+            return None
+        if type(node).__name__ != "SequenceNode":
+            return UNSURE
+        values = []
+        for item in node.value:
+            if not _is_text(item):
+                return UNSURE
+            values.append(item.value)
+        return values
+
+    def get_text(self, key: str) -> Any:
+        if key not in self.keys:
+            return None
+        node = self.keys[key][1]
+        return node.value if _is_text(node) else None if _is_null(node) else UNSURE
+
+
+def view(text: str, limit: int) -> View | None:
+    try:
+        import yaml
+
+        root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except Exception:  # no libyaml, or text it refuses: ruamel decides (and names the line)
+        return None
+    if root is None:
+        return View(None, {})
+    if type(root).__name__ != "MappingNode" or not _sound(root, limit):
+        return None
+    keys: dict[str, tuple[Any, Any]] = {}
+    for key, value in root.value:
+        if not _is_text(key) or key.value in keys:
+            return None
+        keys[key.value] = (key, value)
+    return View(root, keys)
+
+
+def append(text: str, before: View, changes: dict[str, list[str]], limit: int) -> str | None:
+    """``text`` with each list of ``changes`` extended to its new value, or ``None`` if that
+    is not a plain append to a block list (or could not be proven)."""
+    inserts: list[tuple[int, str]] = []
+    for key, values in changes.items():
+        current = before.get_list(key)
+        if current is UNSURE or not current or values[: len(current)] != current:
+            return None
+        if len(values) == len(current):
+            continue  # unchanged
+        node = before.keys[key][1]
+        if node.flow_style:
+            return None
+        last = node.value[-1]
+        line_start = text.rfind("\n", 0, last.start_mark.index) + 1
+        prefix = text[line_start : last.start_mark.index]
+        if not _ITEM_PREFIX.fullmatch(prefix):
+            return None
+        line_end = text.find("\n", last.end_mark.index)
+        if line_end < 0:
+            return None
+        added = [_scalar(v) for v in values[len(current) :]]
+        if any(a is None for a in added):
+            return None
+        inserts.append((line_end + 1, "".join(f"{prefix}{a}\n" for a in added)))
+    new = text
+    for at, lines in sorted(inserts, reverse=True):
+        new = new[:at] + lines + new[at:]
+    after = view(new, limit)
+    if after is None or set(after.keys) != set(before.keys):
+        return None
+    for key, (_, node) in before.keys.items():
+        if key in changes:
+            if after.get_list(key) != changes[key]:
+                return None
+        elif not _same(node, after.keys[key][1], set()):
+            return None
+    return new
+
+
+def _scalar(value: str) -> str | None:
+    if _PLAIN.fullmatch(value) and value.lower() not in _RESERVED:
+        return value
+    if any(ord(c) < 32 or c == "\x7f" for c in value):
+        return None
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _is_text(node: Any) -> bool:
+    return type(node).__name__ == "ScalarNode" and node.tag == STR
+
+
+def _is_null(node: Any) -> bool:
+    return type(node).__name__ == "ScalarNode" and node.tag == NULL
+
+
+def _sound(root: Any, limit: int) -> bool:
+    """No alias expansion beyond ``limit`` nodes, no alias cycle, no duplicate key (ruamel
+    refuses those: let it say so)."""
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def size(node: Any) -> int:
+        kind = type(node).__name__
+        if kind == "ScalarNode":
+            return 1 + len(node.value) // 100
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if id(node) in open_:
+            raise ValueError("alias cycle")
+        open_.add(id(node))
+        total = 1
+        if kind == "MappingNode":
+            seen = set()
+            for key, value in node.value:
+                marker = key.value if type(key).__name__ == "ScalarNode" else id(key)
+                if marker in seen:
+                    raise ValueError("duplicate key")
+                seen.add(marker)
+                total += size(key) + size(value)
+                if total > limit:
+                    raise ValueError("too large")
+        else:
+            for item in node.value:
+                total += size(item)
+                if total > limit:
+                    raise ValueError("too large")
+        open_.discard(id(node))
+        sizes[id(node)] = total
+        return total
+
+    try:
+        size(root)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def _same(a: Any, b: Any, seen: set[tuple[int, int]]) -> bool:
+    """Node for node equal (aliases followed once)."""
+    if (id(a), id(b)) in seen:
+        return True
+    seen.add((id(a), id(b)))
+    if type(a) is not type(b) or a.tag != b.tag:
+        return False
+    if type(a).__name__ == "ScalarNode":
+        return bool(a.value == b.value and a.style == b.style)
+    if len(a.value) != len(b.value):
+        return False
+    if type(a).__name__ == "MappingNode":
+        return all(
+            _same(ka, kb, seen) and _same(va, vb, seen)
+            for (ka, va), (kb, vb) in zip(a.value, b.value, strict=True)
+        )
+    return all(_same(x, y, seen) for x, y in zip(a.value, b.value, strict=True))
