@@ -133,6 +133,7 @@ export class AccountModel {
   async cancelSignIn(): Promise<void> {
     const login = this._login;
     this._stopPolling();
+    this._login = null; // a late answer of a poll in flight is ignored
     if (login) {
       await this._run('Cancelling…', async () => {
         await this._show(await this._api.cancelLogin(login.login_id));
