@@ -16,6 +16,7 @@ from .errors import (
     BadInput,
     Conflict,
     CorruptCondarc,
+    FileProblem,
     NotAllowed,
     NotConnected,
 )
@@ -137,7 +138,7 @@ class Connector:
             default_channels = None if defaults is None else [mask_token(c) for c in defaults]
             alias = doc.get_text("channel_alias")  # from the cache: no parse when unchanged
             warnings += condarc_warnings(doc)
-        except CorruptCondarc as exc:
+        except (CorruptCondarc, FileProblem) as exc:  # status still answers: say what is wrong
             warnings.append(exc.message)
         if current is None and state.service:
             warnings.append(STALE_WARNING)

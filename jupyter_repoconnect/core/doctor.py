@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import (
     AuthenticationRefused,
     CorruptCondarc,
+    FileProblem,
     RepoConnectError,
     ServiceTimeout,
     TLSFailure,
@@ -50,7 +51,7 @@ def _diagnose(connector: Connector, findings: list[Finding]) -> None:
     try:
         doc = connector.condarc.load()
         findings.append(Finding("condarc", True, f"{doc.path} is readable."))
-    except CorruptCondarc as exc:
+    except (CorruptCondarc, FileProblem) as exc:
         findings.append(
             Finding("condarc", False, exc.message, "Fix the file, then run the doctor again.")
         )

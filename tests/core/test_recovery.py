@@ -36,3 +36,11 @@ def test_an_unreadable_journal_is_treated_as_never_begun(env, connector):
     assert not connector.status().connected
     assert not (env.state_dir / "transaction.json").exists()
     assert env.condarc.read_bytes() == ORIGINAL_CONDARC
+
+
+def test_status_and_doctor_answer_when_condarc_is_a_folder(env, connector):
+    env.condarc.unlink()
+    env.condarc.mkdir()
+    assert any("is a folder" in w for w in connector.status().warnings)
+    (first, *_) = connector.doctor().findings
+    assert first.check == "condarc" and not first.ok and "is a folder" in first.message
