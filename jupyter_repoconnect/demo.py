@@ -83,6 +83,7 @@ def run_demo(home: str | os.PathLike[str] | None, port: int | None, open_browser
                 BINSTAR_CONFIG_DIR=str(home / "binstar"),
                 JUPYTER_REPOCONNECT_STATE_DIR=str(home / "state"),
                 CONDA_TOKEN_REPO_URL=sb.urls["cloud"],
+                JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN=sb.urls["account"],  # its device page
                 JUPYTERLAB_SETTINGS_DIR=str(home / "lab-settings"),
                 JUPYTERLAB_WORKSPACES_DIR=str(home / "lab-workspaces"),
                 JUPYTER_CONFIG_PATH=os.pathsep.join(
