@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -69,9 +70,10 @@ class Connector:
         return Condarc(self.settings.resolved_condarc_path())
 
     @contextmanager
-    def _locked(self) -> Iterator[StateStore]:
+    def _locked(self, timeout: float | None = None) -> Iterator[StateStore]:
         store = self.state_store
-        with locked(store.lock_path, timeout=max(30.0, self.settings.timeout * 3)):
+        wait = max(30.0, self.settings.timeout * 3) if timeout is None else timeout
+        with locked(store.lock_path, timeout=wait):
             self._recover(store)
             if store.needs_migration():
                 store.save(store.load())  # legacy team_edition_* keys -> anaconda_server_*
@@ -122,8 +124,9 @@ class Connector:
         """Current connection, including one made from a command line (``source="cli"``)."""
         store = self.state_store
         if (store.directory / JOURNAL).exists():
-            with self._locked():
-                pass  # recovery first: never show a half-done sign-in as a state
+            # recovery first; if the lock is held, the journal is a live operation's
+            with contextlib.suppress(Conflict), self._locked(timeout=0):
+                pass
         state = store.load()
         current = self.current_connection(state, TokenStore())
         warnings: list[str] = self._recovered[:]
