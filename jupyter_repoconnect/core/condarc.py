@@ -108,8 +108,8 @@ class CondarcDocument:
     """A ``.condarc`` plus the bytes it came from; parsed on first use of :attr:`data`.
 
     A ``fast`` document answers ``get_list`` from libyaml and keeps ``set_list`` changes
-    pending: ``dump`` writes a plain append on the text (``condarc_splice.py``) and takes the
-    ruamel.yaml round trip for anything else.
+    pending: ``dump`` removes and appends entries on the text (``condarc_splice.py``) and takes
+    the ruamel.yaml round trip for anything else.
     """
 
     def __init__(
@@ -234,7 +234,7 @@ class CondarcDocument:
         if light is not None and None not in self._pending.values():
             text, bom, crlf = _decode(self.path, self.raw)
             changes = {k: v for k, v in self._pending.items() if v is not None}
-            new = splice.append(text, light, changes, len(text) + ALIAS_ALLOWANCE)
+            new = splice.edit_lists(text, light, changes, len(text) + ALIAS_ALLOWANCE)
             if new is not None:
                 self.proven = True
                 return _encode(new, bom, crlf)

@@ -1,8 +1,9 @@
-"""The fast path of ``.condarc``: reading the channel lists and appending to them on the text,
-with libyaml (PyYAML's C parser, 20-300x faster than a ruamel.yaml round trip) instead of ruamel.
+"""The fast path of ``.condarc``: reading the channel lists, removing entries from them and
+appending entries to them on the text, with libyaml (PyYAML's C parser, 20-300x faster than a
+ruamel.yaml round trip) instead of ruamel.
 
 Everything here answers only when it is sure; otherwise it returns ``None`` and ``condarc.py``
-takes the ruamel.yaml round trip. An append is written only after libyaml has read the new text
+takes the ruamel.yaml round trip. An edit is written only after libyaml has read the new text
 back and found the edited lists as intended and every other setting node for node unchanged.
 """
 
@@ -71,34 +72,38 @@ def view(text: str, limit: int) -> View | None:
     return View(root, keys)
 
 
-def append(text: str, before: View, changes: dict[str, list[str]], limit: int) -> str | None:
-    """``text`` with each list of ``changes`` extended to its new value, or ``None`` if that
-    is not a plain append to a block list (or could not be proven)."""
-    inserts: list[tuple[int, str]] = []
+def edit_lists(text: str, before: View, changes: dict[str, list[str]], limit: int) -> str | None:
+    """``text`` with each list of ``changes`` set to its new value, or ``None`` unless that is
+    removing entries and appending new ones to a non-empty block list (then proven)."""
+    edits: list[tuple[int, int, int, str]] = []  # (start, order, end, new text)
     for key, values in changes.items():
         current = before.get_list(key)
-        if current is UNSURE or not current or values[: len(current)] != current:
+        if current is UNSURE or not current or not values:
             return None
-        if len(values) == len(current):
+        plan = _plan(current, values)
+        if plan is None:
+            return None
+        removed, added = plan
+        if not removed and not added:
             continue  # unchanged
         node = before.keys[key][1]
         if node.flow_style:
             return None
-        last = node.value[-1]
-        line_start = text.rfind("\n", 0, last.start_mark.index) + 1
-        prefix = text[line_start : last.start_mark.index]
-        if not _ITEM_PREFIX.fullmatch(prefix):
+        lines = [_line_of(text, item) for item in node.value]
+        if any(line is None for line in lines):
             return None
-        line_end = text.find("\n", last.end_mark.index)
-        if line_end < 0:
-            return None
-        added = [_scalar(v) for v in values[len(current) :]]
-        if any(a is None for a in added):
-            return None
-        inserts.append((line_end + 1, "".join(f"{prefix}{a}\n" for a in added)))
+        for i in removed:
+            start, end, _prefix = lines[i]  # type: ignore[misc]
+            edits.append((start, 0, end, ""))
+        if added:
+            scalars = [_scalar(v) for v in added]
+            if any(a is None for a in scalars):
+                return None
+            _start, end, prefix = lines[-1]  # type: ignore[misc]
+            edits.append((end, 1, end, "".join(f"{prefix}{a}\n" for a in scalars)))
     new = text
-    for at, lines in sorted(inserts, reverse=True):
-        new = new[:at] + lines + new[at:]
+    for start, _order, end, insert in sorted(edits, reverse=True):
+        new = new[:start] + insert + new[end:]
     after = view(new, limit)
     if after is None or set(after.keys) != set(before.keys):
         return None
@@ -109,6 +114,37 @@ def append(text: str, before: View, changes: dict[str, list[str]], limit: int) -
         elif not _same(node, after.keys[key][1], set()):
             return None
     return new
+
+
+def _plan(current: list[str], values: list[str]) -> tuple[list[int], list[str]] | None:
+    """``values`` as (indexes of ``current`` removed, entries appended), if it is that."""
+    kept = 0
+    removed: list[int] = []
+    j = 0
+    for kept, value in enumerate(values):  # noqa: B007 -- ``kept`` is used after the loop
+        while j < len(current) and current[j] != value:
+            removed.append(j)
+            j += 1
+        if j == len(current):
+            break
+        j += 1
+    else:
+        kept = len(values)
+        removed += range(j, len(current))
+    added = values[kept:]
+    if any(value in current for value in added):
+        return None  # a move, not an append
+    return removed, added
+
+
+def _line_of(text: str, item: Any) -> tuple[int, int, str] | None:
+    """(start, end past the newline, item prefix) of the line holding a one-line list item."""
+    start = text.rfind("\n", 0, item.start_mark.index) + 1
+    prefix = text[start : item.start_mark.index]
+    end = text.find("\n", item.end_mark.index)
+    if not _ITEM_PREFIX.fullmatch(prefix) or end < 0 or "\n" in text[start : item.end_mark.index]:
+        return None
+    return start, end + 1, prefix
 
 
 def _scalar(value: str) -> str | None:

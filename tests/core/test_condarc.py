@@ -309,3 +309,21 @@ def test_an_append_keeps_every_other_byte(tmp_path):
     path.write_text("channels:\n- a\n# tail\nssl_verify: true\n")
     Condarc(path).edit(lambda d: d.set_list("channels", ["a", "yes"]))
     assert path.read_text() == "channels:\n- a\n- 'yes'\n# tail\nssl_verify: true\n"
+
+
+@pytest.mark.parametrize(
+    ("new", "expected"),
+    [
+        (["a", "c", "x"], "  - a  # first\n  - c   # third\n  - x\n"),  # on the text
+        (["c", "a"], "  - c   # third\n  - a  # first\n"),  # a move: the round trip
+        ([], None),  # emptied: the round trip writes `channels: []  # mine`
+    ],
+)
+def test_removing_and_moving_entries_keep_their_comments(tmp_path, new, expected):
+    path = tmp_path / ".condarc"
+    path.write_text("# top\nchannels:  # mine\n  - a  # first\n  - b\n  - c   # third\nssl: 1\n")
+    Condarc(path).edit(lambda d: d.set_list("channels", new))
+    text = path.read_text()
+    body = expected if expected is not None else ""
+    head = "# top\nchannels:  # mine\n" if new else "# top\nchannels: []  # mine\n"
+    assert text == head + body + "ssl: 1\n"
