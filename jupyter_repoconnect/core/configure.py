@@ -75,16 +75,33 @@ def same_channel(shown: str, original: str, alias: str = DEFAULT_CHANNEL_ALIAS) 
     A channel name and its URL under ``alias`` are the same channel for conda, so
     ``channels remove NAME`` finds ``<alias>/NAME`` and the URL finds ``NAME``.
     """
-    if shown == original or shown == mask_token(original):
-        return True
-    name = _as_name(shown, alias)
-    return name in (_as_name(original, alias), _as_name(mask_token(original), alias))
+    return bool(_matcher([shown], alias)(original))
 
 
-def _as_name(channel: str, alias: str) -> str:
+def _matcher(names: Sequence[str], alias: str) -> Callable[[str], set[str]]:
+    """For a file entry, the ``names`` that name it (each entry costs two masks, not one per
+    name: a list of 10,000 entries is searched in linear time)."""
+    masked_alias = mask_token(alias + "/")[:-1]
+    by_name: dict[str, set[str]] = {}
+    for name in names:
+        by_name.setdefault(name, set()).add(name)
+        by_name.setdefault("\0" + _as_name(name, alias, masked_alias), set()).add(name)
+
+    def match(entry: str) -> set[str]:
+        masked = mask_token(entry)
+        found: set[str] = set()
+        for key in (entry, masked):
+            found |= by_name.get(key, set())
+            found |= by_name.get("\0" + _as_name(key, alias, masked_alias), set())
+        return found
+
+    return match
+
+
+def _as_name(channel: str, alias: str, masked_alias: str) -> str:
     """``channel`` without a leading ``<alias>/`` (compared masked when it carries a token)."""
     channel = channel.rstrip("/")
-    for url, prefix in ((channel, alias), (mask_token(channel), mask_token(alias + "/")[:-1])):
+    for url, prefix in ((channel, alias), (mask_token(channel), masked_alias)):
         if url.startswith(prefix + "/") and len(url) > len(prefix) + 1:
             return url[len(prefix) + 1 :]
     return channel
@@ -93,19 +110,24 @@ def _as_name(channel: str, alias: str) -> str:
 def remove(doc: CondarcDocument, names: Sequence[str], from_list: str | None) -> None:
     if isinstance(names, str) or not names:
         raise BadInput("Name at least one channel to remove.")
-    missing = list(names)
-    alias = channel_alias_of(doc)
+    match = _matcher(names, channel_alias_of(doc))
+    found: set[str] = set()
     for key in _which(from_list):
         values = doc.get_list(key)
         if values is None:
             continue
-        kept = [v for v in values if not any(same_channel(n, v, alias) for n in names)]
-        missing = [n for n in missing if not any(same_channel(n, v, alias) for v in values)]
+        kept = []
+        for value in values:
+            hits = match(value)
+            found |= hits
+            if not hits:
+                kept.append(value)
         if len(kept) != len(values):
             if key == "default_channels" and not kept:
                 doc.set_list(key, None)
             else:
                 doc.set_list(key, kept)
+    missing = [n for n in names if n not in found]
     if missing and len(missing) == len(names):
         where = from_list or "channels or default_channels"
         raise BadInput(f"{', '.join(missing)} is not in {where} of {doc.path}.", code="not_found")
@@ -118,8 +140,8 @@ def remove(doc: CondarcDocument, names: Sequence[str], from_list: str | None) ->
 def move(doc: CondarcDocument, name: str, position: int, in_list: str) -> None:
     (key,) = _which(in_list)
     values = doc.get_list(key) or []
-    alias = channel_alias_of(doc)
-    index = next((i for i, v in enumerate(values) if same_channel(name, v, alias)), None)
+    match = _matcher([name], channel_alias_of(doc))
+    index = next((i for i, v in enumerate(values) if match(v)), None)
     if index is None:
         raise BadInput(f"{name} is not in {key} of {doc.path}.", code="not_found")
     if not isinstance(position, int) or not 0 <= position < len(values):
