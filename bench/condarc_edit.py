@@ -1,6 +1,7 @@
-"""Adding one channel to ``.condarc`` (Connector.add_channels, lock and all) vs one ruamel.yaml
-round trip (load + dump + write) of the same file, at 200 / 2,000 / 20,000 lines and with a
-10,000-entry channel list.
+"""Adding one channel to ``.condarc`` (Connector.add_channels, lock and all: an append made on the
+text, proven with libyaml) vs one ruamel.yaml round trip (load + dump + write) of the same file,
+at 200 / 2,000 / 20,000 lines and with a 10,000-entry channel list; and removing one (also on the
+text) and moving one (any other edit: the ruamel round trip) at 2,000 lines and in the long list.
 
 Goals: <= 1.3x the round trip at every size, <= 100 ms at 2,000 lines, linear growth (the
 per-line cost grows from 2,000 to 20,000 lines as one round trip's does).
@@ -29,7 +30,9 @@ def long_list(entries: int) -> str:
     )
 
 
-def measure(text: str, repeat: int) -> tuple[list[float], list[float]]:
+def measure(text: str, repeat: int, kind: str = "add") -> tuple[list[float], list[float]]:
+    """``add`` a channel or ``remove`` one (both made on the text), or ``move`` one (the ruamel
+    round trip)."""
     from ruamel.yaml import YAML
 
     from jupyter_repoconnect.core import Connector
@@ -38,9 +41,17 @@ def measure(text: str, repeat: int) -> tuple[list[float], list[float]]:
     condarc.write_text(text)
     connector = Connector()
     count = iter(range(10**9))
+    if kind != "add":
+        connector.add_channels([f"https://old.example.com/c{i}" for i in range(repeat + 1)])
 
     def ours() -> None:
-        connector.add_channels([f"https://new.example.com/c{next(count)}"])
+        i = next(count)
+        if kind == "add":
+            connector.add_channels([f"https://new.example.com/c{i}"])
+        elif kind == "remove":
+            connector.remove_channels([f"https://old.example.com/c{i}"])
+        else:
+            connector.move_channel(f"https://old.example.com/c{i}", 0)
 
     def round_trip() -> None:
         yaml = YAML(typ="rt")
@@ -76,6 +87,25 @@ def run(quick: bool) -> list[Figure]:
                     max_value=100.0 if lines == 2000 else None,
                 )
             )
+        for kind, note in (
+            ("remove", "made on the text, as adding"),
+            ("move", "any edit but removing and appending: one ruamel round trip"),
+        ):
+            for name, lines, text in (cases[1], cases[3]):
+                repeat = 2 if quick else (5 if lines > 5000 else 11)
+                ours, reference = measure(text, repeat, kind)
+                figures.append(
+                    Figure(
+                        f".condarc {kind} one channel, {name}",
+                        "ms",
+                        ours,
+                        reference,
+                        "ruamel load+dump+write",
+                        "ratio <= 1.3",
+                        max_ratio=1.3,
+                        note=note,
+                    )
+                )
     # ruamel.yaml's own load is superlinear on long comment blocks (its scanner pops comment
     # tokens from the front of a list): compare our growth with the round trip's own.
     growth = per_line[20000] / per_line[2000]
