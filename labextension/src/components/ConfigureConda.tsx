@@ -4,6 +4,7 @@
 import React, { useState } from 'react';
 
 import { ChannelList, RepoConnectModel } from '../model';
+import { Breakable } from './Breakable';
 import { Feedback } from './Feedback';
 
 interface IProps {
@@ -27,7 +28,9 @@ export function ConfigureConda({ model }: IProps): JSX.Element {
           <>
             <p className="jp-RepoConnect-hint">
               {condarc.exists ? 'Channel lists of ' : 'No file yet at '}
-              <code data-testid="condarc-path">{condarc.path}</code>
+              <code data-testid="condarc-path">
+                <Breakable text={condarc.path} />
+              </code>
             </p>
             <EditableList model={model} list="channels" entries={draft.channels} />
             <EditableList model={model} list="default_channels" entries={draft.default_channels} />
@@ -105,7 +108,7 @@ function EditableList({
               data-name={entry}
             >
               <code className="jp-RepoConnect-entryName" title={entry}>
-                {entry}
+                <Breakable text={entry} />
               </code>
               <span className="jp-RepoConnect-entryButtons">
                 <button
@@ -325,7 +328,13 @@ function OrgChannelBuilder({
         </label>
       </div>
       <p className="jp-RepoConnect-hint" data-testid="org-channel-url">
-        {url ? <code>{url}</code> : 'Type the organisation and the channel names.'}
+        {url ? (
+          <code>
+            <Breakable text={url} />
+          </code>
+        ) : (
+          'Type the organisation and the channel names.'
+        )}
       </p>
       <button
         type="button"

@@ -5,6 +5,7 @@ import React, { useEffect, useRef } from 'react';
 
 import { IStatus, SERVICE_TITLES } from '../api';
 import { RepoConnectModel } from '../model';
+import { Breakable } from './Breakable';
 import { Feedback } from './Feedback';
 
 export function StatusView({ model }: { model: RepoConnectModel }): JSX.Element | null {
@@ -45,7 +46,9 @@ export function StatusView({ model }: { model: RepoConnectModel }): JSX.Element 
         {status.domain && (
           <>
             <dt>Domain</dt>
-            <dd data-testid="status-domain">{status.domain}</dd>
+            <dd data-testid="status-domain">
+              <Breakable text={status.domain} />
+            </dd>
           </>
         )}
         {status.username && (
@@ -119,7 +122,11 @@ export function ChannelSummary({ status }: { status: IStatus }): JSX.Element {
   return (
     <div className="jp-RepoConnect-summary" data-testid="status-channels">
       <p className="jp-RepoConnect-hint">
-        In <code>{status.condarc_path}</code>:
+        In{' '}
+        <code>
+          <Breakable text={status.condarc_path} />
+        </code>
+        :
       </p>
       <ListOf title="channels" entries={status.channels} />
       <ListOf title="default_channels" entries={status.default_channels} />
@@ -139,7 +146,9 @@ function ListOf({ title, entries }: { title: string; entries: string[] | null })
         <ul>
           {entries.map((entry, i) => (
             <li key={`${i}-${entry}`}>
-              <code>{entry}</code>
+              <code>
+                <Breakable text={entry} />
+              </code>
             </li>
           ))}
         </ul>
