@@ -157,3 +157,47 @@ def test_an_action_on_a_moved_state_shows_the_real_state(page: Page, lab_env: La
     expect(error).to_contain_text("now shows the current state")
     expect(page.get_by_test_id("repoconnect-body")).to_have_attribute("data-state", "connected")
     expect(page.get_by_test_id("status-username")).to_have_text("demo")
+
+
+NOTEBOOK_CODE = """\
+from jupyter_repoconnect.widgets import StatusPanel
+first, second = StatusPanel(), StatusPanel()
+display(first, second)
+"""
+
+
+def test_notebook_widget_sign_out_is_followed_by_the_panel_and_other_widgets(
+    page: Page, lab_env: Lab
+) -> None:
+    lab = lab_env
+    server_login(lab)
+    open_panel_from_sidebar(page)
+    expect(page.get_by_test_id("repoconnect-status")).to_be_visible()
+
+    # A notebook with two status widgets, in a real kernel of this Jupyter server.
+    page.evaluate(
+        """async code => {
+            const panel = await jupyterapp.commands.execute(
+                'notebook:create-new', { kernelName: 'python3' });
+            await panel.context.ready;
+            await panel.sessionContext.ready;
+            panel.content.activeCell.model.sharedModel.setSource(code);
+            await jupyterapp.commands.execute('notebook:run-cell');
+        }""",
+        NOTEBOOK_CODE,
+    )
+    sign_out = page.locator(".jp-OutputArea button", has_text="Sign out")
+    expect(sign_out).to_have_count(2, timeout=60_000)
+    expect(sign_out.first).to_be_enabled(timeout=30_000)
+    sign_out.first.click()
+
+    # The widget that signed out says so; the other one and the panel follow by themselves.
+    outputs = page.locator(".jp-OutputArea")
+    expect(outputs.first).to_contain_text("Signed out.", timeout=30_000)
+    expect(outputs.first).to_contain_text("Signed out elsewhere", timeout=(POLL + 5) * 1000)
+    body = page.get_by_test_id("repoconnect-body")
+    expect(body).to_have_attribute("data-state", "signed-out", timeout=(POLL + 3) * 1000)
+    expect(page.get_by_test_id("repoconnect-notice")).to_contain_text("Signed out elsewhere")
+    assert lab.api("GET", "status")[1]["connected"] is False
+    # No kernel left running for the next tests (and no "shut down?" dialog either).
+    page.evaluate("async () => { await jupyterapp.serviceManager.sessions.shutdownAll(); }")
