@@ -150,7 +150,7 @@ def connect_server(attempt: Attempt, domain: str, username: str, password: str) 
         recorded = {
             "service": "server",
             "logged_api_url": server.api,
-            "username": server.whoami(issued.token) or username,
+            "username": username,  # the token was just issued to it: no who-am-I needed
             "anaconda_server_token": issued.token,
             "anaconda_server_token_id": issued.id,
             "anaconda_server_api_url": domain,

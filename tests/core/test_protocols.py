@@ -6,7 +6,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from jupyter_repoconnect.core import Connector, RepoConnectSettings, ServiceUnavailable
-from jupyter_repoconnect.core.errors import AuthenticationRefused
+from jupyter_repoconnect.core.errors import AuthenticationRefused, FileProblem
 from jupyter_repoconnect.core.services.enterprise import conda_url
 from jupyter_repoconnect.core.state import StateStore
 
@@ -30,9 +30,8 @@ def test_server_calls_carry_the_access_token_as_x_auth(env, connector, sandbox):
         ("GET", "/api/system"),
         ("POST", "/api/auth/login"),
         ("POST", "/api/account/tokens"),
-        ("GET", "/api/account"),
     ]
-    assert connector.available_channels(limit=5).total > 5
+    assert connector.available_channels(limit=5).total > 5  # X-Auth on /api/account/channels
     (token_check,) = [f for f in connector.doctor().findings if f.check == "token"]
     assert token_check.message == "The repository accepts your token."
     token = StateStore(env.state_dir).load().anaconda_server_token
@@ -138,20 +137,22 @@ def test_server_revoke_needs_the_login_session(env, connector, sandbox):
 
 
 def test_failed_sign_in_whose_cleanup_fails_says_so(env, connector, sandbox, snapshot):
-    """The token was created, the sign-in then failed, and revoking it failed too."""
+    """The token was created, the sign-in then failed (the token store cannot be written),
+    and revoking the token failed too."""
+    (env.binstar_dir / "data").write_text("a file where the token folder should be")
     before = snapshot()
     sandbox.inject("status", service="server", value=500, times=None)
     original = sandbox.faults.take
 
     calls = {"n": 0}
 
-    def later(service):  # let system, login and token creation through, then fail
+    def later(service):  # let system, login and token creation through, then fail the revoke
         calls["n"] += 1
         return (0.0, None) if calls["n"] <= 3 else original(service)
 
     sandbox.faults.take = later  # type: ignore[method-assign]
     try:
-        with pytest.raises(ServiceUnavailable) as info:
+        with pytest.raises(FileProblem) as info:
             sign_in_server(connector, sandbox)
     finally:
         sandbox.faults.take = original  # type: ignore[method-assign]
