@@ -20,7 +20,14 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from . import auth_keyring, validate
-from .errors import BadInput, Conflict, NotAllowed, NotConnected, RepoConnectError
+from .errors import (
+    AuthenticationRefused,
+    BadInput,
+    Conflict,
+    NotAllowed,
+    NotConnected,
+    RepoConnectError,
+)
 from .files import locked
 from .models import SERVICE_TITLES, Status
 
@@ -216,7 +223,7 @@ class Account:
             pending.next_poll = time.monotonic() + pending.interval
             if pending.next_poll > pending.deadline + pending.interval:
                 self._forget(login_id)
-                raise BadInput(
+                raise AuthenticationRefused(
                     "The sign-in code expired before it was approved. Start the sign-in again.",
                     code="device_code_expired",
                 )

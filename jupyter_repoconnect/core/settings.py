@@ -69,7 +69,8 @@ class RepoConnectSettings(Configurable):
         "",
         config=True,
         help="The Anaconda Cloud account site (OIDC and API). Empty means "
-        "$JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN, else " + DEFAULT_ACCOUNT_DOMAIN,
+        "$JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN, else anaconda-auth's $ANACONDA_AUTH_DOMAIN (a "
+        "host, https), else " + DEFAULT_ACCOUNT_DOMAIN,
     )
     allow_account_signin = Bool(
         True,
@@ -127,9 +128,9 @@ class RepoConnectSettings(Configurable):
         return url if url.endswith("/") else url + "/"
 
     def resolved_account_domain(self) -> str:
-        url = (
-            self.account_domain
-            or os.environ.get("JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN")
-            or DEFAULT_ACCOUNT_DOMAIN
-        )
-        return url.rstrip("/")
+        url = self.account_domain or os.environ.get("JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN")
+        if not url and os.environ.get("ANACONDA_AUTH_DOMAIN"):
+            # the `anaconda` CLI's own setting: a host name, reached over https
+            host = os.environ["ANACONDA_AUTH_DOMAIN"].strip()
+            url = host if "://" in host else f"https://{host}"
+        return (url or DEFAULT_ACCOUNT_DOMAIN).rstrip("/")

@@ -324,3 +324,13 @@ def test_anaconda_auth_reads_our_login_and_we_read_its(
     status = account.status()
     assert status.signed_in and status.username == "cli"
     assert [o.name for o in account.organizations()] == ["acme", "hobby"]
+
+
+def test_account_domain_follows_anaconda_auth_domain(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN", raising=False)
+    monkeypatch.delenv("ANACONDA_AUTH_DOMAIN", raising=False)
+    assert RepoConnectSettings().resolved_account_domain() == "https://anaconda.com"
+    monkeypatch.setenv("ANACONDA_AUTH_DOMAIN", "anaconda.example.com")
+    assert RepoConnectSettings().resolved_account_domain() == "https://anaconda.example.com"
+    settings = RepoConnectSettings(account_domain="http://127.0.0.1:9/")
+    assert settings.resolved_account_domain() == "http://127.0.0.1:9"
