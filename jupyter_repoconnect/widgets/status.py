@@ -17,7 +17,7 @@ import ipywidgets as w
 
 from ..core import Connector, Status
 from .common import Panel, error_text
-from .render import StatusView, sign_out_text
+from .render import StatusView, service_title, sign_out_text
 
 FOLLOW_INTERVAL = 5.0  # seconds, as Navigator polls
 STATE_MOVED = ("not_connected", "already_connected", "stale_session")
@@ -86,7 +86,7 @@ class StatusPanel(Panel):
             note = "Signed out elsewhere (the Lab panel, a terminal or another notebook)."
             self.message.show(note, "warning")
         elif not before.connected and status.connected:
-            note = f"Signed in elsewhere to {status.service}."
+            note = f"Signed in elsewhere to {service_title(status.service)}."
             self.message.show(note, "info")
         self.show(status, note=note)
         for callback in self._elsewhere:
