@@ -134,8 +134,9 @@ class Connector:
         channels: list[str] = []
         default_channels: list[str] | None = None
         alias = None
+        condarc = self.condarc  # resolved once: status is polled
         try:
-            doc = self.condarc.load()
+            doc = condarc.load()
             channels = [mask_token(c) for c in doc.get_list("channels") or []]
             defaults = doc.get_list("default_channels")
             default_channels = None if defaults is None else [mask_token(c) for c in defaults]
@@ -156,7 +157,7 @@ class Connector:
             channels=channels,
             default_channels=default_channels,
             source=current.source if current else None,  # type: ignore[arg-type]
-            condarc_path=str(self.condarc.path),
+            condarc_path=str(condarc.path),
             message=message,
             warnings=warnings,
             channel_alias=mask_token(str(alias)) if alias else None,
