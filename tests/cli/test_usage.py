@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,14 +14,11 @@ import pytest
 from .cli_helpers import one_line, snapshot, token_files
 
 
-def test_help_is_fast_and_lists_the_commands(cli) -> None:
-    start = time.monotonic()
-    result = cli("--help")
-    elapsed = time.monotonic() - start
+def test_help_lists_the_commands(cli) -> None:
+    result = cli("--help")  # cheap: see test_help_does_not_import_the_core
     assert result.rc == 0
     for command in ("status", "login", "channels", "logout", "domain", "doctor", "sandbox", "demo"):
         assert command in result.out
-    assert elapsed < 5  # argparse only; a generous bound for a loaded CI machine
 
 
 def test_help_does_not_import_the_core() -> None:
