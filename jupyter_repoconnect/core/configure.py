@@ -78,6 +78,15 @@ def same_channel(shown: str, original: str, alias: str = DEFAULT_CHANNEL_ALIAS) 
     return bool(_matcher([shown], alias)(original))
 
 
+def already_listed(names: Sequence[str], entries: Sequence[str], alias: str) -> set[str]:
+    """The ``names`` that some entry of ``entries`` already stands for (linear)."""
+    match = _matcher(names, alias)
+    found: set[str] = set()
+    for entry in entries:
+        found |= match(entry)
+    return found
+
+
 def _matcher(names: Sequence[str], alias: str) -> Callable[[str], set[str]]:
     """For a file entry, the ``names`` that name it (each entry costs two masks, not one per
     name: a list of 10,000 entries is searched in linear time)."""

@@ -97,6 +97,10 @@ class Connector:
             )
         self._recovered.append(done + "".join(f" {n}" for n in notes))
 
+    def recovery_pending(self) -> bool:
+        """Whether an interrupted operation's journal waits (status then recovers first)."""
+        return (self.state_store.directory / JOURNAL).exists()
+
     def _caller(self, service: str, domain: str, condarc: Any) -> Caller:
         from .conda_config import http_settings
 
@@ -123,7 +127,7 @@ class Connector:
     def status(self) -> Status:
         """Current connection, including one made from a command line (``source="cli"``)."""
         store = self.state_store
-        if (store.directory / JOURNAL).exists():
+        if self.recovery_pending():
             # recovery first; if the lock is held, the journal is a live operation's
             with contextlib.suppress(Conflict), self._locked(timeout=0):
                 pass
@@ -321,17 +325,13 @@ class Connector:
         to_defaults = [resolve(c) for c in default_channels]
 
         def change(doc: CondarcDocument) -> None:
+            alias = configure.channel_alias_of(doc)
             if to_channels:
                 existing = doc.get_list("channels") or []
-                doc.set_list(
-                    "channels", existing + [c for c in _unique(to_channels) if c not in existing]
-                )
+                doc.set_list("channels", existing + _new(to_channels, existing, alias))
             if to_defaults:
                 existing = doc.get_list("default_channels") or []
-                doc.set_list(
-                    "default_channels",
-                    existing + [c for c in _unique(to_defaults) if c not in existing],
-                )
+                doc.set_list("default_channels", existing + _new(to_defaults, existing, alias))
                 listed = doc.get_list("channels")
                 if listed is None or "defaults" not in listed:
                     # conda >= 25.3 reads default_channels only through `defaults` in
@@ -594,5 +594,7 @@ def _required_secret(value: object, what: str, button: str, strip: bool = True) 
     return value
 
 
-def _unique(values: list[str]) -> list[str]:
-    return list(dict.fromkeys(values))
+def _new(values: list[str], existing: list[str], alias: str) -> list[str]:
+    """``values`` not yet in ``existing`` — a name and its URL under ``alias`` are one channel."""
+    taken = configure.already_listed(values, existing, alias)
+    return [v for v in dict.fromkeys(values) if v not in taken]

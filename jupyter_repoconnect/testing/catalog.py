@@ -125,6 +125,7 @@ class Catalog:
             raise ValueError("channel count must be >= 0")
         self.channels = sorted(make_channels(count), key=lambda c: c.name)
         self._index = {c.name: c for c in self.channels}
+        self._views: dict[tuple[str | None, bool], list[ChannelInfo]] = {}
 
     def __len__(self) -> int:
         """The number of channels, sub-channels not counted."""
@@ -137,11 +138,14 @@ class Catalog:
         self, offset: int, limit: int, *, user: str | None, subchannels: bool
     ) -> tuple[list[dict[str, Any]], int]:
         """(items, total) of the channels `user` can see (None: all channels)."""
-        matching = [
-            c
-            for c in self.channels
-            if (subchannels or not c.is_subchannel) and (user is None or c.visible_to(user))
-        ]
+        matching = self._views.get((user, subchannels))
+        if matching is None:  # once per user: a client pages through 100,000 channels
+            matching = [
+                c
+                for c in self.channels
+                if (subchannels or not c.is_subchannel) and (user is None or c.visible_to(user))
+            ]
+            self._views[(user, subchannels)] = matching
         return [c.to_dict() for c in matching[offset : offset + limit]], len(matching)
 
 

@@ -183,3 +183,11 @@ def test_channel_list_is_fetched_once_and_filtered_here(env, connector, sandbox)
     assert len(listed) == 1 and "limit=1000" in listed[0] and "q=" not in listed[0]
     connector.available_channels(refresh=True)
     assert len([p for _, p, _ in sandbox.requests("server") if "channels" in p]) == 2
+
+
+def test_a_name_and_its_url_under_the_alias_are_one_channel(env, connector, sandbox):
+    sign_in_server(connector, sandbox)
+    url = sandbox.urls["server"] + "/api/repo/main"  # written by hand, as a URL
+    env.condarc.write_text(env.condarc.read_text().replace("channels: []", f"channels: [{url}]"))
+    connector.add_channels(["main"])
+    assert condarc(env)["channels"] == [url]
