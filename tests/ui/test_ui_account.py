@@ -16,19 +16,12 @@ import pytest
 from jupyter_repoconnect.testing.catalog import package_name
 
 from ..conda import conftest as conda_fixtures
-from ..ui import conftest as ui_fixtures
-from ..ui.uihelpers import Lab, open_panel_from_sidebar
+from .uihelpers import Lab, open_panel_from_sidebar
 
 pytestmark = pytest.mark.browser
 
-# The browser and real-conda fixtures of tests/ui and tests/conda (the autouse ones too).
-browser = ui_fixtures.browser
-jp_asyncio_loop = ui_fixtures.jp_asyncio_loop
-jp_server_cleanup = ui_fixtures.jp_server_cleanup
-lab = ui_fixtures.lab
-lab_env = ui_fixtures.lab_env
-page = ui_fixtures.page
-ui_sandbox = ui_fixtures.ui_sandbox
+# Here, with the other browser tests (which run last), so that Playwright's event loop in
+# this thread never meets the Jupyter tests' own loops. The real-conda fixture of tests/conda:
 conda_exe = conda_fixtures.conda_exe
 
 
