@@ -80,9 +80,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length) if length > 0 else b""
         req = Request(self.command, path, query, self.headers, body, token)
+        generation = sb.generation  # a request that outlives a reset() is not logged after it
         response = sb.dispatch(service, req)
         if service != CONTROL:
-            sb._record(LoggedRequest(self.command, masked, response.status, service))
+            sb._record(LoggedRequest(self.command, masked, response.status, service), generation)
         if response.drop:
             self.close_connection = True
             return
@@ -126,6 +127,8 @@ class Sandbox:
         self.errors: list[str] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self._interrupt = threading.Event()  # wakes requests held by an injected latency
+        self.generation = 0  # counts reset()s
         self._servers: dict[str, _Server] = {}
         self._threads: list[threading.Thread] = []
 
@@ -151,6 +154,7 @@ class Sandbox:
             self._close()
             raise
         self._stopping.clear()
+        self._interrupt = threading.Event()
         for name, httpd in self._servers.items():
             thread = threading.Thread(
                 target=httpd.serve_forever,
@@ -167,6 +171,7 @@ class Sandbox:
         if not self._servers:
             return
         self._stopping.set()
+        self._interrupt.set()
         for httpd in self._servers.values():
             httpd.shutdown()
         self._close()
@@ -279,8 +284,11 @@ class Sandbox:
         self.users.clear()
         self.users.update(self._seed_users)
         with self._lock:
+            self.generation += 1
             self.request_log.clear()
             self.errors.clear()
+            self._interrupt.set()  # an earlier test's delayed request ends now, unanswered
+            self._interrupt = threading.Event()
 
     def state(self) -> dict[str, Any]:
         """A secret-free snapshot (what GET /_sandbox/state answers)."""
@@ -310,7 +318,10 @@ class Sandbox:
                 return control.handle(self, req, "/" + rest if rest else "")
             delay, fault = self.faults.take(service)
             if delay:
-                self._stopping.wait(delay)
+                interrupt = self._interrupt
+                interrupt.wait(delay)
+                if interrupt.is_set() or self._stopping.is_set():
+                    return Response(0, drop=True)
             if fault is not None:
                 return fault_response(fault)
             return _ROUTES[service](self, req)
@@ -319,9 +330,10 @@ class Sandbox:
                 self.errors.append(traceback.format_exc())
             return json_response(500, {"message": "Sandbox internal error."})
 
-    def _record(self, entry: LoggedRequest) -> None:
+    def _record(self, entry: LoggedRequest, generation: int) -> None:
         with self._lock:
-            self.request_log.append(entry)
+            if generation == self.generation:
+                self.request_log.append(entry)
 
 
 def _user_pair(text: str) -> tuple[str, str]:

@@ -104,6 +104,10 @@ def hub_setup(hub_base: Path) -> Iterator[HubSetup]:
             config_dir = hub_base / "etc" / "jupyter"
             config_dir.mkdir(parents=True)
             admin_file = config_dir / "jupyter_repoconnect_config.py"
+            # test override: the Anaconda Cloud account site is the sandbox's (anaconda.com)
+            admin_config += (
+                f'\nc.RepoConnectSettings.account_domain = "{sandbox.urls["account"]}"\n'
+            )
             admin_file.write_text(admin_config)
             os.chmod(admin_file, 0o644)
             for user in users:
@@ -144,7 +148,7 @@ def hub_env(hub_setup: HubSetup) -> HubSetup:
             hub_setup.hub.user_api(user, "POST", "disconnect")
     hub_setup.sandbox.reset()
     for user in hub_setup.users:
-        for folder in (".config/binstar", ".config/jupyter_repoconnect", ".continuum"):
+        for folder in (".config/binstar", ".config/jupyter_repoconnect", ".continuum", ".anaconda"):
             shutil.rmtree(user.home / folder, ignore_errors=True)
         write_condarc(user)
     return hub_setup
