@@ -83,8 +83,7 @@ def _ca_context(path: Path, where: str | None) -> ssl.SSLContext:
             code="ca_bundle_unreadable",
         ) from None
     raise TLSFailure(
-        f"The CA bundle {path} ({named}) does not exist. Fix the path or set "
-        "ssl_verify: true.",
+        f"The CA bundle {path} ({named}) does not exist. Fix the path or set ssl_verify: true.",
         code="ca_bundle_missing",
     )
 

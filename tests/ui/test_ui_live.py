@@ -13,7 +13,14 @@ import time
 import pytest
 from playwright.sync_api import Page, Request, expect
 
-from .uihelpers import ARTIFACTS, SIDEBAR_TAB, Lab, open_panel_from_sidebar, snapshot
+from .uihelpers import (
+    ARTIFACTS,
+    SIDEBAR_TAB,
+    Lab,
+    fill_server_sign_in,
+    open_panel_from_sidebar,
+    snapshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -146,10 +153,7 @@ def test_failed_revoke_is_a_warning_not_signed_out_alone(page: Page, lab_env: La
 def test_an_action_on_a_moved_state_shows_the_real_state(page: Page, lab_env: Lab) -> None:
     lab = lab_env
     open_panel_from_sidebar(page)
-    page.get_by_test_id("service-server").check()
-    page.get_by_test_id("domain-input").fill(lab.sandbox.urls["server"])
-    page.get_by_test_id("username-input").fill("demo")
-    page.get_by_test_id("password-input").fill(lab.sandbox.users["demo"])
+    fill_server_sign_in(page, lab)
     server_login(lab)  # another surface signs in first
     page.get_by_test_id("login-button").click()
     error = page.get_by_test_id("repoconnect-error")

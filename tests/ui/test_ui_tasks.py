@@ -10,7 +10,14 @@ import yaml
 from playwright.sync_api import Page, Route, expect
 
 from .test_ui_live import server_login
-from .uihelpers import INITIAL_CONDARC, SIDEBAR_TAB, Lab, open_panel_from_sidebar, snapshot
+from .uihelpers import (
+    INITIAL_CONDARC,
+    SIDEBAR_TAB,
+    Lab,
+    fill_server_sign_in,
+    open_panel_from_sidebar,
+    snapshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -282,10 +289,7 @@ def test_wrong_token_stays_with_a_show_toggle(page: Page, lab_env: Lab) -> None:
 def test_a_hanging_sign_in_can_be_cancelled(page: Page, lab_env: Lab) -> None:
     lab = lab_env
     open_panel_from_sidebar(page)
-    page.get_by_test_id("service-server").check()
-    page.get_by_test_id("domain-input").fill(lab.sandbox.urls["server"])
-    page.get_by_test_id("username-input").fill("demo")
-    page.get_by_test_id("password-input").fill(lab.sandbox.users["demo"])
+    fill_server_sign_in(page, lab)
     lab.sandbox.inject("latency", service="server", value=6.0, times=1)
     try:
         cancel_and_see_the_outcome(page)
@@ -317,10 +321,7 @@ def test_tls_failure_offers_trust_with_a_confirmation(page: Page, lab_env: Lab) 
     """The panel's side of the contract: 502 tls_failure -> confirm -> trust_server: true."""
     lab = lab_env
     open_panel_from_sidebar(page)
-    page.get_by_test_id("service-server").check()
-    page.get_by_test_id("domain-input").fill(lab.sandbox.urls["server"])
-    page.get_by_test_id("username-input").fill("demo")
-    page.get_by_test_id("password-input").fill(lab.sandbox.users["demo"])
+    fill_server_sign_in(page, lab)
     bodies: list[dict] = []
 
     def fake_tls(route: Route) -> None:

@@ -136,3 +136,11 @@ def open_panel_from_sidebar(page: Page) -> None:
         "() => document.querySelector('[data-testid=\"repoconnect-body\"]')"
         ".dataset.state !== 'loading'"
     )
+
+
+def fill_server_sign_in(page: Page, lab: Lab) -> None:
+    """Choose Anaconda Server and type the sandbox's domain and the demo user's credentials."""
+    page.get_by_test_id("service-server").check()
+    page.get_by_test_id("domain-input").fill(lab.sandbox.urls["server"])
+    page.get_by_test_id("username-input").fill("demo")
+    page.get_by_test_id("password-input").fill(lab.sandbox.users["demo"])
