@@ -196,12 +196,11 @@ class ChannelPicker(Panel):
             before = self.connector.condarc_channels()
             return before, self.connector.add_channels(channels, defaults)
 
-        self.run(
-            "Adding channels…",
-            add,
-            lambda result: self._after_add(*result, channels, defaults),
-            self._controls,
-        )
+        def done(result: tuple[CondarcChannels, CondarcChannels]) -> None:
+            before, after = result
+            self._after_add(before, after, channels, defaults)
+
+        self.run("Adding channels…", add, done, self._controls)
 
     def _after_add(
         self,
