@@ -216,7 +216,8 @@ def handle(sb: Sandbox, req: Request) -> Response:
     return _error(404, "Not found.")
 
 
-def _device_authorize(book: AccountBook, req: Request, root: str) -> Response:
+def _client_form(req: Request) -> dict[str, str] | Response:
+    """The form of an OAuth endpoint's POST from our client, or the OAuth error to answer."""
     if req.method != "POST":
         return _error(405, "Method not allowed.")
     form = _form(req)
@@ -224,6 +225,13 @@ def _device_authorize(book: AccountBook, req: Request, root: str) -> Response:
         return _oauth_error("invalid_request", "Send the parameters form-encoded.")
     if form.get("client_id") != CLIENT_ID:
         return _oauth_error("invalid_client", "Unknown client.", 401)
+    return form
+
+
+def _device_authorize(book: AccountBook, req: Request, root: str) -> Response:
+    form = _client_form(req)
+    if isinstance(form, Response):
+        return form
     if "openid" not in (form.get("scope") or "").split():
         return _oauth_error("invalid_scope", "The scope must include openid.")
     flow = book._new_flow()
@@ -241,13 +249,9 @@ def _device_authorize(book: AccountBook, req: Request, root: str) -> Response:
 
 
 def _token(book: AccountBook, req: Request) -> Response:
-    if req.method != "POST":
-        return _error(405, "Method not allowed.")
-    form = _form(req)
-    if form is None:
-        return _oauth_error("invalid_request", "Send the parameters form-encoded.")
-    if form.get("client_id") != CLIENT_ID:
-        return _oauth_error("invalid_client", "Unknown client.", 401)
+    form = _client_form(req)
+    if isinstance(form, Response):
+        return form
     if form.get("grant_type") != DEVICE_GRANT:
         return _oauth_error("unsupported_grant_type", "Only the device code grant is offered.")
     with book._lock:
