@@ -229,7 +229,7 @@ def _channels(sb: Sandbox, req: Request, mine: bool) -> Response:
 def _may_read(caller: TokenRecord | None, channel: ChannelInfo) -> int:
     """0 if `caller` may read `channel`'s repodata, else the refusal status."""
     if caller is None:
-        return 0 if channel.privacy == "public" else 401
+        return 401  # protocols.md documents token access only: no anonymous reads here
     if not channel.visible_to(caller.user):
         return 403
     needed = (

@@ -312,7 +312,9 @@ def test_repodata_privacy(
     server: httpx.Client, session: str, private_token: dict[str, str]
 ) -> None:
     token = private_token["token"]
-    assert server.get(_repo(None, "main")).status_code == 200  # public: anonymous read
+    # protocols.md documents token access only: even a public channel is not read anonymously
+    assert server.get(_repo(None, "main")).status_code == 401
+    assert server.get(_repo(token, "main")).status_code == 200
     for channel in ("internal-tools", "team-analytics-0001"):  # private, authenticated
         assert server.get(_repo(None, channel)).status_code == 401
         assert server.get(_repo(token, channel)).status_code == 200
