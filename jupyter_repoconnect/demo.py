@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from .core.models import SERVICE_TITLES, SERVICES
+from .core.services import registry
 from .testing import Sandbox
 from .testing.processes import stop
 
@@ -107,8 +107,8 @@ def run_demo(home: str | os.PathLike[str] | None, port: int | None, open_browser
                 cmd.append("--allow-root")  # containers and Binder-like machines run as root
             users = ", ".join(f"{u} / {p}" for u, p in sb.users.items())
             print("Sandbox repository (loopback, throwaway):")
-            for service in SERVICES:
-                print(f"  {service:<10} {sb.urls[service]}   ({SERVICE_TITLES[service]})")
+            for service in registry.all_services():
+                print(f"  {service.id:<10} {sb.urls[service.id]}   ({service.title})")
             print(f"  server/enterprise users (username / password): {users}")
             print(f"  cloud tokens: {', '.join(sb.cloud_tokens)}")
             print(f"Demo home (CONDARC, token store, state): {home}")

@@ -339,21 +339,28 @@ class PreferencesHandler(RepoConnectHandler):
     @web.authenticated
     @authorized
     async def put(self) -> None:
-        body = self.json_object({"server_domain", "enterprise_domain"})
+        from .core.services import registry
+
+        legacy = {s.preference_key: s.id for s in registry.all_services() if s.preference_key}
+        body = self.json_object({"domains", *legacy})
+        given: dict[str, object] = {}
+        if "domains" in body:
+            if not isinstance(body["domains"], dict) or not body["domains"]:
+                raise BadInput("'domains' must be an object of service: domain.")
+            given.update(body["domains"])
+        given.update({legacy[key]: body[key] for key in legacy if key in body})
+        if not given:
+            raise BadInput("Send 'domains' (or 'server_domain' / 'enterprise_domain').")
         domains: dict[str, str] = {}
-        for service in ("server", "enterprise"):
-            if f"{service}_domain" in body:
-                domain = self.optional_str(body, f"{service}_domain")
-                if domain is None:
-                    raise BadInput(f"'{service}_domain' must be a string.")
-                if not domain.strip():  # the core reads an empty domain as "the remembered one"
-                    raise BadInput(
-                        f"'{service}_domain' is empty: enter the domain, then Set Domain.",
-                        code="invalid_domain",
-                    )
-                domains[service] = domain
-        if not domains:
-            raise BadInput("Send 'server_domain' and/or 'enterprise_domain'.")
+        for service, domain in given.items():
+            if not isinstance(domain, str):
+                raise BadInput(f"The domain of '{service}' must be a string.")
+            if not domain.strip():  # the core reads an empty domain as "the remembered one"
+                raise BadInput(
+                    f"The domain of '{service}' is empty: enter the domain, then Set Domain.",
+                    code="invalid_domain",
+                )
+            domains[service] = domain
         await self.reply(self._set_domains, domains)
 
     def _set_domains(self, domains: dict[str, str]) -> Preferences:

@@ -17,9 +17,10 @@ def print_json(obj: Any) -> None:
 
 
 def service_title(service: str | None) -> str:
-    from ..core import SERVICE_TITLES
+    from ..core.services import registry
 
-    return SERVICE_TITLES.get(service or "", service or "")
+    found = registry.find(service)
+    return found.title if found else service or ""
 
 
 def _format_list(

@@ -17,8 +17,6 @@ from .errors import (
     TLSFailure,
 )
 from .models import (
-    SERVICE_TITLES,
-    SERVICES,
     Channel,
     ChannelPage,
     CondarcChannels,
@@ -45,8 +43,6 @@ __all__ = [
     "Preferences",
     "RepoConnectError",
     "RepoConnectSettings",
-    "SERVICES",
-    "SERVICE_TITLES",
     "ServiceTimeout",
     "ServiceUnavailable",
     "Status",

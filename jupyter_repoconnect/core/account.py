@@ -29,7 +29,8 @@ from .errors import (
     RepoConnectError,
 )
 from .files import locked
-from .models import SERVICE_TITLES, Status
+from .models import Status
+from .services import registry
 
 if TYPE_CHECKING:
     from .connector import Connector
@@ -317,9 +318,10 @@ class Account:
                 code="org_token_refused",
             )
         repo = self.connector.status()
-        if repo.connected and repo.service != "cloud":
+        target = registry.for_organisation_tokens()
+        if repo.connected and repo.service != target.id:
             raise Conflict(
-                f"You are signed in to {SERVICE_TITLES[str(repo.service)]} ({repo.domain}). Sign "
+                f"You are signed in to {repo.service_title} ({repo.domain}). Sign "
                 "out of it first: only one repository service can be connected at a time.",
                 code="already_connected",
             )
@@ -333,7 +335,7 @@ class Account:
         try:
             if repo.connected:  # the Cloud sign-in we replace (its token may now be revoked)
                 self.connector.disconnect()
-            status = self.connector.connect("cloud", token=token)
+            status = self.connector.connect(target.id, token=token)
         except RepoConnectError as exc:
             exc.message = (
                 f"A new repository token for {known[org].title} was issued"
@@ -350,7 +352,7 @@ class Account:
         """Remove the installed Cloud repository token: the Cloud repository's Sign out."""
         self._check_allowed()
         repo = self.connector.status()
-        if not repo.connected or repo.service != "cloud":
+        if not repo.connected or repo.service != registry.for_organisation_tokens().id:
             raise NotConnected(
                 "No Anaconda Cloud repository token is installed on this machine.",
                 code="not_connected",

@@ -181,6 +181,26 @@ class CondarcDocument:
                 return found  # type: ignore[no-any-return]
         return _text_value(self.data.get(key))
 
+    def get_scalar(self, key: str) -> str | bool | int | float | None:
+        """A scalar setting as YAML typed it (``None``: absent, or not a scalar)."""
+        value = self.data.get(key) if isinstance(self.data, dict) else None
+        return value if isinstance(value, (str, bool, int, float)) else None
+
+    def set_scalar(self, key: str, value: str | bool | int | float) -> None:
+        """Set a scalar setting, keeping the rest of the file as it is."""
+        self.data[key] = value
+
+    def remove(self, key: str) -> None:
+        """Remove a setting (nothing happens when it is absent)."""
+        if key in self.data:
+            del self.data[key]
+
+    def settings(self) -> dict[str, Any]:
+        """A plain, deep copy of every setting (for conda's HTTP settings); never written."""
+        import copy
+
+        return {str(k): copy.deepcopy(v) for k, v in (self.data or {}).items()}
+
     def set_list(self, key: str, values: list[str] | None) -> None:
         """Set ``key`` to ``values`` in place, keeping comments; ``None`` removes the key."""
         self.edited.add(key)

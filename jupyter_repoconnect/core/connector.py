@@ -7,9 +7,9 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any
 
 from . import configure, connection, signin, validate
+from .conda_rules import condarc_warnings, ignored_condarc_message
 from .condarc import Condarc, CondarcDocument, mask_token
 from .connection import Connection
 from .domains import validate_domain
@@ -22,13 +22,9 @@ from .errors import (
     NotConnected,
 )
 from .files import locked
-from .http import Caller, make_client
 from .journal import NAME as JOURNAL
 from .journal import Journal
 from .models import (
-    ENTERPRISE_CHANNELS_HINT,
-    SERVICE_TITLES,
-    SERVICES,
     Channel,
     ChannelPage,
     CondarcChannels,
@@ -36,9 +32,11 @@ from .models import (
     Preferences,
     Status,
 )
+from .parts import Parts, parts_key
+from .services import registry
+from .services.base import RepositoryService, SignInField
 from .settings import RepoConnectSettings
 from .state import RecordedState, StateStore
-from .tokens import TokenStore
 
 _CHANNEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*(/[A-Za-z0-9][A-Za-z0-9._+-]*)*$")
 STALE_WARNING = (
@@ -59,15 +57,24 @@ class Connector:
         self.settings = settings or RepoConnectSettings()
         self._channel_cache: dict[tuple[str, str, bool], list[Channel]] = {}
         self._recovered: list[str] = []  # what recovery undid, said once by the next status
+        self._parts: Parts | None = None
 
     # --- plumbing ----------------------------------------------------------------------
     @property
+    def parts(self) -> Parts:
+        """The adapters, built once per settings (again only when a path setting changes)."""
+        parts = self._parts
+        if parts is None or parts.key != parts_key(self.settings):
+            parts = self._parts = Parts.build(self.settings)
+        return parts
+
+    @property
     def state_store(self) -> StateStore:
-        return StateStore(self.settings.resolved_state_dir())
+        return self.parts.store
 
     @property
     def condarc(self) -> Condarc:
-        return Condarc(self.settings.resolved_condarc_path())
+        return self.parts.condarc
 
     @contextmanager
     def _locked(self, timeout: float | None = None) -> Iterator[StateStore]:
@@ -86,11 +93,11 @@ class Connector:
         if interrupted is None:
             return
         if interrupted.remote.get("signed_out"):  # only the revoke was left: finish it
-            notes = signin.revoke(self, interrupted.remote.get("revoke") or {})
+            notes = signin.revoke(self.parts, interrupted.remote.get("revoke") or {})
             interrupted.finish()
             done = "An interrupted sign-out was finished."
         else:
-            notes = interrupted.rollback(lambda remote: signin.undo_remote(self, remote))
+            notes = interrupted.rollback(lambda remote: signin.undo_remote(self.parts, remote))
             done = (
                 f"An interrupted {interrupted.kind} was undone: .condarc, tokens and the "
                 "recorded state are as they were before it."
@@ -101,27 +108,12 @@ class Connector:
         """Whether an interrupted operation's journal waits (status then recovers first)."""
         return (self.state_store.directory / JOURNAL).exists()
 
-    def _caller(self, service: str, domain: str, condarc: Any) -> Caller:
-        from .conda_config import http_settings
-
-        http = http_settings(self.condarc.path, condarc)  # conda's merged TLS/proxy settings
-        return Caller(make_client(self.settings, http), _title(service), domain)
-
-    def service_client(self, service: str, domain: str, condarc: Any) -> Any:
-        from .services.cloud import CloudService
-        from .services.enterprise import EnterpriseService
-        from .services.server import ServerService
-
-        caller = self._caller(service, domain, condarc)
-        kind = {"cloud": CloudService, "server": ServerService, "enterprise": EnterpriseService}
-        return kind[service](caller, domain)
-
     def known_domains(self, state: RecordedState) -> dict[str, str | None]:
         return connection.known_domains(self.settings, state)
 
-    def current_connection(self, state: RecordedState, tokens: TokenStore) -> Connection | None:
+    def current_connection(self, state: RecordedState) -> Connection | None:
         """The live connection: ours if recorded and its token exists, else one made by a CLI."""
-        return connection.detect(self.settings, state, tokens)
+        return connection.detect(self.settings, state, self.parts.tokens)
 
     # --- status ------------------------------------------------------------------------
     def status(self) -> Status:
@@ -132,7 +124,7 @@ class Connector:
             with contextlib.suppress(Conflict), self._locked(timeout=0):
                 pass
         state = store.load()
-        current = self.current_connection(state, TokenStore())
+        current = self.current_connection(state)
         warnings: list[str] = self._recovered[:]
         self._recovered.clear()
         channels: list[str] = []
@@ -150,21 +142,29 @@ class Connector:
             warnings.append(exc.message)
         if current is None and state.service:
             warnings.append(STALE_WARNING)
-        message = None
-        if current is not None and current.service == "enterprise":
-            message = ENTERPRISE_CHANNELS_HINT
+        service = registry.get(current.service) if current else None
+        sign_out_note = None
+        if current is not None and service is not None:
+            sign_out_note = (
+                service.cli_sign_out_note()
+                if current.source == "cli"
+                else ".condarc is back to how it was before the sign-in."
+            )
         return Status(
             connected=current is not None,
-            service=current.service if current else None,  # type: ignore[arg-type]
+            service=current.service if current else None,
             domain=current.domain if current else None,
             username=current.username if current else None,
             channels=channels,
             default_channels=default_channels,
-            source=current.source if current else None,  # type: ignore[arg-type]
+            source=current.source if current else None,
             condarc_path=str(condarc.path),
-            message=message,
+            message=service.connected_message if service else None,
             warnings=warnings,
             channel_alias=mask_token(str(alias)) if alias else None,
+            service_title=service.title if service else None,
+            capabilities=service.capabilities.to_dict() if service else None,
+            sign_out_note=sign_out_note,
         )
 
     # --- connect -----------------------------------------------------------------------
@@ -178,14 +178,16 @@ class Connector:
         token: str | None = None,
         trust_server: bool = False,
     ) -> Status:
-        """Sign in: ``cloud`` takes a ``token``; the others ``username`` and ``password``.
+        """Sign in with the values the service's sign-in method takes (``token``, or
+        ``username`` and ``password``: see ``RepositoryService.sign_in_methods``).
 
-        ``domain`` (server/enterprise) is validated and remembered; if omitted, the remembered
-        or preset domain is used. Nothing on disk changes unless the login fully succeeds.
+        ``domain`` (services that need one) is validated and remembered; if omitted, the
+        remembered or preset domain is used. Nothing on disk changes unless the login fully
+        succeeds.
         ``trust_server`` (after the user confirmed it) skips certificate checks and writes
         ``ssl_verify: false``, as Navigator's "trust this server" does; sign-out restores it.
         """
-        service = self._check_service(service)
+        chosen = self._check_service(service)
         self._check_condarc_name()
         if not isinstance(trust_server, bool):
             raise BadInput("trust_server must be true or false.")
@@ -195,14 +197,14 @@ class Connector:
                 '"trust this server" is not available. Ask your administrator for the CA bundle.'
             )
         validate.connect_inputs(domain, username, password, token)
-        if service == "cloud":
-            token = _required_secret(token, "token", "Set Token")
-        else:
-            username = _required_text(username, "user name")
-            password = _required_secret(password, "password", "Login", strip=False)
+        given = {"username": username, "password": password, "token": token}
+        method = chosen.sign_in_methods[0]
+        credentials = {
+            f.name: _required(given.get(f.name), f, method.submit) for f in method.fields
+        }
         fresh = not self.state_store.directory.exists()
         try:
-            self._connect(service, domain, username, password, token, trust_server)
+            self._connect(chosen, domain, credentials, trust_server)
         except BaseException:
             if fresh:  # a refused sign-in leaves nothing behind, not even the lock
                 _remove_lock_folder(self.state_store)
@@ -211,17 +213,14 @@ class Connector:
 
     def _connect(
         self,
-        service: str,
+        service: RepositoryService,
         domain: str | None,
-        username: str | None,
-        password: str | None,
-        token: str | None,
+        credentials: dict[str, str],
         trust_server: bool,
     ) -> None:
         with self._locked() as store:
             state = store.load()
-            tokens = TokenStore()
-            current = self.current_connection(state, tokens)
+            current = self.current_connection(state)
             if current is not None:
                 raise Conflict(
                     f"Already signed in to {_title(current.service)} ({current.domain}). Sign out "
@@ -243,18 +242,14 @@ class Connector:
                     "restores it. Then sign in.",
                     code="stale_session",
                 )
-            if service != "cloud":
+            if service.needs_domain:
                 domain = self._resolve_domain(service, domain, state)
-            doc = self.condarc.load()  # a corrupt .condarc stops us before any network call
-            attempt = signin.Attempt(self, store, state, tokens, doc, trust_server)
-            if service == "cloud":
-                signin.connect_cloud(attempt, token or "")
             else:
-                assert domain is not None and username is not None and password is not None
-                sign_in = (
-                    signin.connect_server if service == "server" else signin.connect_enterprise
-                )
-                sign_in(attempt, domain, username, password)
+                domain = service.fixed_domain(self.settings)
+            assert domain is not None
+            doc = self.condarc.load()  # a corrupt .condarc stops us before any network call
+            attempt = signin.Attempt(self.parts, state, doc, trust_server)
+            service.sign_in(attempt, domain, credentials)
 
     # --- channels ----------------------------------------------------------------------
     def available_channels(
@@ -273,10 +268,13 @@ class Connector:
         if not isinstance(limit, int) or not 1 <= limit <= 500:
             raise BadInput("limit must be a whole number from 1 to 500.")
         current = self._require_connection()
-        if current.service != "server":
+        if not registry.get(current.service).capabilities.lists_channels:
+            listing = " and ".join(
+                s.short_title for s in registry.all_services() if s.capabilities.lists_channels
+            )
             raise BadInput(
-                f"Listing channels works with Anaconda Server. With {_title(current.service)}, "
-                "add the channels you need by hand (Configure Conda).",
+                f"Listing channels works with {listing}. With {_title(current.service)}, add "
+                "the channels you need by hand (Configure Conda).",
                 code="no_channel_listing",
             )
         everything = self._server_channels(current, refresh)
@@ -299,9 +297,9 @@ class Connector:
         key = (current.domain, hashlib.sha256(current.token.encode()).hexdigest(), show_all)
         cached = self._channel_cache.get(key)
         if cached is None or refresh:
-            doc = self.condarc.load()
-            server = self.service_client("server", current.domain, doc.data)
-            cached = server.channels(current.token, all_channels=show_all)
+            service = registry.get(current.service)
+            client = self.parts.client(service, current.domain, self.condarc.load().settings())
+            cached = service.list_channels(client, current.token, show_all)
             self._channel_cache.clear()  # one connection at a time: keep only its list
             self._channel_cache[key] = cached
         return cached
@@ -318,8 +316,7 @@ class Connector:
                 'Select at least one channel with "Add to channels" or '
                 '"Add to default_channels", then click "Add channels".'
             )
-        state = self.state_store.load()
-        current = self.current_connection(state, TokenStore())
+        current = self.current_connection(self.state_store.load())
         resolve = self._channel_resolver(current)
         to_channels = [resolve(c) for c in channels]
         to_defaults = [resolve(c) for c in default_channels]
@@ -372,8 +369,7 @@ class Connector:
         """Sign out: revoke and remove tokens, restore ``.condarc``, reset the recorded state."""
         with self._locked() as store:
             state = store.load()
-            tokens = TokenStore()
-            current = self.current_connection(state, tokens)
+            current = self.current_connection(state)
             if (
                 current is None
                 and not state.service
@@ -383,55 +379,63 @@ class Connector:
                     "You are not signed in to a repository service, so there is nothing to sign "
                     "out of.",
                 )
-            warnings = signin.sign_out(self, store, state, tokens, current)
+            warnings = signin.sign_out(self.parts, state, current)
         status = self.status()
         return replace(status, warnings=status.warnings + warnings)
 
     # --- preferences -------------------------------------------------------------------
     def preferences(self) -> Preferences:
         domains = self.known_domains(self.state_store.load())
+        typed = {s.id: domains[s.id] for s in registry.all_services() if s.needs_domain}
+        legacy = {
+            s.preference_key: domains[s.id] for s in registry.all_services() if s.preference_key
+        }
+        allowed = list(self.settings.allowed_services)
         return Preferences(
-            server_domain=domains["server"],
-            enterprise_domain=domains["enterprise"],
+            server_domain=legacy.get("server_domain"),
+            enterprise_domain=legacy.get("enterprise_domain"),
             allow_domain_change=self.settings.allow_domain_change,
-            allowed_services=list(self.settings.allowed_services),
+            allowed_services=allowed,
+            domains=typed,
+            services=[s.info() for s in registry.all_services()],
+            default_service=registry.DEFAULT
+            if registry.DEFAULT in allowed
+            else next(iter(allowed), None),
         )
 
     def set_domain(self, service: str, domain: str) -> Preferences:
-        """Remember the API domain of ``server`` or ``enterprise`` ("Set Domain")."""
-        if service not in ("server", "enterprise"):
-            raise BadInput("A domain is set for 'server' or 'enterprise'.", code="bad_service")
+        """Remember the domain of a service that needs one ("Set Domain")."""
+        chosen = registry.get(service)
+        if not chosen.needs_domain or chosen.domain_state_key is None:
+            typed = [f"'{s.id}'" for s in registry.all_services() if s.needs_domain]
+            raise BadInput(f"A domain is set for {' or '.join(typed)}.", code="bad_service")
         with self._locked() as store:
             state = store.load()
-            domain = self._resolve_domain(service, domain, state)
-            current = self.current_connection(state, TokenStore())
-            if current is not None and current.service == service and current.domain != domain:
+            domain = self._resolve_domain(chosen, domain, state)
+            current = self.current_connection(state)
+            if current is not None and current.service == chosen.id and current.domain != domain:
                 raise Conflict(
-                    f"You are signed in to {_title(service)} at {current.domain}. Sign out before "
+                    f"You are signed in to {chosen.title} at {current.domain}. Sign out before "
                     "changing its domain.",
                 )
-            key = "anaconda_server_api_url" if service == "server" else "enterprise_4_repo_api_url"
+            key = chosen.domain_state_key
             if getattr(state, key) != domain:
                 store.save(replace(state, **{key: domain}))
         return self.preferences()
 
-    def _resolve_domain(self, service: str, domain: str | None, state: RecordedState) -> str:
-        preset = (
-            self.settings.server_domain if service == "server" else self.settings.enterprise_domain
-        )
+    def _resolve_domain(
+        self, service: RepositoryService, domain: str | None, state: RecordedState
+    ) -> str:
+        preset = getattr(self.settings, service.domain_setting or "", None)
         if domain is None or (isinstance(domain, str) and not domain.strip() and domain == ""):
-            remembered = self.known_domains(state)[service]
+            remembered = self.known_domains(state)[service.id]
             if not remembered:
                 raise BadInput(
-                    f'Enter your {_title(service)} domain and click "Set Domain" first.',
+                    f'Enter your {service.title} domain and click "Set Domain" first.',
                     code="domain_required",
                 )
             return remembered
-        what = (
-            "Anaconda Server domain"
-            if service == "server"
-            else "Enterprise 4 Repository API domain"
-        )
+        what = service.domain_label or "domain"
         domain = validate_domain(domain, what=what)
         if not self.settings.allow_domain_change and preset and domain != preset:
             raise NotAllowed(
@@ -444,7 +448,7 @@ class Connector:
         """Explain why a signed-in machine cannot use the repository."""
         from .doctor import diagnose
 
-        return diagnose(self)
+        return diagnose(self.parts, self.current_connection(self.state_store.load()))
 
     def condarc_channels(self) -> CondarcChannels:
         """Both channel lists of the user's ``.condarc``, token URLs masked, with a version."""
@@ -499,17 +503,13 @@ class Connector:
             )
 
     # --- helpers -----------------------------------------------------------------------
-    def _check_service(self, service: object) -> str:
-        if service not in SERVICES:
-            raise BadInput(
-                f"Unknown service {service!r}; choose 'cloud', 'server' or 'enterprise'.",
-                code="bad_service",
-            )
-        if service not in self.settings.allowed_services:
+    def _check_service(self, service: object) -> RepositoryService:
+        chosen = registry.get(service)
+        if chosen.id not in self.settings.allowed_services:
             raise NotAllowed(
-                f"Your administrator does not allow connecting to {_title(str(service))} here."
+                f"Your administrator does not allow connecting to {chosen.title} here."
             )
-        return str(service)
+        return chosen
 
     def _check_condarc_name(self) -> None:
         from .conda_config import conda_would_load
@@ -519,7 +519,7 @@ class Connector:
             raise BadInput(ignored_condarc_message(path), code="condarc_ignored")
 
     def _require_connection(self) -> Connection:
-        current = self.current_connection(self.state_store.load(), TokenStore())
+        current = self.current_connection(self.state_store.load())
         if current is None:
             raise NotConnected("You are not signed in. Sign in to a repository first.")
         return current
@@ -536,61 +536,29 @@ def _remove_lock_folder(store: StateStore) -> None:
             store.directory.rmdir()
 
 
-def ignored_condarc_message(path: Any) -> str:
-    return (
-        f"conda ignores {path}: it reads a $CONDARC file only when it is named .condarc or "
-        "condarc or ends in .yml/.yaml (conda 23.7 and later). Rename the file and point "
-        "CONDARC at the new name, then try again."
-    )
-
-
-def condarc_warnings(doc: CondarcDocument) -> list[str]:
-    """What in the user's ``.condarc`` stops conda from using it as the user expects."""
-    from .conda_config import conda_would_load
-
-    found = []
-    if not conda_would_load(doc.path):
-        found.append(ignored_condarc_message(doc.path))
-    channels = doc.get_list("channels")
-    if doc.get_list("default_channels") and channels is not None and "defaults" not in channels:
-        found.append(
-            "default_channels is set, but conda uses it only where 'defaults' is listed in "
-            "channels (conda 25.3 and later). Add 'defaults' to channels (Configure Conda) or "
-            "the default_channels entries will not be searched."
-        )
-    return found
-
-
 def channel_alias(current: Connection) -> str | None:
-    """The ``channel_alias`` a sign-in to ``current`` writes (Server and Enterprise 4)."""
-    if current.service == "server":
-        return f"{current.domain}/api/repo"
-    if current.service == "enterprise":
-        from .services.enterprise import conda_url
-
-        return conda_url(current.domain)
-    return None
+    """The ``channel_alias`` a sign-in to ``current`` writes (None: the service writes none)."""
+    return registry.get(current.service).channel_alias(current.domain)
 
 
 def _title(service: str) -> str:
-    return SERVICE_TITLES.get(service, service)
+    found = registry.find(service)
+    return found.title if found else service
 
 
-def _required_text(value: object, what: str) -> str:
+def _required(value: object, field: SignInField, button: str) -> str:
+    """A sign-in value as its method takes it: present, and stripped where it is not a
+    password; a secret with spaces inside is refused (a broken paste)."""
     if not isinstance(value, str) or not value.strip():
-        raise BadInput(f"Please enter your {what}.", code="missing_input")
-    return value.strip()
-
-
-def _required_secret(value: object, what: str, button: str, strip: bool = True) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise BadInput(f'Please enter your {what}, then click "{button}".', code="missing_input")
-    if strip:
-        value = value.strip()
-        if any(ch.isspace() for ch in value):
-            raise BadInput(
-                f"The {what} contains spaces; paste it again without spaces.", code="bad_input"
-            )
+        then = f', then click "{button}"' if field.secret else ""
+        raise BadInput(f"Please enter your {field.label}{then}.", code="missing_input")
+    if not field.strip:
+        return value
+    value = value.strip()
+    if field.secret and any(ch.isspace() for ch in value):
+        raise BadInput(
+            f"The {field.label} contains spaces; paste it again without spaces.", code="bad_input"
+        )
     return value
 
 

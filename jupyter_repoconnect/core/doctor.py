@@ -13,23 +13,24 @@ from .errors import (
     ServiceTimeout,
     TLSFailure,
 )
-from .models import SERVICE_TITLES, Diagnosis, Finding
-from .tokens import TokenStore
+from .models import Diagnosis, Finding
+from .services import registry
 
 if TYPE_CHECKING:
     from .condarc import CondarcDocument
     from .connection import Connection
-    from .connector import Connector
+    from .parts import Parts
+    from .services.base import RepositoryService
 
 MAX_CHANNEL_CHECKS = 20
 log = logging.getLogger(__name__)
 
 
-def diagnose(connector: Connector) -> Diagnosis:
+def diagnose(parts: Parts, current: Connection | None) -> Diagnosis:
     """Every check in turn; an unexpected failure is itself a finding, never a crash."""
     findings: list[Finding] = []
     try:
-        _diagnose(connector, findings)
+        _diagnose(parts, current, findings)
     except Exception as exc:  # the doctor must answer even when something else is broken
         log.debug("doctor failed", exc_info=True)
         findings.append(
@@ -44,12 +45,12 @@ def diagnose(connector: Connector) -> Diagnosis:
     return Diagnosis(ok=all(f.ok for f in findings), findings=findings)
 
 
-def _diagnose(connector: Connector, findings: list[Finding]) -> None:
+def _diagnose(parts: Parts, current: Connection | None, findings: list[Finding]) -> None:
     from .conda_config import conda_would_load
-    from .connector import channel_alias, ignored_condarc_message
+    from .conda_rules import ignored_condarc_message
 
     try:
-        doc = connector.condarc.load()
+        doc = parts.condarc.load()
         findings.append(Finding("condarc", True, f"{doc.path} is readable."))
     except (CorruptCondarc, FileProblem) as exc:
         findings.append(
@@ -66,10 +67,8 @@ def _diagnose(connector: Connector, findings: list[Finding]) -> None:
             )
         )
 
-    state = connector.state_store.load()
-    current = connector.current_connection(state, TokenStore())
     if current is None:
-        if state.service:
+        if parts.store.load().service:
             findings.append(
                 Finding(
                     "token",
@@ -84,32 +83,35 @@ def _diagnose(connector: Connector, findings: list[Finding]) -> None:
                     "connection",
                     False,
                     "Not signed in to any repository service.",
-                    "Sign in to Anaconda Professional, Anaconda Server or Enterprise 4 Repository.",
+                    "Sign in to "
+                    + " or ".join(s.short_title for s in registry.all_services())
+                    + ".",
                 )
             )
         return
+    service = registry.get(current.service)
     findings.append(
         Finding(
             "connection",
             True,
-            f"Signed in to {SERVICE_TITLES[current.service]} at {current.domain}"
+            f"Signed in to {service.title} at {current.domain}"
             + (" (from a command line)." if current.source == "cli" else "."),
         )
     )
-    findings.extend(_configuration_findings(doc, current, channel_alias(current)))
+    findings.extend(_configuration_findings(doc, service, service.channel_alias(current.domain)))
 
-    client = connector.service_client(current.service, current.domain, doc.data)
-    if not _token_works(client, current, findings):
+    client = parts.client(service, current.domain, doc.settings())
+    if not _token_works(service, client, current, findings):
         return
-    findings.extend(_channel_findings(client, current, doc))
+    findings.extend(_channel_findings(service, client, current, doc))
 
 
 def _configuration_findings(
-    doc: CondarcDocument, current: Connection, alias: str | None
+    doc: CondarcDocument, service: RepositoryService, alias: str | None
 ) -> list[Finding]:
     """What in ``.condarc`` stops conda from using the connection, without a request."""
     found: list[Finding] = []
-    if doc.data.get("add_anaconda_token") is False:
+    if doc.get_scalar("add_anaconda_token") is False:
         found.append(
             Finding(
                 "add_anaconda_token",
@@ -118,7 +120,7 @@ def _configuration_findings(
                 "Remove add_anaconda_token from .condarc or set it to true.",
             )
         )
-    if alias and str(doc.data.get("channel_alias") or "").rstrip("/") != alias:
+    if alias and str(doc.get_scalar("channel_alias") or "").rstrip("/") != alias:
         found.append(
             Finding(
                 "channel_alias",
@@ -139,7 +141,8 @@ def _configuration_findings(
                 "Add 'defaults' to channels in Configure Conda.",
             )
         )
-    if current.service != "cloud" and not channels and not doc.get_list("default_channels"):
+    writes_no_channels = service.capabilities.names_resolve_under_alias  # `channels: []`
+    if writes_no_channels and not channels and not doc.get_list("default_channels"):
         found.append(
             Finding(
                 "channels",
@@ -151,12 +154,11 @@ def _configuration_findings(
     return found
 
 
-def _token_works(client: Any, current: Connection, findings: list[Finding]) -> bool:
+def _token_works(
+    service: RepositoryService, client: Any, current: Connection, findings: list[Finding]
+) -> bool:
     try:
-        if current.service == "cloud":
-            client.validate(current.token)
-        else:
-            client.whoami(current.token)
+        service.check_token(client, current.token)
         findings.append(Finding("token", True, "The repository accepts your token."))
         return True
     except AuthenticationRefused:
@@ -189,12 +191,14 @@ def _token_works(client: Any, current: Connection, findings: list[Finding]) -> b
     return False
 
 
-def _channel_findings(client: Any, current: Connection, doc: CondarcDocument) -> list[Finding]:
+def _channel_findings(
+    service: RepositoryService, client: Any, current: Connection, doc: CondarcDocument
+) -> list[Finding]:
     """Each configured channel of the connected repository, read as conda would read it."""
     from .condarc import mask_token
 
     lists = (doc.get_list("channels") or []) + (doc.get_list("default_channels") or [])
-    ours = [c for c in dict.fromkeys(lists) if _of_repository(c, client, current)]
+    ours = [c for c in dict.fromkeys(lists) if _of_repository(c, client, service)]
     found: list[Finding] = []
     for channel in ours[:MAX_CHANNEL_CHECKS]:
         shown = mask_token(channel)
@@ -217,7 +221,7 @@ def _channel_findings(client: Any, current: Connection, doc: CondarcDocument) ->
     return found
 
 
-def _of_repository(channel: str, client: Any, current: Connection) -> bool:
+def _of_repository(channel: str, client: Any, service: RepositoryService) -> bool:
     """Whether conda would fetch ``channel`` from the connected repository."""
     from urllib.parse import urlsplit
 
@@ -225,5 +229,5 @@ def _of_repository(channel: str, client: Any, current: Connection) -> bool:
         return False
     if "://" not in channel:
         # a name resolves under the channel_alias the sign-in wrote (Server, Enterprise 4)
-        return current.service in ("server", "enterprise")
+        return service.capabilities.names_resolve_under_alias
     return urlsplit(channel).netloc == urlsplit(client.channel_url("x")).netloc

@@ -4,21 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-Service = Literal["cloud", "server", "enterprise"]
-SERVICES: tuple[Service, ...] = ("cloud", "server", "enterprise")
-
-SERVICE_TITLES: dict[str, str] = {
-    "cloud": "Anaconda Professional / Package Security Manager (Cloud)",
-    "server": "Anaconda Server / Package Security Manager (On-prem)",
-    "enterprise": "Anaconda Enterprise 4 Repository",
-}
-
-ENTERPRISE_CHANNELS_HINT = (
-    "You are signed in to Enterprise 4 Repository. Please add the channels you need to your "
-    ".condarc by hand (channels: and default_channels:)."
-)
+from typing import Any
 
 
 def _to_dict(obj: Any) -> dict[str, Any]:
@@ -30,16 +16,19 @@ class Status:
     """What a surface shows as the connection status. Never holds a secret."""
 
     connected: bool
-    service: Service | None
+    service: str | None  # a registry id (core/services/registry.py)
     domain: str | None
     username: str | None
     channels: list[str]
     default_channels: list[str] | None
-    source: Literal["repoconnect", "cli"] | None
+    source: str | None  # "repoconnect", or "cli" for a sign-in made from a command line
     condarc_path: str
     message: str | None = None
     warnings: list[str] = field(default_factory=list)
     channel_alias: str | None = None  # where conda resolves channel names
+    service_title: str | None = None
+    capabilities: dict[str, bool] | None = None  # what a surface may offer (services/base.py)
+    sign_out_note: str | None = None  # what a sign-out will do to .condarc
 
     def to_dict(self) -> dict[str, Any]:
         return _to_dict(self)
@@ -90,10 +79,13 @@ class CondarcChannels:
 class Preferences:
     """The two remembered API domains and whether the user may change them."""
 
-    server_domain: str | None
+    server_domain: str | None  # the REST API's first keys, kept for its clients
     enterprise_domain: str | None
     allow_domain_change: bool
     allowed_services: list[str]
+    domains: dict[str, str | None] = field(default_factory=dict)  # of services with a domain
+    services: list[dict[str, Any]] = field(default_factory=list)  # RepositoryService.info()
+    default_service: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return _to_dict(self)

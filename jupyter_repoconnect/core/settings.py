@@ -12,10 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from traitlets import Bool, Float, List, Unicode, Union, validate
+from traitlets import Bool, Float, List, Unicode, Union, default, validate
 from traitlets.config import Configurable
-
-from .models import SERVICES
 
 DEFAULT_CLOUD_REPO_URL = "https://repo.anaconda.cloud/repo/"
 DEFAULT_ACCOUNT_DOMAIN = "https://anaconda.com"
@@ -43,9 +41,9 @@ class RepoConnectSettings(Configurable):
     )
     allowed_services: List[str] = List(
         Unicode(),
-        default_value=list(SERVICES),
         config=True,
-        help="Services users may connect to: any of 'cloud', 'server', 'enterprise'.",
+        help="Services users may connect to: any of 'cloud', 'server', 'enterprise' (all "
+        "services by default).",
     )
     allow_domain_change = Bool(
         True,
@@ -95,11 +93,19 @@ class RepoConnectSettings(Configurable):
         "Empty means $JUPYTER_REPOCONNECT_STATE_DIR, else the user config folder.",
     )
 
+    @default("allowed_services")
+    def _all_services(self) -> list[str]:
+        from .services import registry
+
+        return list(registry.ids())
+
     @validate("allowed_services")
     def _check_services(self, proposal: dict) -> list[str]:
-        unknown = [s for s in proposal["value"] if s not in SERVICES]
+        from .services import registry
+
+        unknown = [s for s in proposal["value"] if registry.find(s) is None]
         if unknown:
-            raise ValueError(f"Unknown service(s) {unknown}; choose from {list(SERVICES)}.")
+            raise ValueError(f"Unknown service(s) {unknown}; choose from {list(registry.ids())}.")
         return proposal["value"]
 
     def resolved_condarc_path(self) -> Path:

@@ -88,6 +88,11 @@ class TokenStore:
                 )
         return removed
 
+    def take_problems(self) -> list[str]:
+        """What :meth:`remove` had to skip since the last call (and forget it)."""
+        found, self.problems = self.problems, []
+        return found
+
     def list(self) -> list[StoredToken]:
         found: dict[str, StoredToken] = {}
         for directory in (self.legacy, self.directory):

@@ -9,7 +9,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..core import SERVICE_TITLES, SERVICES, Connector, Preferences, Status
+from ..core import Connector, Preferences, Status
+from ..core.services import registry
 from .channels import ChannelPicker
 from .common import Panel
 from .render import service_title, sign_out_text, status_message
@@ -40,13 +41,14 @@ class ConnectPanel(Panel):
     ) -> None:
         super().__init__(connector, **kwargs)  # worker, background: see Panel
         self.preferences: Preferences = self.connector.preferences()
-        allowed = [s for s in SERVICES if s in self.preferences.allowed_services] or list(SERVICES)
+        everything = list(registry.ids())
+        allowed = [s for s in everything if s in self.preferences.allowed_services] or everything
         self._connected: list[Callable[[Status], None]] = []
         self.channel_picker: ChannelPicker | None = None
         self.status_panel: StatusPanel | None = None
 
         self.service = w.Dropdown(
-            options=[(SERVICE_TITLES[s], s) for s in allowed],
+            options=[(registry.get(s).title, s) for s in allowed],
             value=service if service in allowed else allowed[0],
             description="Service",
             style={"description_width": "initial"},

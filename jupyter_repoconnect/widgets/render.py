@@ -10,8 +10,6 @@ from html import escape
 from typing import Any
 
 from ..core.models import (
-    ENTERPRISE_CHANNELS_HINT,
-    SERVICE_TITLES,
     ChannelPage,
     CondarcChannels,
     Diagnosis,
@@ -67,16 +65,15 @@ def added_text(
 
 
 def service_title(service: str | None) -> str:
-    return SERVICE_TITLES.get(service or "", service or "")
+    from ..core.services import registry
+
+    found = registry.find(service)
+    return found.title if found else service or ""
 
 
 def status_message(status: Status) -> str | None:
-    """The status' own message, or for Enterprise 4 the reference's "add channels" hint."""
-    if status.message:
-        return status.message
-    if status.connected and status.service == "enterprise":
-        return ENTERPRISE_CHANNELS_HINT
-    return None
+    """The status' own message (e.g. Enterprise 4's "add the channels you need" hint)."""
+    return status.message
 
 
 def _list_text(items: list[str] | None) -> str:

@@ -6,10 +6,12 @@ import pytest
 from ruamel.yaml import YAML
 
 from jupyter_repoconnect.core import Conflict, Connector, RepoConnectSettings
-from jupyter_repoconnect.core.models import ENTERPRISE_CHANNELS_HINT
+from jupyter_repoconnect.core.services.registry import SERVICES
 from jupyter_repoconnect.core.state import StateStore
 
 from .conftest import ORIGINAL_CONDARC
+
+ENTERPRISE_CHANNELS_HINT = SERVICES["enterprise"].connected_message
 
 
 def condarc(env):

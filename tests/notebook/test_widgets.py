@@ -7,7 +7,7 @@ import time
 import pytest
 
 from jupyter_repoconnect.core import Connector, RepoConnectSettings
-from jupyter_repoconnect.core.models import ENTERPRISE_CHANNELS_HINT
+from jupyter_repoconnect.core.services.registry import SERVICES
 from jupyter_repoconnect.widgets import (
     ChannelPicker,
     ConfigureCondaPanel,
@@ -17,6 +17,8 @@ from jupyter_repoconnect.widgets import (
 )
 
 from .conftest import ORIGINAL_CONDARC, read_condarc
+
+ENTERPRISE_CHANNELS_HINT = SERVICES["enterprise"].connected_message
 
 
 def sign_in_server(panel: ConnectPanel, sandbox) -> None:

@@ -287,11 +287,21 @@ async def test_disconnect(rest: Any) -> None:
 async def test_preferences(rest: Any) -> None:
     reply = await rest.get("preferences")
     assert reply.status == 200
+    services = reply.body.pop("services")
     assert reply.body == {
         "server_domain": None,
         "enterprise_domain": None,
         "allow_domain_change": True,
         "allowed_services": ["cloud", "server", "enterprise"],
+        "domains": {"server": None, "enterprise": None},
+        "default_service": "server",
+    }
+    assert [s["id"] for s in services] == ["cloud", "server", "enterprise"]
+    forms = {s["id"]: [f["name"] for f in s["sign_in"][0]["fields"]] for s in services}
+    assert forms == {
+        "cloud": ["token"],
+        "server": ["username", "password"],
+        "enterprise": ["username", "password"],
     }
     server, enterprise = rest.sandbox.urls["server"], rest.sandbox.urls["enterprise"]
     both = {"server_domain": server, "enterprise_domain": enterprise}
@@ -299,6 +309,17 @@ async def test_preferences(rest: Any) -> None:
     assert reply.status == 200
     assert (reply.body["server_domain"], reply.body["enterprise_domain"]) == (server, enterprise)
     assert (await rest.get("preferences")).body == reply.body
+
+
+async def test_preferences_take_domains_by_service_id(rest: Any) -> None:
+    server = rest.sandbox.urls["server"]
+    reply = await rest.put("preferences", {"domains": {"server": server}})
+    assert reply.status == 200
+    assert reply.body["domains"]["server"] == reply.body["server_domain"] == server
+    refused = await rest.put("preferences", {"domains": {"cloud": server}})
+    assert (refused.status, refused.error) == (400, "bad_service")
+    unknown = await rest.put("preferences", {"domains": {"anaconda.org": server}})
+    assert (unknown.status, unknown.error) == (400, "bad_service")
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,16 @@
-"""HTTP clients of the three repository services. Endpoint paths live only here."""
+"""The repository services: one module per service (its object and its HTTP client).
 
+Endpoint paths live only here; :mod:`.registry` lists the services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from ..condarc import CondarcDocument
 
 
 def insert_token(url: str, token: str, location: str | None = None) -> str:
@@ -21,3 +31,16 @@ def is_html(response: object) -> bool:
     content_type = str(getattr(response, "headers", {}).get("content-type", "")).lower()
     head = bytes(getattr(response, "content", b"")[:512]).lstrip().lower()
     return "html" in content_type or head.startswith((b"<!doctype", b"<html"))
+
+
+def alias_change(alias: str) -> Callable[[CondarcDocument], None]:
+    """What Navigator writes after a Server or Enterprise 4 login: channel names resolve under
+    ``alias`` (so conda puts the token where the service expects it), no channels yet."""
+
+    def change(doc: CondarcDocument) -> None:
+        if doc.get_scalar("channel_alias") != alias:
+            doc.set_scalar("channel_alias", alias)
+        doc.set_list("channels", [])
+        doc.set_list("default_channels", None)
+
+    return change

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from ..errors import AuthenticationRefused, ServiceUnavailable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ..errors import AuthenticationRefused, RepoConnectError, ServiceUnavailable
 from ..http import Caller
 from . import insert_token, is_html
+from .base import TOKEN_LOGIN, Capabilities, RepositoryService
+
+if TYPE_CHECKING:
+    from ..condarc import CondarcDocument
+    from ..connection import Connection
+    from ..settings import RepoConnectSettings
+    from ..signin import Attempt
 
 TITLE = "Anaconda Professional"
 DEFAULT_CHANNELS = ("main", "r", "msys2")
@@ -53,3 +63,80 @@ class CloudService:
             url = insert_token(url, token)
         response = self.caller.send("GET", url, headers=PEEK)
         return 502 if response.status_code < 300 and is_html(response) else response.status_code
+
+
+class Cloud(RepositoryService):
+    """Anaconda Professional / PSM (Cloud): an organisation token, checked on the repository,
+    stored where conda finds it; ``default_channels`` as the token tools write them."""
+
+    id = "cloud"
+    title = "Anaconda Professional / Package Security Manager (Cloud)"
+    short_title = TITLE
+    sign_in_methods = (TOKEN_LOGIN,)
+    capabilities = Capabilities(channels_by_hand=True, organisation_channels=True)
+
+    def fixed_domain(self, settings: RepoConnectSettings) -> str | None:
+        return settings.resolved_cloud_repo_url()
+
+    def client(self, caller: Caller, domain: str) -> CloudService:
+        return CloudService(caller, domain)
+
+    def sign_in(self, attempt: Attempt, domain: str, credentials: dict[str, str]) -> None:
+        cloud = attempt.client(self, domain)
+        cloud.validate(credentials["token"])
+        defaults = cloud.default_channels()
+
+        def change(d: CondarcDocument) -> None:
+            # what the token tools do: default_channels, add_anaconda_token, restore_free_channel
+            if d.get_list("default_channels") != defaults:
+                d.set_list("default_channels", defaults)
+            if d.get_scalar("add_anaconda_token") is not True:
+                d.set_scalar("add_anaconda_token", True)
+            if d.get_scalar("restore_free_channel") not in (None, False):
+                d.set_scalar("restore_free_channel", False)
+            if d.get_list("channels") is None:
+                # conda >= 25.3 uses default_channels only where `defaults` is in channels
+                d.set_list("channels", ["defaults"])
+
+        recorded = {"service": self.id, "logged_api_url": domain, "username": None}
+        with attempt.transaction([domain]):
+            attempt.commit({domain: credentials["token"]}, change, recorded)
+
+    def check_token(self, client: CloudService, token: str) -> None:
+        client.validate(token)
+
+    def cli_sign_out_change(self) -> Callable[[CondarcDocument], None] | None:
+        return lambda doc: doc.set_list("default_channels", None)
+
+    def cli_sign_out_note(self) -> str:
+        return "default_channels was removed from .condarc; the rest was left as it was."
+
+    def detect_elsewhere(self, domain: str | None) -> Connection | None:
+        from .. import auth_keyring
+        from ..connection import Connection
+
+        login = auth_keyring.detect()
+        if login is None or not login.repo_tokens or not domain:
+            return None
+        # `anaconda token install`: conda takes this token from anaconda-auth's keyring
+        return Connection(self.id, domain, domain, None, "cli", login.repo_tokens[0], login.keyring)
+
+    def forget_elsewhere(self, current: Connection) -> list[str]:
+        """A Cloud sign-out also removes the repository tokens anaconda-auth keeps for conda."""
+        from .. import auth_keyring
+
+        login = auth_keyring.detect()
+        if login is None or not login.repo_tokens:
+            return []
+        try:
+            removed = auth_keyring.remove_repo_tokens(login.keyring)
+        except RepoConnectError as exc:
+            return [
+                f"anaconda-auth still keeps a repository token in {login.keyring} "
+                f"({exc.message}); run 'anaconda token uninstall' to remove it, or conda keeps "
+                "using it."
+            ]
+        return [
+            f"Also removed {removed} repository token(s) that anaconda-auth kept in "
+            f"{login.keyring} (its account sign-in is kept: 'anaconda logout' ends it)."
+        ]

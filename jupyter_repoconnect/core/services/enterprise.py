@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import platform
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import AuthenticationRefused, ServiceUnavailable
 from ..http import Caller
-from . import insert_token, is_html
+from . import alias_change, insert_token, is_html
+from .base import PASSWORD_LOGIN, Capabilities, RepositoryService
+
+if TYPE_CHECKING:
+    from ..connection import Connection
+    from ..signin import Attempt
+    from ..state import RecordedState
 
 TITLE = "Enterprise 4 Repository"
 NOTE = "jupyter_repoconnect"
@@ -116,3 +122,86 @@ class EnterpriseService:
 
 def _auth(token: str) -> dict[str, str]:
     return {"Authorization": f"token {token}"}
+
+
+class Enterprise(RepositoryService):
+    """Anaconda Enterprise 4 Repository: anaconda-client's login, its token and its config;
+    names resolve under the conda URL; the user adds channels by hand."""
+
+    id = "enterprise"
+    title = "Anaconda Enterprise 4 Repository"
+    short_title = TITLE
+    sign_in_methods = (PASSWORD_LOGIN,)
+    capabilities = Capabilities(
+        channels_by_hand=True, names_resolve_under_alias=True, can_revoke=True
+    )
+    connected_message = (
+        "You are signed in to Enterprise 4 Repository. Please add the channels you need to your "
+        ".condarc by hand (channels: and default_channels:)."
+    )
+    needs_domain = True
+    domain_label = "Enterprise 4 Repository API domain"
+    domain_state_key = "enterprise_4_repo_api_url"
+    domain_setting = "enterprise_domain"
+    preference_key = "enterprise_domain"
+
+    def channel_alias(self, domain: str) -> str | None:
+        return conda_url(domain)
+
+    def client(self, caller: Caller, domain: str) -> EnterpriseService:
+        return EnterpriseService(caller, domain)
+
+    def sign_in(self, attempt: Attempt, domain: str, credentials: dict[str, str]) -> None:
+        enterprise = attempt.client(self, domain)
+        # Journalled before the login: a kill between the server's answer and the note below
+        # leaves a token only the server knows; recovery says so, and the next login from this
+        # host replaces it (anaconda-client's note + hostname rule).
+        with attempt.transaction([domain], service=self.id, domain=domain) as journal:
+            token = enterprise.login(credentials["username"], credentials["password"])
+            journal.note(token=token)
+            recorded: dict[str, str | None] = {
+                "service": self.id,
+                "logged_api_url": domain,
+                "username": credentials["username"],
+                "enterprise_4_repo_api_url": domain,
+            }
+            change = alias_change(enterprise.conda)
+            attempt.commit({domain: token}, change, recorded, client_url=domain)
+
+    def undo_remote(
+        self, client: EnterpriseService, remote: dict[str, Any], killed: bool, domain: str
+    ) -> list[str]:
+        if remote.get("token"):
+            client.logout(str(remote["token"]))
+            return []
+        if killed:
+            return [
+                f"A sign-in to {domain} was interrupted while the repository was creating a "
+                "token; if it did, the token stays valid until the next sign-in from this "
+                "machine replaces it. You can also revoke it on the repository's web page."
+            ]
+        return []
+
+    def pending_revoke(
+        self, current: Connection, state: RecordedState, session: bytes | None
+    ) -> dict[str, Any]:
+        return {"service": self.id, "domain": current.domain, "token": current.token}
+
+    def revoke(self, client: EnterpriseService, pending: dict[str, Any]) -> str | None:
+        client.logout(str(pending["token"]))
+        return None
+
+    def revoke_advice(self) -> str:
+        return (
+            "Revoke it on the repository's web page, or run 'anaconda logout' after signing "
+            "in there again."
+        )
+
+    def cli_api_urls(self, domain: str | None) -> list[tuple[str, str]]:
+        from .. import anaconda_client
+
+        found = super().cli_api_urls(domain)
+        cli_url = anaconda_client.configured_url()
+        if cli_url and cli_url != anaconda_client.ANACONDA_ORG_API:
+            found.append((cli_url, cli_url))  # `anaconda login` to an Enterprise 4 site
+        return found

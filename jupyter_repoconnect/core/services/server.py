@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import AuthenticationRefused, ServiceUnavailable
 from ..http import Caller
 from ..models import Channel
-from . import insert_token, is_html
+from . import alias_change, insert_token, is_html
+from .base import PASSWORD_LOGIN, Capabilities, RepositoryService
+
+if TYPE_CHECKING:
+    from ..connection import Connection
+    from ..signin import Attempt
+    from ..state import RecordedState
 
 TITLE = "Anaconda Server"
 # Navigator's scopes: without the subchannel ones, sub-channels cannot be read.
@@ -206,3 +212,100 @@ def _answer(response: Any) -> str:
     if is_html(response):
         return f"answered with a web page, HTTP {response.status_code}"
     return f"answered HTTP {response.status_code}"
+
+
+class Server(RepositoryService):
+    """Anaconda Server / PSM (On-prem): a login, then a private access token created on the
+    server, recorded, stored for the API and the repository; names resolve under the alias."""
+
+    id = "server"
+    title = "Anaconda Server / Package Security Manager (On-prem)"
+    short_title = TITLE
+    sign_in_methods = (PASSWORD_LOGIN,)
+    capabilities = Capabilities(
+        lists_channels=True, names_resolve_under_alias=True, can_revoke=True
+    )
+    needs_domain = True
+    domain_label = "Anaconda Server domain"
+    domain_state_key = "anaconda_server_api_url"
+    domain_setting = "server_domain"
+    preference_key = "server_domain"
+
+    def api_url(self, domain: str) -> str:
+        return f"{domain}/api"
+
+    def domain_of(self, api_url: str) -> str:
+        return api_url.removesuffix("/api")
+
+    def token_urls(self, api_url: str) -> tuple[str, ...]:
+        # conda and the CLIs look the token up by the API URL and by the repository URL
+        return (api_url, f"{api_url}/repo")
+
+    def channel_alias(self, domain: str) -> str | None:
+        return f"{domain}/api/repo"
+
+    def client(self, caller: Caller, domain: str) -> ServerService:
+        return ServerService(caller, domain)
+
+    def sign_in(self, attempt: Attempt, domain: str, credentials: dict[str, str]) -> None:
+        import platform
+
+        server = attempt.client(self, domain)
+        server.check_system()
+        username = credentials["username"]
+        session = server.login(username, credentials["password"])
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
+        name = f"jupyter_repoconnect-{platform.node() or 'jupyter'}-{stamp}"
+        # journalled before the token exists: a kill right after its creation still finds it
+        with attempt.transaction(
+            list(self.token_urls(server.api)),
+            service=self.id,
+            domain=domain,
+            session=session,
+            name=name,
+        ) as journal:
+            issued = server.create_token(session, name)
+            journal.note(token_id=issued.id)
+            recorded = {
+                "service": self.id,
+                "logged_api_url": server.api,
+                "username": username,  # the token was just issued to it: no who-am-I needed
+                "anaconda_server_token": issued.token,
+                "anaconda_server_token_id": issued.id,
+                "anaconda_server_api_url": domain,
+            }
+            tokens = {url: issued.token for url in self.token_urls(server.api)}
+            attempt.commit(tokens, alias_change(server.repo), recorded, session=session)
+
+    def undo_remote(
+        self, client: ServerService, remote: dict[str, Any], killed: bool, domain: str
+    ) -> list[str]:
+        session = remote.get("session")
+        if not session:
+            return []
+        token_id = remote.get("token_id") or client.find_token(session, str(remote.get("name")))
+        if token_id:
+            client.revoke_token(session, str(token_id))
+        return []
+
+    def pending_revoke(
+        self, current: Connection, state: RecordedState, session: bytes | None
+    ) -> dict[str, Any]:
+        return {
+            "service": self.id,
+            "domain": current.domain,
+            "token_id": state.anaconda_server_token_id if current.source == "repoconnect" else None,
+            "session": session.decode("utf-8", "replace") if session else None,
+        }
+
+    def revoke(self, client: ServerService, pending: dict[str, Any]) -> str | None:
+        if pending.get("token_id") and pending.get("session"):
+            client.revoke_token(str(pending["session"]), str(pending["token_id"]))
+            return None
+        return "the server needs a fresh login to revoke an access token"
+
+    def revoke_advice(self) -> str:
+        return "Revoke it on the server's web page (your account's access tokens)."
+
+    def list_channels(self, client: ServerService, token: str, all_channels: bool) -> list[Any]:
+        return client.channels(token, all_channels=all_channels)

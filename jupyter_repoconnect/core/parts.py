@@ -1,0 +1,62 @@
+"""The composition root: the adapters a use case works with, built once per settings.
+
+Use cases (sign-in, sign-out, the doctor, the account) receive a :class:`Parts`, never the
+Connector; nothing below reads the environment for a path again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .condarc import Condarc
+from .settings import RepoConnectSettings
+from .state import StateStore
+from .tokens import TokenStore, anaconda_client_config_path
+
+
+@dataclass
+class Parts:
+    settings: RepoConnectSettings
+    condarc: Condarc
+    store: StateStore
+    tokens: TokenStore
+    client_config: Path  # anaconda-client's config.yaml (Enterprise 4's URL)
+    key: tuple[str, ...] = field(default=(), compare=False)
+
+    @classmethod
+    def build(cls, settings: RepoConnectSettings) -> Parts:
+        tokens = TokenStore()
+        condarc_path = settings.resolved_condarc_path()
+        state_dir = settings.resolved_state_dir()
+        client_config = anaconda_client_config_path()
+        return cls(
+            settings,
+            Condarc(condarc_path),
+            StateStore(state_dir),
+            tokens,
+            client_config,
+            key=parts_key(settings),
+        )
+
+    def client(self, service: Any, domain: str, condarc_settings: Any) -> Any:
+        """``service``'s HTTP client for ``domain``, with conda's TLS and proxy settings."""
+        from .conda_config import http_settings
+        from .http import Caller, make_client
+
+        http = http_settings(self.condarc.path, condarc_settings)
+        caller = Caller(make_client(self.settings, http), service.title, domain)
+        return service.client(caller, domain)
+
+
+def parts_key(settings: RepoConnectSettings) -> tuple[str, ...]:
+    """What the adapters are made from: when it changes, they are made again."""
+    import os
+
+    return (
+        str(settings.resolved_condarc_path()),
+        str(settings.resolved_state_dir()),
+        os.environ.get("BINSTAR_CONFIG_DIR", ""),
+        os.environ.get("HOME", ""),
+    )
