@@ -22,11 +22,7 @@ class Connection:
     source: str
     token: str = ""
     keyring: Path | None = None  # anaconda-auth's keyring file, for a login made with it
-
-    @property
-    def token_urls(self) -> tuple[str, ...]:
-        """Every token-store key this connection uses (Server: the API and the repository)."""
-        return registry.get(self.service).token_urls(self.api_url)
+    token_urls: tuple[str, ...] = ()  # every token-store key it uses (Server: API and repo)
 
 
 def known_domains(settings: RepoConnectSettings, state: RecordedState) -> dict[str, str | None]:
@@ -50,15 +46,26 @@ def detect(
             state.username,
             "repoconnect",
             token,
+            token_urls=recorded.token_urls(state.logged_api_url),
         )
     domains = known_domains(settings, state)
     for service in registry.all_services():
         for domain, api_url in service.cli_api_urls(domains[service.id]):
             token = tokens.get(api_url) if api_url else None
             if token:
-                return Connection(service.id, domain, api_url, None, "cli", token)
+                urls = service.token_urls(api_url)
+                return Connection(service.id, domain, api_url, None, "cli", token, None, urls)
     for service in registry.all_services():
-        found = service.detect_elsewhere(domains[service.id])
-        if found is not None:
-            return found
+        seen = service.detect_elsewhere(domains[service.id])
+        if seen is not None:
+            return Connection(
+                service.id,
+                seen.domain,
+                seen.api_url,
+                None,
+                "cli",
+                seen.token,
+                seen.keyring,
+                service.token_urls(seen.api_url),
+            )
     return None

@@ -11,11 +11,13 @@ import os
 import ssl
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .conda_config import HttpSettings
 from .errors import AuthenticationRefused, BadInput, ServiceTimeout, ServiceUnavailable, TLSFailure
-from .settings import RepoConnectSettings
+
+if TYPE_CHECKING:
+    from .settings import RepoConnectSettings
 
 USER_AGENT = "jupyter_repoconnect/0.1"
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..condarc import CondarcDocument
     from ..connection import Connection
     from ..http import Caller
@@ -52,6 +54,16 @@ class Capabilities:
 
     def to_dict(self) -> dict[str, bool]:
         return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """A sign-in another tool keeps outside conda's token store (e.g. anaconda-auth's keyring)."""
+
+    domain: str
+    api_url: str
+    token: str
+    keyring: Path | None = None
 
 
 TOKEN = SignInField("token", "token", secret=True)
@@ -160,7 +172,7 @@ class RepositoryService:
         """(domain, api_url) pairs whose token in the store means a command-line sign-in."""
         return [(domain, self.api_url(domain))] if domain else []
 
-    def detect_elsewhere(self, domain: str | None) -> Connection | None:
+    def detect_elsewhere(self, domain: str | None) -> Sighting | None:
         """A sign-in kept by another tool outside conda's token store."""
         return None
 

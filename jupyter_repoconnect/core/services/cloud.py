@@ -6,13 +6,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..errors import AuthenticationRefused, RepoConnectError, ServiceUnavailable
-from ..http import Caller
 from . import insert_token, is_html
-from .base import TOKEN_LOGIN, Capabilities, RepositoryService
+from .base import TOKEN_LOGIN, Capabilities, RepositoryService, Sighting
 
 if TYPE_CHECKING:
     from ..condarc import CondarcDocument
     from ..connection import Connection
+    from ..http import Caller
     from ..settings import RepoConnectSettings
     from ..signin import Attempt
 
@@ -111,15 +111,14 @@ class Cloud(RepositoryService):
     def cli_sign_out_note(self) -> str:
         return "default_channels was removed from .condarc; the rest was left as it was."
 
-    def detect_elsewhere(self, domain: str | None) -> Connection | None:
+    def detect_elsewhere(self, domain: str | None) -> Sighting | None:
         from .. import auth_keyring
-        from ..connection import Connection
 
         login = auth_keyring.detect()
         if login is None or not login.repo_tokens or not domain:
             return None
         # `anaconda token install`: conda takes this token from anaconda-auth's keyring
-        return Connection(self.id, domain, domain, None, "cli", login.repo_tokens[0], login.keyring)
+        return Sighting(domain, domain, login.repo_tokens[0], login.keyring)
 
     def forget_elsewhere(self, current: Connection) -> list[str]:
         """A Cloud sign-out also removes the repository tokens anaconda-auth keeps for conda."""

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AuthenticationRefused, ServiceUnavailable
-from ..http import Caller
 from ..models import Channel
 from . import alias_change, insert_token, is_html
 from .base import PASSWORD_LOGIN, Capabilities, RepositoryService
 
 if TYPE_CHECKING:
     from ..connection import Connection
+    from ..http import Caller
     from ..signin import Attempt
     from ..state import RecordedState
 
