@@ -436,7 +436,7 @@ class Connector:
                 )
             return remembered
         what = service.domain_label or "domain"
-        domain = validate_domain(domain, what=what)
+        domain = service.normalise_domain(validate_domain(domain, what=what))
         if not self.settings.allow_domain_change and preset and domain != preset:
             raise NotAllowed(
                 f"Your administrator has set the {what} to {preset}; it cannot be changed here.",

@@ -10,6 +10,8 @@ import logging
 import os
 import ssl
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from .settings import RepoConnectSettings
 
 USER_AGENT = "jupyter_repoconnect/0.1"
+MAX_REDIRECTS = 5
 
 
 def tls_verify(settings: RepoConnectSettings, http: HttpSettings) -> bool | ssl.SSLContext:
@@ -155,7 +158,13 @@ def make_client(settings: RepoConnectSettings, http: HttpSettings | None = None)
 
 
 class Caller:
-    """Sends requests for one service and turns transport failures into core errors."""
+    """Sends requests for one service and turns transport failures into core errors.
+
+    Redirects are followed (as requests does for the reference tools) only within the same
+    host, including the move from ``http://`` to ``https://``; a redirect to another host or
+    back to plain http is an error, so a password, an ``X-Auth`` or ``Authorization`` header
+    or a ``/t/<TOKEN>/`` URL never reaches another origin.
+    """
 
     def __init__(self, client: Any, title: str, domain: str) -> None:
         self.client = client
@@ -163,11 +172,67 @@ class Caller:
         self.domain = domain
 
     def send(self, method: str, url: str, **kwargs: Any) -> Any:
+        with self._guard():
+            return self._follow(method, url, kwargs, stream=False)
+
+    @contextmanager
+    def stream(self, method: str, url: str, **kwargs: Any) -> Iterator[Any]:
+        """Like :meth:`send`, with the body left unread: the caller reads what it needs."""
+        with self._guard():
+            response = self._follow(method, url, kwargs, stream=True)
+            try:
+                yield response
+            finally:
+                response.close()
+
+    def _follow(self, method: str, url: str, kwargs: dict[str, Any], stream: bool) -> Any:
+        import httpx
+
+        auth = kwargs.pop("auth", None)
+        for _ in range(MAX_REDIRECTS + 1):
+            request = self.client.build_request(method, url, **kwargs)
+            response = self.client.send(request, stream=stream, auth=auth)
+            target = response.headers.get("location") if response.is_redirect else None
+            if target is None:
+                return response
+            response.close()
+            following = httpx.URL(url).join(target)
+            self._check_same_site(httpx.URL(url), following)
+            url = str(following)
+            if response.status_code == 303 or (
+                response.status_code in (301, 302) and method in ("GET", "HEAD")
+            ):
+                method = "HEAD" if method == "HEAD" else "GET"
+                kwargs = {k: v for k, v in kwargs.items() if k not in ("json", "data", "content")}
+            # 301/302 of a POST keep it (an API client must not turn a login into a GET)
+        raise ServiceUnavailable(
+            f"{self.title} at {self.domain} redirected more than {MAX_REDIRECTS} times. Check "
+            "the domain.",
+            code="too_many_redirects",
+        )
+
+    def _check_same_site(self, current: Any, following: Any) -> None:
+        upgrade = current.scheme == "http" and following.scheme == "https"
+        same_scheme = current.scheme == following.scheme
+        same_port = following.port == current.port or upgrade
+        if following.host == current.host and (same_scheme or upgrade) and same_port:
+            return
+        scheme = following.scheme if following.scheme in ("http", "https") else "?"
+        raise ServiceUnavailable(
+            f"{self.title} at {self.domain} redirected to {scheme}://{following.host}"
+            + (f":{following.port}" if following.port else "")
+            + ", another site. Nothing secret was sent there. If that is the repository's "
+            "address now, use it as the domain.",
+            code="redirected_elsewhere",
+        )
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
         import httpx
 
         where = f"{self.title} at {self.domain}"
         try:
-            return self.client.request(method, url, **kwargs)
+            yield
         except httpx.TimeoutException:
             seconds = self.client.timeout.read or self.client.timeout.connect
             raise ServiceTimeout(

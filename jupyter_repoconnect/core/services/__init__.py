@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 if TYPE_CHECKING:
     from ..condarc import CondarcDocument
+    from ..http import Caller
 
 
 def insert_token(url: str, token: str, location: str | None = None) -> str:
@@ -28,9 +29,40 @@ def insert_token(url: str, token: str, location: str | None = None) -> str:
 
 def is_html(response: object) -> bool:
     """Whether an answer is a web page (a proxy's or captive portal's) rather than data."""
-    content_type = str(getattr(response, "headers", {}).get("content-type", "")).lower()
+    headers = getattr(response, "headers", {})
+    content_type = str(headers.get("content-type", "")).lower()
+    if "html" in content_type:
+        return True
+    if str(headers.get("content-encoding", "identity")).lower() not in ("", "identity"):
+        return False  # a compressed body is never a page's text; it is not decoded here
     head = bytes(getattr(response, "content", b"")[:512]).lstrip().lower()
-    return "html" in content_type or head.startswith((b"<!doctype", b"<html"))
+    return head.startswith((b"<!doctype", b"<html"))
+
+
+def peek(caller: Caller, url: str) -> int:
+    """The status of a GET of ``url`` as conda sends it; a 2xx web page counts as 502."""
+    return peek_start(caller, url)[0]
+
+
+def peek_start(caller: Caller, url: str) -> tuple[int, bytes | None]:
+    """The status of a GET of ``url`` and the first bytes of its body (``None``: compressed).
+
+    The body is never decoded (``Accept-Encoding: identity`` is asked; a server may compress
+    anyway), and the connection is closed after the first chunk: repodata is megabytes. A
+    2xx web page (a proxy's or a captive portal's) counts as 502.
+    """
+    with caller.stream("GET", url, headers={"Accept-Encoding": "identity"}) as response:
+        head = b""
+        for chunk in response.iter_raw(1024):
+            head = chunk
+            break
+        status = int(response.status_code)
+        encoding = str(response.headers.get("content-encoding", "identity")).lower()
+        plain = encoding in ("", "identity")
+        page = "html" in str(response.headers.get("content-type", "")).lower() or (
+            plain and head.lstrip().lower().startswith((b"<!doctype", b"<html"))
+        )
+    return (502 if status < 300 and page else status), (head if plain else None)
 
 
 def alias_change(alias: str) -> Callable[[CondarcDocument], None]:

@@ -112,6 +112,10 @@ class RepositoryService:
         """The token store's key for this domain (recorded as ``logged_api_url``)."""
         return domain
 
+    def normalise_domain(self, domain: str) -> str:
+        """A valid typed domain as this service records it."""
+        return domain
+
     def domain_of(self, api_url: str) -> str:
         """The domain a recorded ``logged_api_url`` belongs to."""
         return api_url

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import AuthenticationRefused, ServiceUnavailable
 from ..models import Channel
-from . import alias_change, insert_token, is_html
+from . import alias_change, insert_token, is_html, peek
 from .base import PASSWORD_LOGIN, Capabilities, RepositoryService
 
 if TYPE_CHECKING:
@@ -54,13 +54,17 @@ class ServerService:
         self.api = f"{domain}/api"
         self.repo = f"{domain}/api/repo"  # the channel_alias conda resolves channel names under
 
-    def check_system(self) -> None:
-        """Ask ``/api/system`` first, to tell "not an Anaconda Server" from wrong credentials."""
+    def check_system(self) -> str:
+        """Ask ``/api/system`` first, to tell "not an Anaconda Server" from wrong credentials.
+
+        Returns the server's domain as it answered: after a redirect from ``http://`` to
+        ``https://`` (a user typed the old address), the ``https://`` one."""
         response = self.caller.send("GET", f"{self.api}/system")
         if response.status_code == 200 and not is_html(response):
             try:
                 if isinstance(response.json(), dict):
-                    return
+                    answered = str(response.url).split("?", 1)[0]
+                    return answered.removesuffix("/api/system") or self.domain
             except ValueError:
                 pass
         if response.status_code >= 500:
@@ -196,8 +200,7 @@ class ServerService:
         url = self.channel_url(channel).rstrip("/") + "/noarch/repodata.json"
         if token and "/t/" not in url:
             url = insert_token(url, token, self.repo)
-        response = self.caller.send("GET", url, headers={"Range": "bytes=0-1023"})
-        return 502 if response.status_code < 300 and is_html(response) else response.status_code
+        return peek(self.caller, url)
 
 
 def _bearer(session: str) -> dict[str, str]:
@@ -234,6 +237,10 @@ class Server(RepositoryService):
     def api_url(self, domain: str) -> str:
         return f"{domain}/api"
 
+    def normalise_domain(self, domain: str) -> str:
+        # Navigator's rule: the server's address, also when its API URL was typed
+        return domain.removesuffix("/api")
+
     def domain_of(self, api_url: str) -> str:
         return api_url.removesuffix("/api")
 
@@ -251,7 +258,10 @@ class Server(RepositoryService):
         import platform
 
         server = attempt.client(self, domain)
-        server.check_system()
+        answered = server.check_system()
+        if answered != domain:  # moved to https: sign in and record that address
+            domain = answered
+            server = attempt.client(self, domain)
         username = credentials["username"]
         session = server.login(username, credentials["password"])
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
