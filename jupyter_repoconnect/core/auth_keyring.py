@@ -84,27 +84,41 @@ def detect(conda_config: Mapping[str, Any] | None = None) -> AuthLogin | None:
     return AuthLogin(path, tuple(domains), tuple(tokens), handled)
 
 
-def remove_repo_tokens(path: Path) -> int:
-    """Drop every repository token from anaconda-auth's keyring file, keeping its account
-    login (the API key is a separate sign-in). Returns how many were removed."""
+@dataclass(frozen=True)
+class Removal:
+    """What :func:`remove_repo_token` did and what anaconda-auth still keeps."""
+
+    removed: int
+    other_tokens: int  # of other organisations, still sent by conda
+    api_key: bool  # the account sign-in, which conda's anaconda-auth handler may send
+
+
+def remove_repo_token(path: Path, token: str) -> Removal:
+    """Drop one organisation's repository token (``token``) from anaconda-auth's keyring
+    file, as ``anaconda token uninstall --org`` does; every other entry is kept."""
     raw = read_bytes(path)
     try:
         data = json.loads(raw or b"{}")
     except ValueError:
-        return 0
+        return Removal(0, 0, False)
     entries = _entries(raw)
-    removed = 0
+    removed = others = 0
+    api_key = False
     for domain, value in entries.items():
         info = _decode(value)
-        removed += len(info.get("repo_tokens") or [])
-        if info.get("repo_tokens"):
-            info["repo_tokens"] = []
+        api_key = api_key or bool(info.get("api_key"))
+        repos = [r for r in info.get("repo_tokens") or [] if isinstance(r, dict)]
+        kept = [r for r in repos if r.get("token") != token]
+        others += len(kept)
+        if len(kept) != len(repos):
+            removed += len(repos) - len(kept)
+            info["repo_tokens"] = kept
             entries[domain] = base64.b64encode(json.dumps(info).encode()).decode()
     if removed:
         data[SERVICE] = entries
         atomic_write(path, json.dumps(data).encode(), mode=0o600)
         os.chmod(path, 0o600)  # anaconda-auth writes it 0644; a file of secrets must not be
-    return removed
+    return Removal(removed, others, api_key)
 
 
 # --- the account entry (what `anaconda auth login` stores, and what we store) -------------------

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..errors import AuthenticationRefused, RepoConnectError, ServiceUnavailable
-from . import insert_token, is_html
+from . import insert_token, is_html, peek, peek_start
 from .base import TOKEN_LOGIN, Capabilities, RepositoryService, Sighting
 
 if TYPE_CHECKING:
@@ -19,10 +19,6 @@ if TYPE_CHECKING:
 TITLE = "Anaconda Professional"
 DEFAULT_CHANNELS = ("main", "r", "msys2")
 INVALID_TOKEN = "The token could not be validated. Please check that you have typed it correctly."
-# The token tools HEAD the repodata; we read its first bytes instead, so that a proxy's or a
-# captive portal's "200 OK" page is not taken for a valid token (repodata is megabytes: ask
-# for a range, which the repository's CDN honours).
-PEEK = {"Range": "bytes=0-1023"}
 
 
 class CloudService:
@@ -34,18 +30,26 @@ class CloudService:
         return [self.repo_url + name for name in DEFAULT_CHANNELS]
 
     def validate(self, token: str) -> None:
-        """GET the start of ``main``'s token-protected repodata; repodata JSON means valid."""
+        """``HEAD`` ``main``'s token-protected repodata and accept only 200, as the token tools
+        and anaconda-auth do. Then the first bytes of the body, never decoded, must look like
+        repodata: a proxy's or a captive portal's "200 OK" is not a valid token."""
         url = insert_token(self.repo_url + "main/noarch/repodata.json", token)
-        response = self.caller.send("GET", url, headers=PEEK)
+        response = self.caller.send("HEAD", url)
         if response.status_code in (401, 403, 404):
             raise AuthenticationRefused(INVALID_TOKEN, code="invalid_token")
-        if response.status_code not in (200, 206):
+        if response.status_code != 200:
             raise ServiceUnavailable(
                 f"{TITLE} at {self.repo_url} failed with HTTP {response.status_code} while "
                 "checking the token. Try again later."
             )
-        if is_html(response) or not response.content.lstrip().startswith(b"{"):
-            kind = "a web page" if is_html(response) else "something other than repository data"
+        kind = "a web page" if is_html(response) else None
+        if kind is None:
+            status, start = peek_start(self.caller, url)
+            if status == 502:
+                kind = "a web page"
+            elif status == 200 and start is not None and not start.lstrip().startswith(b"{"):
+                kind = "something other than repository data"
+        if kind:
             raise ServiceUnavailable(
                 f"{TITLE} at {self.repo_url} answered with {kind}, so the token could not be "
                 "checked. A proxy or a network sign-in page may be in the way: check "
@@ -61,8 +65,7 @@ class CloudService:
         url = self.channel_url(channel).rstrip("/") + "/noarch/repodata.json"
         if token and "/t/" not in url:
             url = insert_token(url, token)
-        response = self.caller.send("GET", url, headers=PEEK)
-        return 502 if response.status_code < 300 and is_html(response) else response.status_code
+        return peek(self.caller, url)
 
 
 class Cloud(RepositoryService):
@@ -125,17 +128,29 @@ class Cloud(RepositoryService):
         from .. import auth_keyring
 
         login = auth_keyring.detect()
-        if login is None or not login.repo_tokens:
+        if login is None or current.token not in login.repo_tokens:
             return []
         try:
-            removed = auth_keyring.remove_repo_tokens(login.keyring)
+            done = auth_keyring.remove_repo_token(login.keyring, current.token)
         except RepoConnectError as exc:
             return [
-                f"anaconda-auth still keeps a repository token in {login.keyring} "
+                f"anaconda-auth still keeps this repository token in {login.keyring} "
                 f"({exc.message}); run 'anaconda token uninstall' to remove it, or conda keeps "
                 "using it."
             ]
-        return [
-            f"Also removed {removed} repository token(s) that anaconda-auth kept in "
-            f"{login.keyring} (its account sign-in is kept: 'anaconda logout' ends it)."
+        notes = [
+            "Also removed the repository token that anaconda-auth kept for this organisation "
+            f"in {login.keyring}."
         ]
+        if done.other_tokens:
+            notes.append(
+                f"anaconda-auth keeps {done.other_tokens} repository token(s) of other "
+                "organisations there, and conda still uses them: Sign out again to remove the "
+                "next, or run 'anaconda token uninstall --org <organisation>'."
+            )
+        if done.api_key:
+            notes.append(
+                "Your anaconda.com account sign-in (its API key) is kept: conda's anaconda-auth "
+                "handler may still send it to the repository. Run 'anaconda logout' to end it."
+            )
+        return notes
