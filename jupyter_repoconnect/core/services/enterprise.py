@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import AuthenticationRefused, ServiceUnavailable
-from . import alias_change, insert_token, is_html
+from . import alias_change, insert_token, is_html, peek
 from .base import PASSWORD_LOGIN, Capabilities, RepositoryService
 
 if TYPE_CHECKING:
@@ -46,10 +46,12 @@ class EnterpriseService:
         """One request when it works; the authentication type is asked only after a refusal,
         to say "use Kerberos" instead of "wrong password" where that is the reason."""
         hostname = platform.node() or "jupyter"
+        # anaconda-client's body (binstar_client._authenticate): scopes null asks for the
+        # default scopes, note_url is the API URL it signed in to
         body = {
-            "scopes": ["all"],
+            "scopes": None,
             "note": f"{NOTE} on {hostname}",
-            "note_url": "https://github.com/jupyter_repoconnect",
+            "note_url": self.api,
             "hostname": hostname,
             "user": None,
             "max-age": None,
@@ -57,14 +59,20 @@ class EnterpriseService:
             "fail-if-exists": False,
         }
         response = self.caller.send(
-            "POST", f"{self.api}/authentications", auth=(username, password), json=body
+            "POST",
+            f"{self.api}/authentications",
+            headers={"Authorization": basic_auth(username, password)},
+            json=body,
         )
         if response.status_code in (401, 403):
             if self._authentication_type() == "kerberos":
                 raise AuthenticationRefused(
                     f"{TITLE} at {self.api} uses Kerberos single sign-on, which cannot be done "
-                    "with a password here. Run 'anaconda login' in a terminal; it will be "
-                    "detected.",
+                    "with a password here. In a terminal, after 'kinit', run "
+                    f"'anaconda config --set url {self.api}' and then "
+                    "'ANACONDA_CLIENT_LEGACY_INTERACTIVE_LOGIN=1 anaconda login' (anaconda-client "
+                    "1.13 and later sign in to anaconda.com without that variable); the sign-in "
+                    "will be detected here.",
                     code="kerberos_required",
                 )
             raise AuthenticationRefused(
@@ -116,8 +124,21 @@ class EnterpriseService:
         url = self.channel_url(channel).rstrip("/") + "/noarch/repodata.json"
         if token and "/t/" not in url:
             url = insert_token(url, token, self.conda)
-        response: Any = self.caller.send("GET", url, headers={"Range": "bytes=0-1023"})
-        return 502 if response.status_code < 300 and is_html(response) else response.status_code
+        return peek(self.caller, url)
+
+
+def basic_auth(username: str, password: str) -> str:
+    """HTTP Basic credentials encoded as anaconda-client's requests encodes them: latin-1
+    when every character has one (``é`` is one byte, as the server has always received it
+    from ``anaconda login``), else UTF-8, which the server can only know as UTF-8."""
+    import base64
+
+    pair = f"{username}:{password}"
+    try:
+        raw = pair.encode("latin-1")
+    except UnicodeEncodeError:
+        raw = pair.encode("utf-8")
+    return "Basic " + base64.b64encode(raw).decode("ascii")
 
 
 def _auth(token: str) -> dict[str, str]:
