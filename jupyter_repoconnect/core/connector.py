@@ -209,7 +209,17 @@ class Connector:
             if fresh:  # a refused sign-in leaves nothing behind, not even the lock
                 _remove_lock_folder(self.state_store)
             raise
-        return self.status()
+        return self._with_notes(self.status(), self._clean_index_cache())
+
+    def _clean_index_cache(self) -> list[str]:
+        """After a token changed: conda's cached repodata was fetched under the old one."""
+        from . import conda_index
+
+        return conda_index.clean() if self.settings.clean_index_cache else []
+
+    @staticmethod
+    def _with_notes(status: Status, notes: list[str]) -> Status:
+        return replace(status, warnings=status.warnings + notes) if notes else status
 
     def _connect(
         self,
@@ -380,8 +390,7 @@ class Connector:
                     "out of.",
                 )
             warnings = signin.sign_out(self.parts, state, current)
-        status = self.status()
-        return replace(status, warnings=status.warnings + warnings)
+        return self._with_notes(self.status(), warnings + self._clean_index_cache())
 
     # --- preferences -------------------------------------------------------------------
     def preferences(self) -> Preferences:

@@ -45,6 +45,13 @@ class RepoConnectSettings(Configurable):
         help="Services users may connect to: any of 'cloud', 'server', 'enterprise' (all "
         "services by default).",
     )
+    clean_index_cache = Bool(
+        True,
+        config=True,
+        help="Run 'conda clean --index-cache' after a sign-in or sign-out (where conda is on "
+        "the PATH or $CONDA_EXE), as anaconda-auth does, so that repodata fetched under the "
+        "previous token is not reused.",
+    )
     allow_domain_change = Bool(
         True,
         config=True,
