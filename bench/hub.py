@@ -24,8 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jupyter_repoconnect.testing import Sandbox
-from jupyter_repoconnect.testing.hub import Hub, company_ca, doc_configs, hub_prerequisites
-from jupyter_repoconnect.testing.localusers import (
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the hub harness is test code (tests/hub), not in the package
+
+from tests.hub.harness import Hub, company_ca, doc_configs, hub_prerequisites  # noqa: E402
+from tests.hub.localusers import (  # noqa: E402
     HubUser,
     SharedPython,
     SystemUsers,
@@ -33,7 +37,7 @@ from jupyter_repoconnect.testing.localusers import (
     shared_python,
 )
 
-ADMIN_DOC = Path(__file__).resolve().parents[1] / "docs" / "admin.md"
+ADMIN_DOC = REPO / "docs" / "admin.md"
 DISABLED = {"ServerApp": {"jpserver_extensions": {"jupyter_repoconnect": False}}}
 
 

@@ -1,4 +1,9 @@
-"""pytest plugin (entry point `pytest11`): the sandbox repository and an isolated environment.
+"""pytest plugin, opt-in: the sandbox repository and an isolated environment.
+
+Not registered as a `pytest11` entry point (installing the package changes no one's pytest
+sessions): load it with ``pytest -p jupyter_repoconnect.testing.fixtures``, or with
+``pytest_plugins = ("jupyter_repoconnect.testing.fixtures",)`` in a top-level conftest.py, as
+this project's tests/conftest.py does.
 
 Fixtures: `sandbox_session` (one running Sandbox per test session, 200 channels),
 `sandbox` (that Sandbox, reset for each test) and `repoconnect_env` (temp CONDARC,

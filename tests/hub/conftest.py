@@ -18,18 +18,18 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from jupyter_repoconnect.testing.hub import Hub, company_ca, doc_configs, hub_prerequisites
-from jupyter_repoconnect.testing.localusers import (
+# pytest-jupyter's autouse loop fixtures would close the loop Playwright keeps running when
+# tests/ui ran first in this session: the same overrides as there.
+from tests.ui.conftest import jp_asyncio_loop, jp_server_cleanup  # noqa: F401
+
+from .harness import Hub, company_ca, doc_configs, hub_prerequisites
+from .localusers import (
     HubUnavailable,
     HubUser,
     SharedPython,
     SystemUsers,
     shared_python,
 )
-
-# pytest-jupyter's autouse loop fixtures would close the loop Playwright keeps running when
-# tests/ui ran first in this session: the same overrides as there.
-from tests.ui.conftest import jp_asyncio_loop, jp_server_cleanup  # noqa: F401
 
 if TYPE_CHECKING:
     from jupyter_repoconnect.testing import Sandbox

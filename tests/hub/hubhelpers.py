@@ -11,10 +11,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from jupyter_repoconnect.testing.hub import Hub
-from jupyter_repoconnect.testing.localusers import HubUser, iter_files
-
 from .conftest import HubSetup
+from .harness import Hub
+from .localusers import HubUser, iter_files
 
 # What a sign-in may change in the signed-in user's own home (relative paths).
 OWN_FILES = (".condarc", ".config/binstar/", ".config/jupyter_repoconnect/")

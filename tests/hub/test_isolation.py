@@ -6,8 +6,6 @@ import stat
 import threading
 from typing import Any
 
-from jupyter_repoconnect.testing.localusers import HubUser
-
 from .conftest import HubSetup
 from .hubhelpers import (
     Snapshot,
@@ -20,6 +18,7 @@ from .hubhelpers import (
     state_files,
     token_files,
 )
+from .localusers import HubUser
 
 
 def everything_but(setup: HubSetup, user: HubUser) -> Snapshot:

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from jupyter_repoconnect.testing.hub import HUB_PASSWORD
 from tests.ui.uihelpers import CHROMIUM, CHROMIUM_ARGS, REPO, open_panel_from_sidebar
 
 from .conftest import HubSetup, unavailable
+from .harness import HUB_PASSWORD
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

@@ -30,8 +30,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from jupyter_repoconnect.testing.processes import stop
+
 from .localusers import HubUser, SharedPython, kill_processes_of, processes_of
-from .processes import stop
 
 HUB_PASSWORD = "hub-test-password"  # the shared sign-in password of the test authenticator
 
@@ -62,7 +63,7 @@ def free_port() -> int:
 
 
 TEST_OVERRIDES = """
-# --- test overrides (jupyter_repoconnect.testing.hub) ---
+# --- test overrides (tests/hub/harness.py) ---
 c.JupyterHub.bind_url = {bind_url!r}
 c.JupyterHub.hub_bind_url = {hub_bind_url!r}
 c.ConfigurableHTTPProxy.api_url = {proxy_api_url!r}
