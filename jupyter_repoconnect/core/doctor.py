@@ -103,7 +103,7 @@ def _diagnose(parts: Parts, current: Connection | None, findings: list[Finding])
     client = parts.client(service, current.domain, doc.settings())
     if not _token_works(service, client, current, findings):
         return
-    findings.extend(_channel_findings(service, client, current, doc))
+    findings.extend(_channel_findings(parts, client, current, doc))
 
 
 def _configuration_findings(
@@ -192,42 +192,73 @@ def _token_works(
 
 
 def _channel_findings(
-    service: RepositoryService, client: Any, current: Connection, doc: CondarcDocument
+    parts: Parts, client: Any, current: Connection, doc: CondarcDocument
 ) -> list[Finding]:
-    """Each configured channel of the connected repository, read as conda would read it."""
-    from .condarc import mask_token
+    """Each configured channel of the connected repository, asked for the way conda will
+    ask (conda_tokens.py): a token conda would put where the repository does not take it,
+    or not send at all, is found here with the fix."""
+    from urllib.parse import urlsplit
 
-    lists = (doc.get_list("channels") or []) + (doc.get_list("default_channels") or [])
-    ours = [c for c in dict.fromkeys(lists) if _of_repository(c, client, service)]
+    from . import conda_tokens
+    from .condarc import mask_token
+    from .services import peek
+
+    settings = doc.settings()
+    stored = {t.url: value for t in parts.tokens.list() if (value := parts.tokens.get(t.url))}
+    hosts = {urlsplit(client.channel_url("x")).netloc, urlsplit(current.domain).netloc}
     found: list[Finding] = []
-    for channel in ours[:MAX_CHANNEL_CHECKS]:
-        shown = mask_token(channel)
+    checked = 0
+    for entry in conda_tokens.configured_entries(settings):
+        if checked >= MAX_CHANNEL_CHECKS:
+            break
+        asked = conda_tokens.request(entry, settings, stored)
+        if urlsplit(asked.url).netloc not in hosts:
+            continue
+        checked += 1
+        shown = mask_token(entry)
         try:
-            code = client.channel_reachable(channel, current.token)
+            code = peek(client.caller, (asked.token_url or asked.url) + "/noarch/repodata.json")
+            if code in (200, 206):
+                found.append(Finding("channel", True, f"{shown} is reachable."))
+                continue
+            ours = client.channel_reachable(asked.url, current.token)
         except RepoConnectError as exc:
             found.append(Finding("channel", False, f"{shown}: {exc.message}"))
             continue
-        if code in (200, 206):
-            found.append(Finding("channel", True, f"{shown} is reachable."))
-        else:
-            found.append(
-                Finding(
-                    "channel",
-                    False,
-                    f"{shown} is unreachable (HTTP {code}).",
-                    "Remove it in Configure Conda or ask your administrator for access.",
-                )
-            )
+        found.append(_misplaced(shown, asked, code, ours in (200, 206), client))
     return found
 
 
-def _of_repository(channel: str, client: Any, service: RepositoryService) -> bool:
-    """Whether conda would fetch ``channel`` from the connected repository."""
-    from urllib.parse import urlsplit
-
-    if channel == "defaults":
-        return False
-    if "://" not in channel:
-        # a name resolves under the channel_alias the sign-in wrote (Server, Enterprise 4)
-        return service.capabilities.names_resolve_under_alias
-    return urlsplit(channel).netloc == urlsplit(client.channel_url("x")).netloc
+def _misplaced(shown: str, asked: Any, code: int, ours_works: bool, client: Any) -> Finding:
+    """Why conda cannot read a channel that the repository serves (or does not)."""
+    if not ours_works:
+        return Finding(
+            "channel",
+            False,
+            f"{shown} is unreachable (HTTP {code}).",
+            "Remove it in Configure Conda or ask your administrator for access.",
+        )
+    if asked.token_url is None:
+        return Finding(
+            "channel_token",
+            False,
+            f"conda sends no token for {shown} ({asked.url}): no stored token's URL is a "
+            f"prefix of it, so the repository refuses it (HTTP {code}).",
+            f"Write the channel as {client.channel_url('<name>')} (or by name under the "
+            "channel_alias the sign-in wrote), with the address you signed in with.",
+        )
+    hint = "Remove the channel and add it again by name in Configure Conda."
+    if asked.why.startswith("custom_channels"):
+        name = asked.why.split("'")[1]
+        hint = f"Remove the custom_channels entry '{name}' from .condarc: conda then uses the "
+        hint += "location the sign-in set up."
+    elif asked.why.startswith("the host"):
+        hint = "Add it by name (it resolves under channel_alias), or sign out and in again to "
+        hint += "write channel_alias."
+    return Finding(
+        "channel_token",
+        False,
+        f"conda puts your token right after {asked.location} for {shown} (chosen by "
+        f"{asked.why}), where the repository does not accept it (HTTP {code}).",
+        hint,
+    )
