@@ -1,8 +1,7 @@
-"""Channels the sandbox serves and the small repodata it answers for them."""
+"""Channels the sandbox serves (their repodata and package files: `packages.py`)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,37 +151,3 @@ class Catalog:
 def package_name(channel: str) -> str:
     """The package only `channel` holds (besides `repoconnect-demo`, which all hold)."""
     return channel.replace("/", "-").lower() + "-pkg"
-
-
-def _package(name: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "version": "1.0.0",
-        "build": "0",
-        "build_number": 0,
-        "depends": [],
-        "license": "BSD-3-Clause",
-        "md5": "0" * 32,
-        "sha256": "0" * 64,
-        "size": 1024,
-        "subdir": "noarch",
-        "noarch": "generic",
-        "timestamp": 1700000000000,
-    }
-
-
-def repodata(channel: str, subdir: str) -> bytes:
-    """A small but valid repodata.json; noarch holds `repoconnect-demo` and the channel's own
-    package (`package_name`), so a test can tell which channel conda really read."""
-    packages: dict[str, Any] = {}
-    if subdir == "noarch":
-        for name in ("repoconnect-demo", package_name(channel)):
-            packages[f"{name}-1.0.0-0.tar.bz2"] = _package(name)
-    data = {
-        "info": {"subdir": subdir},
-        "packages": packages,
-        "packages.conda": {},
-        "removed": [],
-        "repodata_version": 1,
-    }
-    return json.dumps(data).encode("utf-8")

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .catalog import CLOUD_CHANNELS, REPODATA_FILES, SUBDIRS, repodata
+from .catalog import CLOUD_CHANNELS
+from .packages import serve_channel_file
 from .wire import Request, Response, html_response, json_response
 
 if TYPE_CHECKING:
@@ -38,6 +39,5 @@ def handle(sb: Sandbox, req: Request) -> Response:
     org = CLOUD_CHANNELS[channel]
     if org is not None and record.org != org:
         return _error(403, "This token may not read this channel.")
-    if subdir not in SUBDIRS or filename not in REPODATA_FILES:
-        return _error(404, "Not found.")
-    return Response(200, repodata(channel, subdir))
+    served = serve_channel_file(sb, req, channel, subdir, filename)
+    return served or _error(404, "Not found.")

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .catalog import ENTERPRISE_OWNERS, REPODATA_FILES, SUBDIRS, repodata
+from .catalog import ENTERPRISE_OWNERS
+from .packages import serve_channel_file
 from .records import TokenRecord, iso
 from .wire import BadBody, Request, Response, html_response, json_response
 
@@ -179,6 +180,4 @@ def _repo(sb: Sandbox, req: Request, rest: str) -> Response:
         return _error(401, "Authentication required")
     if owner in sb.users and caller is not None and caller.user != owner:
         return _error(403, "This channel is private to its owner")
-    if subdir not in SUBDIRS or filename not in REPODATA_FILES:
-        return _error(404, "Not found")
-    return Response(200, repodata(owner, subdir))
+    return serve_channel_file(sb, req, owner, subdir, filename) or _error(404, "Not found")

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 from . import account, cloud, control, enterprise, server
 from .catalog import CLOUD_ORG, Catalog
 from .faults import Fault, FaultBoard, fault_response, make_fault
+from .packages import PackageShelf
 from .records import SERVICES, TokenBook, TokenRecord
 from .wire import Request, Response, json_response, split_request_path
 
@@ -116,6 +117,7 @@ class Sandbox:
         self._seed_users = dict(DEFAULT_USERS if users is None else users)
         self.users: dict[str, str] = dict(self._seed_users)
         self.catalog = Catalog(channels)
+        self.packages = PackageShelf()  # package files, each made once per sandbox
         self.tokens = TokenBook()
         self.faults = FaultBoard()
         self.account = account.AccountBook()

@@ -5,6 +5,7 @@ As strict as protocols.md's Server section: the login JWT is accepted only as
 `Authorization: Bearer` on the token endpoints; the private access token only as `X-Auth`
 (or basic auth `<token>:x-auth-token`) on the API and only as `/api/repo/t/<TOKEN>/` in the
 repository; token creation answers 200; listings refuse `limit` over 1000; scopes are enforced.
+Repository files: `packages.py`.
 Keep it in step with `jupyter_repoconnect/core/services/server.py`.
 """
 
@@ -14,7 +15,8 @@ import re
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from .catalog import REPODATA_FILES, SUBDIRS, ChannelInfo, repodata
+from .catalog import ChannelInfo
+from .packages import serve_channel_file
 from .records import TokenRecord, iso
 from .wire import BadBody, Request, Response, empty, html_response, json_response
 
@@ -260,6 +262,5 @@ def _repo(sb: Sandbox, req: Request, api: str) -> Response:
     refused = _may_read(caller, channel)
     if refused:
         return _error(refused, f"Access to {channel_name} denied.")
-    if subdir not in SUBDIRS or filename not in REPODATA_FILES:
-        return _error(404, "Not found.")
-    return Response(200, repodata(channel_name, subdir))
+    served = serve_channel_file(sb, req, channel_name, subdir, filename)
+    return served or _error(404, "Not found.")

@@ -25,6 +25,12 @@ NAVIGATOR_SCOPES = [
 ]
 
 
+def package_names(repodata: dict) -> set[str]:
+    """The names of every package a repodata.json lists, in either format."""
+    entries = [*repodata["packages"].values(), *repodata["packages.conda"].values()]
+    return {p["name"] for p in entries}
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 

@@ -8,6 +8,8 @@ import pytest
 from jupyter_repoconnect.testing.catalog import package_name
 from jupyter_repoconnect.testing.sandbox import Sandbox
 
+from .conftest import package_names
+
 
 def _repodata(token: str | None, channel: str = "main", subdir: str = "noarch") -> str:
     """A repodata path on the Cloud host, as conda builds it (token right after the host)."""
@@ -43,7 +45,7 @@ def test_valid_token_reads_repodata(sandbox: Sandbox, cloud: httpx.Client, chann
     data = cloud.get(url).json()
     assert data["info"] == {"subdir": "noarch"}
     assert set(data) >= {"packages", "packages.conda"}
-    names = {p["name"] for p in data["packages"].values()}
+    names = package_names(data)
     assert names == {"repoconnect-demo", package_name(channel)}
     linux = cloud.get(_repodata(token, channel, "linux-64")).json()
     assert linux["info"]["subdir"] == "linux-64"

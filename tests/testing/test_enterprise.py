@@ -10,6 +10,8 @@ import pytest
 from jupyter_repoconnect.testing.catalog import package_name
 from jupyter_repoconnect.testing.sandbox import Sandbox
 
+from .conftest import package_names
+
 API = "/api"
 LOGIN_BODY = {
     "scopes": None,
@@ -131,7 +133,7 @@ def test_conda_channel_repodata(sandbox: Sandbox, client: httpx.Client, token: s
     assert linux.json()["info"]["subdir"] == "linux-64"
     own = client.get(_repo(token, "demo"))
     assert own.status_code == 200
-    names = {p["name"] for p in own.json()["packages"].values()}
+    names = package_names(own.json())
     assert names == {"repoconnect-demo", package_name("demo")}
     assert sandbox.requests("enterprise")[-1] == (
         "GET",

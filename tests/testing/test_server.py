@@ -16,7 +16,7 @@ import pytest
 from jupyter_repoconnect.testing.catalog import package_name
 from jupyter_repoconnect.testing.sandbox import Sandbox
 
-from .conftest import NAVIGATOR_SCOPES, bearer, create_token, x_auth
+from .conftest import NAVIGATOR_SCOPES, bearer, create_token, package_names, x_auth
 
 # Every API route that takes the private access token (as X-Auth).
 ACCESS_ROUTES = ["/api/account", "/api/account/channels", "/api/channels"]
@@ -291,7 +291,7 @@ def test_repodata_at_the_documented_position(
     token = private_token["token"]
     ok = server.get(_repo(token, "internal-tools"))
     assert ok.status_code == 200 and ok.json()["info"]["subdir"] == "noarch"
-    names = {p["name"] for p in ok.json()["packages"].values()}
+    names = package_names(ok.json())
     assert names == {"repoconnect-demo", package_name("internal-tools")}
     linux = server.head(_repo(token, "conda-forge", "linux-64"))
     assert linux.status_code == 200
@@ -369,7 +369,7 @@ def test_subchannel_needs_subchannel_scopes(
     assert server.get(_repo(create_token(server, session, half)["token"], sub)).status_code == 403
     full = server.get(_repo(private_token["token"], sub))
     assert full.status_code == 200
-    names = {p["name"] for p in full.json()["packages"].values()}
+    names = package_names(full.json())
     assert package_name(sub) in names and package_name(parent) not in names
 
 
