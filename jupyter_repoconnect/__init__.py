@@ -1,6 +1,15 @@
 """Connect Jupyter to your organisation's conda package repository."""
 
-__version__ = "0.1.0"
+
+def __getattr__(name: str) -> str:
+    # __version__: the installed distribution's (labextension/package.json's, see
+    # pyproject.toml), looked up on first use: importlib.metadata costs tens of ms to import.
+    if name == "__version__":
+        from importlib.metadata import version
+
+        globals()[name] = found = version("jupyter_repoconnect")
+        return found
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

@@ -15,13 +15,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import __version__
 from .conda_config import HttpSettings
 from .errors import AuthenticationRefused, BadInput, ServiceTimeout, ServiceUnavailable, TLSFailure
 
 if TYPE_CHECKING:
     from .settings import RepoConnectSettings
 
-USER_AGENT = "jupyter_repoconnect/0.1"
+USER_AGENT = f"jupyter_repoconnect/{__version__}"
 MAX_REDIRECTS = 5
 
 
