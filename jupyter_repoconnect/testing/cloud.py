@@ -39,5 +39,5 @@ def handle(sb: Sandbox, req: Request) -> Response:
     org = CLOUD_CHANNELS[channel]
     if org is not None and record.org != org:
         return _error(403, "This token may not read this channel.")
-    served = serve_channel_file(sb, req, channel, subdir, filename)
+    served = serve_channel_file(sb, req, channel, subdir, filename, cdn=True)
     return served or _error(404, "Not found.")

@@ -17,6 +17,7 @@ sandbox serves `.tar.bz2` only. Repodata carries each file's true `size`, `md5` 
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -251,19 +252,58 @@ class PackageShelf:
         return body
 
 
+def accepted_encodings(req: Request) -> set[str]:
+    """The content codings of `Accept-Encoding` the client accepts (q > 0), in lower case."""
+    accepted = set()
+    for item in (req.headers.get("Accept-Encoding") or "").split(","):
+        coding, _, params = item.strip().partition(";")
+        q = params.strip().lower()
+        if q.startswith("q="):
+            try:
+                if float(q[2:]) <= 0:
+                    continue
+            except ValueError:
+                continue
+        if coding.strip():
+            accepted.add(coding.strip().lower())
+    return accepted
+
+
+def _compressed(req: Request, body: bytes) -> tuple[bytes, dict[str, str]]:
+    """What the CDN in front of the host sends for a JSON body, as the client's
+    `Accept-Encoding` asks: gzip first (Cloudflare's default prefers Brotli, then Gzip; the
+    sandbox has no Brotli), zstd to a client that offers zstd but not gzip (Zstandard is a
+    zone's opt-in there), identity otherwise; `Vary` either way."""
+    headers = {"Vary": "Accept-Encoding"}
+    accepted = accepted_encodings(req)
+    if "gzip" in accepted or "x-gzip" in accepted:
+        return gzip.compress(body, mtime=0), {**headers, "Content-Encoding": "gzip"}
+    if "zstd" in accepted:
+        packed = zstd_compress(body)
+        if packed is not None:
+            return packed, {**headers, "Content-Encoding": "zstd"}
+    return body, headers
+
+
 def serve_channel_file(
-    sb: Sandbox, req: Request, channel: str, subdir: str, filename: str
+    sb: Sandbox, req: Request, channel: str, subdir: str, filename: str, *, cdn: bool = False
 ) -> Response | None:
     """A channel's repodata or package file (None: no such file), once the caller has
     authorised the channel.
 
     A `Range` header is ignored (200 and the whole file): no public source says any of the
-    services honours it, and conda starts a partial download again on a 200.
+    services honours it, and conda starts a partial download again on a 200. With `cdn`
+    (the Cloud repository), repodata is compressed as the client's `Accept-Encoding` asks;
+    package files are sent as they are (already compressed).
     """
     if subdir not in SUBDIRS:
         return None
     if filename in REPODATA_FILES:
-        return Response(200, sb.packages.repodata(channel, subdir), "application/json")
+        body = sb.packages.repodata(channel, subdir)
+        headers: dict[str, str] = {}
+        if cdn:
+            body, headers = _compressed(req, body)
+        return Response(200, body, "application/json", headers)
     pkg = sb.packages.file(channel, subdir, filename)
     if pkg is None:
         return None

@@ -1,9 +1,10 @@
 """The sandbox serves real packages: valid `.conda` and `.tar.bz2` files whose repodata entries
 carry their true size and checksums, authorised exactly as their channel's repodata, made once
-per sandbox; `Range` is ignored."""
+per sandbox; the Cloud repository compresses repodata as a CDN does and ignores `Range`."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -187,6 +188,49 @@ def test_standard_library_conda_layout_matches_the_library() -> None:
     with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:bz2") as tar:
         assert tar.getnames()[0].startswith("info/")  # info first, as conda-package-handling
         assert {m.uname for m in tar.getmembers()} == {""}
+
+
+# --- the Cloud repository as a CDN -----------------------------------------------------------
+
+
+def _raw(url: str, headers: dict[str, str]) -> httpx.Response:
+    """The response with its body as sent (httpx would otherwise decode it)."""
+    with httpx.stream("GET", url, headers=headers) as response:
+        response.raw_body = b"".join(response.iter_raw())  # type: ignore[attr-defined]
+    return response
+
+
+def test_cloud_compresses_repodata_as_asked(sandbox: Sandbox) -> None:
+    url = _noarch(sandbox, "cloud", sandbox.cloud_tokens[0], "main") + "repodata.json"
+    plain = _raw(url, {"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert plain.headers["vary"] == "Accept-Encoding"
+    expected = plain.raw_body  # type: ignore[attr-defined]
+    gz = _raw(url, {"Accept-Encoding": "gzip, deflate"})
+    assert gz.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(gz.raw_body) == expected  # type: ignore[attr-defined]
+    assert int(gz.headers["content-length"]) == len(gz.raw_body)  # type: ignore[attr-defined]
+    refused = _raw(url, {"Accept-Encoding": "gzip;q=0, identity"})
+    assert "content-encoding" not in refused.headers
+    conda_like = _raw(url, {"Accept-Encoding": "gzip,deflate,zstd"})  # urllib3 2.x with zstd
+    assert conda_like.headers["content-encoding"] == "gzip"  # Cloudflare's default order
+    zstd_only = _raw(url, {"Accept-Encoding": "zstd"})
+    if packages.zstd_available():
+        assert zstd_only.headers["content-encoding"] == "zstd"
+        zstd = packages._zstd_module()
+        if zstd is not None:
+            assert zstd.decompress(zstd_only.raw_body) == expected  # type: ignore[attr-defined]
+    else:
+        assert "content-encoding" not in zstd_only.headers
+
+
+@pytest.mark.parametrize("service", ["server", "enterprise"])
+def test_server_and_enterprise_send_repodata_as_is(
+    sandbox: Sandbox, tokens: dict[str, str], service: str
+) -> None:
+    url = _noarch(sandbox, service, tokens[service], CHANNELS[service]) + "repodata.json"
+    response = _raw(url, {"Accept-Encoding": "gzip, zstd"})
+    assert response.status_code == 200 and "content-encoding" not in response.headers
 
 
 @pytest.mark.parametrize("service", list(CHANNELS))
