@@ -1,4 +1,5 @@
-"""`/_sandbox/...`: drive the sandbox from another process (faults, reset, tokens, state)."""
+"""`/_sandbox/...`: drive the sandbox from another process (faults, reset, tokens, state) and
+read what it was asked (`/requests`: the masked request log)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ def handle(sb: Sandbox, req: Request, rest: str) -> Response:
     method = req.method
     if route == "/state" and method in ("GET", "HEAD"):
         return json_response(200, sb.state())
+    if route == "/requests" and method in ("GET", "HEAD"):
+        return _requests(sb, req)
     if route == "/reset" and method == "POST":
         sb.reset()
         return empty(204)
@@ -51,3 +54,10 @@ def handle(sb: Sandbox, req: Request, rest: str) -> Response:
             return _error(404, "Use .../revoke or .../expire.")
         return json_response(200, record.to_dict())
     return _error(404, "Not found.")
+
+
+def _requests(sb: Sandbox, req: Request) -> Response:
+    """The request log, oldest first: method, path (tokens and secret query values already
+    masked when logged), status, service; `?service=<id>` keeps one service's."""
+    items = [r._asdict() for r in sb.logged_requests(req.query.get("service"))]
+    return json_response(200, {"requests": items})

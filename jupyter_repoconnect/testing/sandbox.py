@@ -228,6 +228,11 @@ class Sandbox:
         with self._lock:
             return [(r.method, r.path, r.status) for r in self.request_log if r.service == service]
 
+    def logged_requests(self, service: str | None = None) -> list[LoggedRequest]:
+        """A copy of the request log (all services, or one), oldest first."""
+        with self._lock:
+            return [r for r in self.request_log if service is None or r.service == service]
+
     # -- tokens, users, faults -----------------------------------------------------------------
 
     @property

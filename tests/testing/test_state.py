@@ -154,3 +154,33 @@ def test_unknown_paths(hosts: dict[str, httpx.Client]) -> None:
 def test_split_request_path(raw: str, service: str | None, token: str | None, masked: str) -> None:
     _, _, found, logged = split_request_path(raw, service)
     assert (found, logged) == (token, masked)
+
+
+def test_control_requests_gives_the_masked_log(sandbox: Sandbox, control: httpx.Client) -> None:
+    """`GET /_sandbox/requests`: the request log as JSON, masked as in process."""
+    token = sandbox.cloud_tokens[0]
+    httpx.get(f"{sandbox.root('cloud')}/t/{token}/repo/main/noarch/repodata.json")
+    httpx.get(f"{sandbox.root('account')}/api/x?access_token=s3cret&page=2")
+    login = {"username": "demo", "password": "demo-password"}
+    httpx.post(sandbox.urls["server"] + "/api/auth/login", json=login)
+    body = control.get("/_sandbox/requests")
+    assert body.status_code == 200
+    entries = body.json()["requests"]
+    assert entries[0] == {
+        "method": "GET",
+        "path": "/t/<TOKEN>/repo/main/noarch/repodata.json",
+        "status": 200,
+        "service": "cloud",
+    }
+    assert entries[1]["path"] == "/api/x?access_token=<MASKED>&page=2"
+    assert entries[2] == {
+        "method": "POST",
+        "path": "/api/auth/login",
+        "status": 200,
+        "service": "server",
+    }
+    text = body.text
+    assert token not in text and "s3cret" not in text and "demo-password" not in text
+    only = control.get("/_sandbox/requests", params={"service": "server"}).json()["requests"]
+    assert [e["service"] for e in only] == ["server"]
+    assert not any(e["path"].startswith("/_sandbox") for e in entries)
