@@ -45,6 +45,10 @@ _FIXED = (
 
 
 SUBCHANNELS = ("stable", "dev")
+# The channel listings' documented sort keys: Navigator sends `sort=name,updated_at`
+# (protocols.md); a `-` prefix sorts descending (conda-repo-cli's `sort=-download_count` on the
+# same API's /api/artifacts).
+SORT_KEYS = frozenset({"name", "updated_at"})
 # Private channels are visible to their members only; the default user is a member of some.
 MEMBER = "demo"
 
@@ -124,7 +128,7 @@ class Catalog:
             raise ValueError("channel count must be >= 0")
         self.channels = sorted(make_channels(count), key=lambda c: c.name)
         self._index = {c.name: c for c in self.channels}
-        self._views: dict[tuple[str | None, bool], list[ChannelInfo]] = {}
+        self._views: dict[tuple[str | None, bool, bool], list[ChannelInfo]] = {}
 
     def __len__(self) -> int:
         """The number of channels, sub-channels not counted."""
@@ -134,20 +138,47 @@ class Catalog:
         return self._index.get(name)
 
     def page(
-        self, offset: int, limit: int, *, user: str | None, subchannels: bool
+        self,
+        offset: int,
+        limit: int,
+        *,
+        user: str | None,
+        subchannels: bool,
+        sort: tuple[tuple[str, bool], ...] = (("name", False),),
     ) -> tuple[list[dict[str, Any]], int]:
-        """(items, total) of the channels `user` can see (None: all channels)."""
-        matching = self._views.get((user, subchannels))
+        """(items, total) of the channels `user` can see (None: all channels), ordered by
+        `sort`: (key, descending) pairs of SORT_KEYS, the first one deciding first."""
+        # The sandbox's channels were never updated (conda-repo-cli's recorded channels carry
+        # "updated": null), so `updated_at` ties everywhere and the next key decides; the
+        # order is that of the first `name` key (ascending when there is none).
+        descending = next((desc for key, desc in sort if key == "name"), False)
+        view = (user, subchannels, descending)
+        matching = self._views.get(view)
         if matching is None:  # once per user: a client pages through 100,000 channels
             matching = [
                 c
                 for c in self.channels
                 if (subchannels or not c.is_subchannel) and (user is None or c.visible_to(user))
             ]
-            self._views[(user, subchannels)] = matching
+            if descending:
+                matching.reverse()
+            self._views[view] = matching
         return [c.to_dict() for c in matching[offset : offset + limit]], len(matching)
 
 
 def package_name(channel: str) -> str:
     """The package only `channel` holds (besides `repoconnect-demo`, which all hold)."""
     return channel.replace("/", "-").lower() + "-pkg"
+
+
+def parse_sort(value: str) -> tuple[tuple[str, bool], ...] | None:
+    """`name,-updated_at` as ((key, descending), ...); None if any key is not in SORT_KEYS,
+    is empty or repeats."""
+    keys: list[tuple[str, bool]] = []
+    for item in value.split(","):
+        descending = item.startswith("-")
+        key = item[1:] if descending else item
+        if key not in SORT_KEYS or any(k == key for k, _ in keys):
+            return None
+        keys.append((key, descending))
+    return tuple(keys)

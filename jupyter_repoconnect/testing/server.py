@@ -4,7 +4,8 @@
 As strict as protocols.md's Server section: the login JWT is accepted only as
 `Authorization: Bearer` on the token endpoints; the private access token only as `X-Auth`
 (or basic auth `<token>:x-auth-token`) on the API and only as `/api/repo/t/<TOKEN>/` in the
-repository; token creation answers 200; listings refuse `limit` over 1000; scopes are enforced.
+repository; token creation answers 200; listings refuse `limit` over 1000 and sort keys other
+than `name`/`updated_at`; scopes are enforced.
 Repository files: `packages.py`.
 Keep it in step with `jupyter_repoconnect/core/services/server.py`.
 """
@@ -15,7 +16,7 @@ import re
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from .catalog import ChannelInfo
+from .catalog import SORT_KEYS, ChannelInfo, parse_sort
 from .packages import serve_channel_file
 from .records import TokenRecord, iso
 from .wire import BadBody, Request, Response, empty, html_response, json_response
@@ -219,11 +220,13 @@ def _channels(sb: Sandbox, req: Request, mine: bool) -> Response:
         return _error(400, "offset and limit must be non-negative integers.")
     if not 1 <= limit <= MAX_LIMIT:
         return _error(400, f"limit must be between 1 and {MAX_LIMIT}.")
-    if req.query.get("sort", "name") != "name":
-        return _error(400, "The sandbox sorts by name only.")
+    sort = parse_sort(req.query.get("sort", "name"))
+    if sort is None:
+        keys = ", ".join(sorted(SORT_KEYS))
+        return _error(400, f"sort is a comma list of {keys}, each optionally prefixed by -.")
     subchannels = req.query.get("include_subchannels", "false").lower() == "true"
     items, total = sb.catalog.page(
-        offset, limit, user=caller.user if mine else None, subchannels=subchannels
+        offset, limit, user=caller.user if mine else None, subchannels=subchannels, sort=sort
     )
     return json_response(200, {"items": items, "total_count": total})
 

@@ -225,8 +225,32 @@ def test_channels_limit_bounds(
 
 def test_channels_bad_params(server: httpx.Client, private_token: dict[str, str]) -> None:
     headers = x_auth(private_token["token"])
-    for params in ({"offset": -1}, {"offset": "x"}, {"sort": "-created"}):
+    bad_sorts = ["-created", "created", "", "name,", ",name", "name,name", "name,-name", "--name"]
+    for params in ({"offset": -1}, {"offset": "x"}, *({"sort": s} for s in bad_sorts)):
         assert server.get("/api/channels", params=params, headers=headers).status_code == 400
+
+
+@pytest.mark.parametrize("route", ["/api/channels", "/api/account/channels"])
+def test_channels_sort_takes_navigators_comma_list(
+    server: httpx.Client, private_token: dict[str, str], route: str
+) -> None:
+    """Navigator asks `sort=name,updated_at` (protocols.md); `-` sorts descending
+    (conda-repo-cli's `sort=-download_count` on the same API). The sandbox's channels were
+    never updated, so `updated_at` ties and the name order decides."""
+    headers = x_auth(private_token["token"])
+
+    def names(sort: str) -> list[str]:
+        params = {"limit": 1000, "sort": sort, "include_subchannels": "true"}
+        response = server.get(route, params=params, headers=headers)
+        assert response.status_code == 200, (sort, response.text)
+        return [c["name"] for c in response.json()["items"]]
+
+    ascending = names("name")
+    assert ascending == sorted(ascending) and len(ascending) > 100
+    for sort in ("name,updated_at", "name,-updated_at", "updated_at,name", "updated_at"):
+        assert names(sort) == ascending
+    for sort in ("-name", "-name,updated_at", "-updated_at,-name"):
+        assert names(sort) == ascending[::-1]
 
 
 def test_no_server_side_text_filter(server: httpx.Client, private_token: dict[str, str]) -> None:
