@@ -12,6 +12,7 @@ from typing import Any
 
 from .condarc import Condarc
 from .settings import RepoConnectSettings
+from .sinks import registry as sink_registry
 from .state import StateStore
 from .tokens import TokenStore, anaconda_client_config_path
 
@@ -24,6 +25,7 @@ class Parts:
     tokens: TokenStore
     client_config: Path  # anaconda-client's config.yaml (Enterprise 4's URL)
     key: tuple[str, ...] = field(default=(), compare=False)
+    sinks: list[Any] = field(default_factory=list)  # other package managers (core/sinks/)
 
     @classmethod
     def build(cls, settings: RepoConnectSettings) -> Parts:
@@ -38,6 +40,7 @@ class Parts:
             tokens,
             client_config,
             key=parts_key(settings),
+            sinks=sink_registry.active(settings.package_managers),
         )
 
     def client(self, service: Any, domain: str, condarc_settings: Any) -> Any:

@@ -45,6 +45,15 @@ class RepoConnectSettings(Configurable):
         help="Services users may connect to: any of 'cloud', 'server', 'enterprise' (all "
         "services by default).",
     )
+    package_managers = List(
+        Unicode(),
+        default_value=None,
+        allow_none=True,
+        config=True,
+        help="Package managers besides conda that a sign-in also connects (ids of "
+        "core/sinks/registry.py, e.g. 'rattler', 'mamba'). None (the default): those found on "
+        "this machine; [] connects conda only.",
+    )
     clean_index_cache = Bool(
         True,
         config=True,

@@ -21,6 +21,7 @@ from .state import RecordedState
 if TYPE_CHECKING:
     from .connection import Connection
     from .services.base import RepositoryService
+    from .sinks.base import Grant
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,11 @@ class Attempt:
         recorded: dict[str, str | None],
         client_url: str | None = None,
         session: str | None = None,
+        grant: Grant | None = None,
     ) -> None:
-        """Write everything a login changes; called inside :meth:`transaction`."""
+        """Write everything a login changes; called inside :meth:`transaction`.
+
+        ``grant``: the credential other package managers get (core/sinks/)."""
         parts = self.parts
         store, condarc = parts.store, parts.condarc
         new_state = replace(self.state, condarc_path=str(condarc.path), **recorded)
@@ -86,6 +90,8 @@ class Attempt:
         condarc.edit(edit)
         if client_url:
             anaconda_client.set_url(client_url, parts.client_config)
+        for sink in parts.sinks if grant else []:
+            sink.install(grant)
         store.save(new_state)
 
 
@@ -102,6 +108,8 @@ def touched_files(parts: Parts, token_urls: list[str]) -> list[Path]:
     ]
     for url in token_urls:
         files += list(parts.tokens.snapshot(url))
+    for sink in parts.sinks:
+        files += sink.files()
     return files
 
 
@@ -165,9 +173,14 @@ def sign_out(parts: Parts, state: RecordedState, current: Connection | None) -> 
     pending = service.pending_revoke(current, state, session) if service and current else {}
     journal = Journal.begin(store.directory, "sign-out", files, revoke=pending)
     tokens.take_problems()
+    sink_notes: list[str] = []
     try:
         for url in urls:
             tokens.remove(url)
+        if service and current:  # other package managers: inside the journalled writes
+            grant = service.grant(current.domain, current.token)
+            for sink in parts.sinks:
+                sink_notes += sink.remove(grant)
         if found:  # also when the record is damaged: the saved original is what counts
             restore_bytes(condarc_path, saved)
         elif service is not None and (undo := service.cli_sign_out_change()) is not None:
@@ -184,7 +197,7 @@ def sign_out(parts: Parts, state: RecordedState, current: Connection | None) -> 
     # Signed out here: from now on a recovery finishes the sign-out (the revoke) instead of
     # undoing it. Revoking only now means a failed write leaves a working login.
     journal.note(signed_out=True)
-    notes = service.forget_elsewhere(current) if service and current else []
+    notes = sink_notes + (service.forget_elsewhere(current) if service and current else [])
     notes += revoke(parts, pending)
     journal.finish()
     return tokens.take_problems() + notes

@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from ..http import Caller
     from ..settings import RepoConnectSettings
     from ..signin import Attempt
+    from ..sinks.base import Grant
     from ..state import RecordedState
 
 
@@ -127,6 +129,20 @@ class RepositoryService:
     def channel_alias(self, domain: str) -> str | None:
         """The ``channel_alias`` a sign-in writes (None: the service writes none)."""
         return None
+
+    def grant(self, domain: str, token: str) -> Grant:
+        """This connection's credential for other package managers (core/sinks/)."""
+        from ..sinks.base import Grant
+
+        root = (self.channel_alias(domain) or domain).rstrip("/")
+        parts = urlsplit(root)
+        after_host = self.channel_alias(domain) is None
+        token_root = (
+            parts._replace(path=f"/t/{token}{parts.path}").geturl()
+            if after_host
+            else f"{root}/t/{token}"
+        )
+        return Grant(self.id, root, token_root, token, after_host)
 
     def client(self, caller: Caller, domain: str) -> Any:
         """This service's HTTP client."""

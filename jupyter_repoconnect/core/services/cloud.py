@@ -103,7 +103,8 @@ class Cloud(RepositoryService):
 
         recorded = {"service": self.id, "logged_api_url": domain, "username": None}
         with attempt.transaction([domain]):
-            attempt.commit({domain: credentials["token"]}, change, recorded)
+            token = credentials["token"]
+            attempt.commit({domain: token}, change, recorded, grant=self.grant(domain, token))
 
     def check_token(self, client: CloudService, token: str) -> None:
         client.validate(token)

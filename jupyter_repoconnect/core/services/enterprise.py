@@ -187,7 +187,8 @@ class Enterprise(RepositoryService):
                 "enterprise_4_repo_api_url": domain,
             }
             change = alias_change(enterprise.conda)
-            attempt.commit({domain: token}, change, recorded, client_url=domain)
+            grant = self.grant(domain, token)
+            attempt.commit({domain: token}, change, recorded, client_url=domain, grant=grant)
 
     def undo_remote(
         self, client: EnterpriseService, remote: dict[str, Any], killed: bool, domain: str

@@ -285,7 +285,9 @@ class Server(RepositoryService):
                 "anaconda_server_api_url": domain,
             }
             tokens = {url: issued.token for url in self.token_urls(server.api)}
-            attempt.commit(tokens, alias_change(server.repo), recorded, session=session)
+            grant = self.grant(domain, issued.token)
+            change = alias_change(server.repo)
+            attempt.commit(tokens, change, recorded, session=session, grant=grant)
 
     def undo_remote(
         self, client: ServerService, remote: dict[str, Any], killed: bool, domain: str
