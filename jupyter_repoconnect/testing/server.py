@@ -2,10 +2,10 @@
 `/api/repo/t/<TOKEN>/<channel>/...`.
 
 As strict as protocols.md's Server section: the login JWT is accepted only as
-`Authorization: Bearer` on the token endpoints; the private access token only as `X-Auth`
-(or basic auth `<token>:x-auth-token`) on the API and only as `/api/repo/t/<TOKEN>/` in the
-repository; token creation answers 200; listings refuse `limit` over 1000 and sort keys other
-than `name`/`updated_at`; scopes are enforced.
+`Authorization: Bearer` on the token endpoints; the private access token only as `X-Auth` on
+the API and only as `/api/repo/t/<TOKEN>/` in the repository; token creation answers 200;
+listings refuse `limit` over 1000 and sort keys other than `name`/`updated_at`; scopes are
+enforced.
 Repository files: `packages.py`.
 Keep it in step with `jupyter_repoconnect/core/services/server.py`.
 """
@@ -52,15 +52,13 @@ def _session(sb: Sandbox, req: Request) -> TokenRecord | None:
 
 
 def _access(sb: Sandbox, req: Request) -> TokenRecord | None:
-    """The private access token of an API call: `X-Auth`, or basic `<token>:x-auth-token`."""
+    """The private access token of an API call: `X-Auth` only. No public client sends it any
+    other way (conda-repo-cli's `get_xauth_headers`, Navigator): not `Bearer`, and not basic
+    auth `<token>:x-auth-token`, which nothing public shows the server accepting."""
     auth = req.authorization()
     if auth is not None and auth[0] == "bearer":
         return None  # `Bearer <access token>` is refused by the real server
-    token = req.headers.get("X-Auth")
-    if not token:
-        pair = req.basic_auth()
-        token = pair[0] if pair and pair[1] == "x-auth-token" else None
-    return sb.tokens.valid(token, "server", ("private",))
+    return sb.tokens.valid(req.headers.get("X-Auth"), "server", ("private",))
 
 
 def handle(sb: Sandbox, req: Request) -> Response:

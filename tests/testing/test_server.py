@@ -142,12 +142,14 @@ def test_access_token_as_bearer_is_refused(
 
 
 @pytest.mark.parametrize("route", ACCESS_ROUTES)
-def test_access_token_only_as_x_auth_or_basic(
+def test_access_token_only_as_x_auth(
     server: httpx.Client, private_token: dict[str, str], route: str
 ) -> None:
+    """No public client sends the access token as basic auth `<token>:x-auth-token`
+    (conda-repo-cli's api.py sends `X-Auth` on every call; protocols.md): refused."""
     token = private_token["token"]
     assert server.get(route).status_code == 401
-    assert server.get(route, headers=_basic(token, "x-auth-token")).status_code == 200
+    assert server.get(route, headers=_basic(token, "x-auth-token")).status_code == 401
     assert server.get(route, headers=_basic(token, "password")).status_code == 401
     assert server.get(route, headers={"Authorization": f"token {token}"}).status_code == 401
     assert server.get(route, headers=x_auth(token.upper())).status_code == 401  # case-sensitive
