@@ -3,10 +3,9 @@
 
 As strict as protocols.md's Server section: the login JWT is accepted only as
 `Authorization: Bearer` on the token endpoints; the private access token only as `X-Auth` on
-the API and only as `/api/repo/t/<TOKEN>/` in the repository; token creation answers 200;
-listings refuse `limit` over 1000 and sort keys other than `name`/`updated_at`; scopes are
-enforced.
-Repository files: `packages.py`.
+the API and only as `/api/repo/t/<TOKEN>/` in the repository; the login takes a JSON body only;
+token creation answers 200; listings refuse `limit` over 1000 and sort keys other than
+`name`/`updated_at`; scopes are enforced. Repository files: `packages.py`.
 Keep it in step with `jupyter_repoconnect/core/services/server.py`.
 """
 
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING
 from .catalog import SORT_KEYS, ChannelInfo, parse_sort
 from .packages import serve_channel_file
 from .records import TokenRecord, iso
-from .wire import BadBody, Request, Response, empty, html_response, json_response
+from .wire import BadBody, Request, Response, empty, html_response, is_json, json_response
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
@@ -101,6 +100,10 @@ def _system(sb: Sandbox, req: Request) -> Response:
 
 
 def _login(sb: Sandbox, req: Request) -> Response:
+    # Both public clients send `Content-Type: application/json` (conda-repo-cli's `login`,
+    # Navigator); a body of another or no media type is refused with 415 (RFC 9110 15.5.16).
+    if not is_json(req):
+        return _error(415, "The login body must be JSON (Content-Type: application/json).")
     body = req.json()
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str) or not username:

@@ -86,6 +86,12 @@ class Response:
     drop: bool = False
 
 
+def is_json(req: Request) -> bool:
+    """True if the request's Content-Type is `application/json` (parameters ignored)."""
+    value = (req.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    return value == "application/json"
+
+
 def json_response(status: int, data: Any, headers: dict[str, str] | None = None) -> Response:
     """A JSON response."""
     body = json.dumps(data).encode("utf-8")

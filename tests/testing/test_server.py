@@ -7,6 +7,7 @@ test here that a lenient sandbox would fail.
 from __future__ import annotations
 
 import base64
+import json
 import re
 from collections.abc import Iterator
 
@@ -55,7 +56,8 @@ def test_login_refused(server: httpx.Client, credentials: tuple[str, str]) -> No
 
 def test_login_bad_input(server: httpx.Client) -> None:
     assert server.post("/api/auth/login", json={"username": "demo"}).status_code == 400
-    assert server.post("/api/auth/login", content=b"{nope").status_code == 400
+    bad_json = {"Content-Type": "application/json"}
+    assert server.post("/api/auth/login", content=b"{nope", headers=bad_json).status_code == 400
     assert server.get("/api/auth/login").status_code == 405
 
 
@@ -253,6 +255,21 @@ def test_channels_sort_takes_navigators_comma_list(
         assert names(sort) == ascending
     for sort in ("-name", "-name,updated_at", "-updated_at,-name"):
         assert names(sort) == ascending[::-1]
+
+
+def test_login_needs_a_json_content_type(server: httpx.Client) -> None:
+    """conda-repo-cli and Navigator send the login as `Content-Type: application/json`; the
+    same JSON text as another (or no) media type is refused with 415 (RFC 9110 15.5.16)."""
+    body = json.dumps({"username": "demo", "password": "demo-password"}).encode()
+    for content_type in (None, "text/plain", "application/x-www-form-urlencoded"):
+        headers = {"Content-Type": content_type} if content_type else {}
+        refused = server.post("/api/auth/login", content=body, headers=headers)
+        assert refused.status_code == 415, content_type
+    form = server.post("/api/auth/login", data={"username": "demo", "password": "demo-password"})
+    assert form.status_code == 415
+    for content_type in ("application/json", "application/json; charset=utf-8"):
+        ok = server.post("/api/auth/login", content=body, headers={"Content-Type": content_type})
+        assert ok.status_code == 200 and ok.json()["token"]
 
 
 def test_no_server_side_text_filter(server: httpx.Client, private_token: dict[str, str]) -> None:
