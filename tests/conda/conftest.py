@@ -35,6 +35,9 @@ def conda_exe() -> str:
     return exe
 
 
+Completed = subprocess.CompletedProcess[str]
+
+
 @dataclass
 class Conda:
     """Runs conda with the test's HOME, CONDARC and token store."""
@@ -72,10 +75,57 @@ class Conda:
         return dict(json.loads(out.stdout))
 
     def dry_run_create(self, package: str) -> subprocess.CompletedProcess[str]:
+        """A solve only: for tests about which channels conda searches."""
         return self.run(
             "create", "-n", "x", "--dry-run", "--solver", "classic", "--json", package,
             check=False,
         )  # fmt: skip
+
+    # -- real installs (no --dry-run, no --offline): downloads through the sandbox ----------
+
+    def prefix(self, name: str) -> Path:
+        return Path(self.env["CONDA_ENVS_DIRS"]) / name
+
+    def create(self, name: str, *specs: str, check: bool = True) -> Completed:
+        return self.run(
+            "create", "-n", name, "--yes", "--solver", "classic", "--json", *specs, check=check
+        )  # fmt: skip
+
+    def install(self, name: str, *specs: str) -> Completed:
+        return self.run("install", "-n", name, "--yes", "--solver", "classic", "--json", *specs)
+
+    def env_create(self, file: Path, name: str) -> Completed:
+        return self.run(
+            "env", "create", "--file", str(file), "-n", name, "--yes", "--solver", "classic",
+            "--json",
+        )  # fmt: skip
+
+
+PAYLOAD = "share/repoconnect/{}.txt"  # the one file each sandbox package installs
+
+
+def assert_installed(prefix: Path, *packages: str, secrets: tuple[str, ...] = ()) -> None:
+    """Each package's file is in the environment and recorded in conda-meta, and no file of
+    conda-meta holds a secret or a `/t/<TOKEN>/` URL."""
+    for package in packages:
+        payload = prefix / PAYLOAD.format(package)
+        assert payload.is_file(), f"{payload} was not installed"
+        assert payload.read_text().startswith(f"{package} 1.0.0")
+        assert (prefix / "conda-meta" / f"{package}-1.0.0-0.json").is_file()
+    for path in (prefix / "conda-meta").iterdir():
+        text = path.read_text()
+        assert "/t/" not in text, f"{path} records a token URL"
+        for secret in secrets:
+            assert secret not in text, f"{path} holds a token"
+
+
+def write_environment_file(folder: Path, channels: list[str], *specs: str) -> Path:
+    """An environment file naming the channels (the form `conda env export` writes)."""
+    lines = ["channels:", *(f"  - {c}" for c in channels), "dependencies:"]
+    lines += [f"  - {spec}" for spec in specs]
+    path = folder / "environment.yml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
 
 
 @pytest.fixture

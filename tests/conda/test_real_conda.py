@@ -1,9 +1,13 @@
-"""Real conda reads what a sign-in writes, installs through it, and sees nothing after sign-out.
+"""Real conda reads what we write, installs through it, and sees nothing after sign-out.
 
-For each service: `conda config --show` agrees with our status, conda's own token reader finds
-exactly the tokens we stored, `conda create --dry-run` solves a package that only a private
-channel holds (the sandbox sees the token where the service documents it), and sign-out gives
-conda back the configuration it had.
+For each service (and the account's organisation token): `conda config --show` agrees with our
+status, conda's own token reader finds exactly the tokens we stored, and then real installs —
+`conda create`, `conda install` and `conda env create` from a file naming the channel — download
+packages that only a private channel (a Server sub-channel included) holds. The package files
+land in the environment, conda-meta holds no token, every request carries the token where the
+service documents it. After sign-out conda gets back the configuration it had and a download is
+refused (Server and Enterprise 4 revoke the token on the service). `--dry-run` stays only where
+a test is about which channels conda searches.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from jupyter_repoconnect.core import (
@@ -29,11 +34,33 @@ from jupyter_repoconnect.core import (
 from jupyter_repoconnect.core.tokens import TokenStore
 from jupyter_repoconnect.testing import Sandbox
 from jupyter_repoconnect.testing.catalog import package_name
+from jupyter_repoconnect.testing.packages import DEMO
 
-from .conftest import Conda, channel_url
+from .conftest import Conda, assert_installed, channel_url, write_environment_file
 
 MINE = b"# my settings\nshow_channel_urls: true\n"
 DEFAULT_ALIAS = "https://conda.anaconda.org"
+
+
+def _account_sign_in(connector: Connector, sb: Sandbox) -> Status:
+    """The anaconda.com device sign-in, then the organisation's repository token installed."""
+    from jupyter_repoconnect.core.account import Account
+
+    sb.account.interval = 1  # the real default is 5; the test approves before polling
+    account = Account(connector)
+    login = account.begin_login()
+    sb.account.approve(login.user_code)
+    assert account.wait_login(login.login_id) is not None
+    return account.install_token("acme").status
+
+
+def _account_sign_out(connector: Connector) -> Status:
+    from jupyter_repoconnect.core.account import Account
+
+    account = Account(connector)
+    status = account.remove_token()  # the Cloud sign-out of the organisation's token
+    account.sign_out()
+    return status
 
 
 @dataclass
@@ -41,8 +68,11 @@ class Case:
     sign_in: Callable[[Connector, Sandbox], Status]
     channels: Callable[[Sandbox], list[str]]
     default_channels: list[str]
-    package: str  # held only by a private channel added above
+    package: str  # held only by the private channel (or sub-channel) `channels` lists last
     token_at: str  # every repository request must start with this (TOKEN masked)
+    service: str  # the sandbox host conda talks to
+    revoked: bool  # sign-out revokes the token on the service
+    sign_out: Callable[[Connector], Status] = Connector.disconnect
 
 
 CASES = {
@@ -52,6 +82,18 @@ CASES = {
         [],
         package_name("acme/internal"),
         "/t/<TOKEN>/repo/",
+        "cloud",
+        revoked=False,  # the token tool only forgets the token (protocols.md)
+    ),
+    "account": Case(
+        _account_sign_in,
+        lambda sb: [sb.urls["cloud"] + "acme/internal"],
+        [],
+        package_name("acme/internal"),
+        "/t/<TOKEN>/repo/",
+        "cloud",
+        revoked=False,  # the organisation's token is revoked only by reissuing it
+        sign_out=_account_sign_out,
     ),
     "server": Case(
         lambda c, sb: c.connect(
@@ -61,6 +103,8 @@ CASES = {
         ["main"],
         package_name("internal-tools/stable"),  # a sub-channel: needs Navigator's scopes
         "/api/repo/t/<TOKEN>/",
+        "server",
+        revoked=True,
     ),
     "enterprise": Case(
         lambda c, sb: c.connect(
@@ -70,6 +114,8 @@ CASES = {
         [],
         package_name("demo"),
         "/conda/t/<TOKEN>/",
+        "enterprise",
+        revoked=True,
     ),
 }
 
@@ -97,11 +143,36 @@ def stored_tokens(env: Any) -> dict[str, str]:
     return {t.url: t.path.read_text().strip() for t in store.list()}
 
 
+def package_requests(sandbox: Sandbox, service: str) -> list[tuple[str, int]]:
+    """(masked path, status) of the package downloads the service answered."""
+    return [
+        (path, code)
+        for _, path, code in sandbox.requests(service)
+        if path.endswith((".conda", ".tar.bz2"))
+    ]
+
+
+def package_url(sandbox: Sandbox, case: Case, token: str, channel: str, filename: str) -> str:
+    """A package file's URL with `token` where the service documents it."""
+    root = sandbox.root(case.service)
+    if case.service == "cloud":
+        return f"{root}/t/{token}/repo/{channel.split('/repo/', 1)[1]}/noarch/{filename}"
+    if case.service == "server":
+        return f"{root}/api/repo/t/{token}/{channel}/noarch/{filename}"
+    return f"{root}/conda/t/{token}/{channel}/noarch/{filename}"
+
+
 @pytest.mark.parametrize("service", list(CASES))
-def test_conda_uses_what_a_sign_in_writes(
-    service: str, conda: Conda, repoconnect_env: Any, sandbox: Sandbox
+def test_conda_installs_through_what_a_sign_in_writes(
+    service: str,
+    conda: Conda,
+    repoconnect_env: Any,
+    sandbox: Sandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     case = CASES[service]
+    monkeypatch.delenv("ANACONDA_AUTH_DOMAIN", raising=False)
     repoconnect_env.condarc.write_bytes(MINE)
     before = conda.json("config", "--show")
     assert conda.tokens() == {}
@@ -115,29 +186,69 @@ def test_conda_uses_what_a_sign_in_writes(
     found = conda.tokens()
     assert {url: found[url] for url in ours} == ours  # conda reads every token we stored
     assert set(found.values()) == set(ours.values())  # and no other
+    secrets = tuple(set(ours.values()))
 
-    connector.add_channels(case.channels(sandbox), case.default_channels)
+    channels = case.channels(sandbox)
+    connector.add_channels(channels, case.default_channels)
     assert_conda_agrees(conda, connector.status())
     sandbox.request_log.clear()
-    created = conda.dry_run_create(case.package)
-    assert created.returncode == 0, created.stdout + created.stderr
-    assert f'"name": "{case.package}"' in created.stdout
-    fetched = [p for _, p, status_code in sandbox.requests(service) if "repodata" in p]
-    assert fetched, "conda made no request to the repository"
-    assert all(p.startswith(case.token_at) for p in fetched), fetched
 
-    connector.disconnect()
+    # conda create: the private (sub-)channel's .tar.bz2, downloaded and linked for real
+    conda.create("made", case.package)
+    assert_installed(conda.prefix("made"), case.package, secrets=secrets)
+    # conda install: the .conda package every channel holds, into the same environment
+    conda.install("made", DEMO)
+    assert_installed(conda.prefix("made"), case.package, DEMO, secrets=secrets)
+    # conda env create from an environment file naming the channel
+    file = write_environment_file(tmp_path, [channels[-1]], case.package, DEMO)
+    conda.env_create(file, "from-file")
+    assert_installed(conda.prefix("from-file"), case.package, DEMO, secrets=secrets)
+    if service == "server":  # the parent channel's own package as well
+        conda.install("made", package_name(channels[0]))
+        assert_installed(conda.prefix("made"), package_name(channels[0]), secrets=secrets)
+
+    downloads = package_requests(sandbox, case.service)
+    names = {p.rsplit("/", 1)[1] for p, _ in downloads}
+    assert {f"{case.package}-1.0.0-0.tar.bz2", f"{DEMO}-1.0.0-0.conda"} <= names, downloads
+    assert all(code == 200 for _, code in downloads), downloads
+    roots = ("/t/", "/api/repo", "/conda")
+    repo = [p for _, p, _ in sandbox.requests(case.service) if p.startswith(roots)]
+    assert repo and all(p.startswith(case.token_at) for p in repo), repo
+    assert not sandbox.errors
+
+    case.sign_out(connector)
     assert conda.json("config", "--show") == before
     assert conda.tokens() == {}
     assert repoconnect_env.condarc.read_bytes() == MINE
-    assert conda.dry_run_create(case.package).returncode != 0
+    # a download is refused now: conda has no token left (a fresh package cache, so conda
+    # must ask the repository)
+    conda.env["CONDA_PKGS_DIRS"] = str(tmp_path / "pkgs-after")
+    sandbox.request_log.clear()
+    channel = resolved(status, [channels[-1]])[0] if case.service != "cloud" else channels[-1]
+    refused = conda.run(
+        "create", "-n", "after", "--yes", "--solver", "classic", "--json",
+        "--override-channels", "-c", channel, case.package,
+        check=False,
+    )  # fmt: skip
+    assert refused.returncode != 0
+    assert any(code in (401, 403) for _, _, code in sandbox.requests(case.service))
+    assert not conda.prefix("after").exists()
+    # and with the old token itself where sign-out revokes it
+    filename = f"{case.package}-1.0.0-0.tar.bz2"
+    old = httpx.get(package_url(sandbox, case, secrets[0], channels[-1], filename))
+    if case.revoked:
+        assert old.status_code in (401, 403)
+        assert not sandbox.is_token_valid(secrets[0])
+    else:
+        assert old.status_code == 200  # the organisation's token lives on at the repository
 
 
 def test_default_channels_need_defaults_in_channels(
     conda: Conda, repoconnect_env: Any, sandbox: Sandbox
 ) -> None:
     """conda >= 25.3: default_channels alone are never searched; a Cloud sign-in in a fresh
-    home puts `defaults` into channels, so `conda create` finds the repository's main."""
+    home puts `defaults` into channels, so `conda create` finds the repository's main.
+    (About which channels conda searches: a solve is enough.)"""
     connector = Connector(RepoConnectSettings(timeout=5.0))
     connector.connect("cloud", token=sandbox.cloud_tokens[0])
     assert conda.show("channels")["channels"] == ["defaults"]
@@ -186,8 +297,8 @@ def test_ca_bundle_from_another_conda_file_and_variables(
     assert status.connected
     assert "ssl_verify" not in repoconnect_env.condarc.read_text()  # the user file is not touched
     connector.add_channels(["internal-tools"])
-    created = conda.dry_run_create(package_name("internal-tools"))
-    assert created.returncode == 0, created.stdout + created.stderr
+    conda.create("tls", package_name("internal-tools"), DEMO)  # downloads over TLS
+    assert_installed(conda.prefix("tls"), package_name("internal-tools"), DEMO)
     connector.disconnect()
 
 
@@ -201,8 +312,8 @@ def test_trust_server_writes_ssl_verify_false_for_conda(
     connector.connect("server", trust_server=True, **login)
     assert conda.show("ssl_verify")["ssl_verify"] is False
     connector.add_channels(["internal-tools"])
-    created = conda.dry_run_create(package_name("internal-tools"))
-    assert created.returncode == 0, created.stdout + created.stderr
+    conda.create("trusted", package_name("internal-tools"))  # downloads unverified, as asked
+    assert_installed(conda.prefix("trusted"), package_name("internal-tools"))
     connector.disconnect()
     assert repoconnect_env.condarc.read_bytes() == MINE
     assert conda.show("ssl_verify")["ssl_verify"] is True
