@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .cache import FILES
 from .files import atomic_write, read_bytes
 
 SERVICE = "Anaconda Cloud"  # anaconda-auth's keyring service name
@@ -62,18 +63,25 @@ def _decode(value: object) -> dict[str, Any]:
     return info if isinstance(info, dict) else {}
 
 
-def detect(conda_config: Mapping[str, Any] | None = None) -> AuthLogin | None:
-    """anaconda-auth's login on this machine, or None. ``conda_config``: conda's merged
-    ``channel_settings`` source (a mapping with that key), to name the routed channels."""
-    path = keyring_path()
+def _logins(raw: bytes | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The keyring's domains and the repository tokens kept under them."""
     tokens: list[str] = []
     domains: list[str] = []
-    for domain, value in _entries(read_bytes(path)).items():
+    for domain, value in _entries(raw).items():
         info = _decode(value)
         domains.append(str(domain))
         for repo in info.get("repo_tokens") or []:
             if isinstance(repo, dict) and isinstance(repo.get("token"), str):
                 tokens.append(repo["token"])
+    return tuple(domains), tuple(tokens)
+
+
+def detect(conda_config: Mapping[str, Any] | None = None) -> AuthLogin | None:
+    """anaconda-auth's login on this machine, or None. ``conda_config``: conda's merged
+    ``channel_settings`` source (a mapping with that key), to name the routed channels."""
+    path = keyring_path()
+    # status polls this signed out: parsed again only when the file changes (core/cache.py)
+    domains, tokens = FILES.get(path, _logins)
     handled = tuple(
         str(entry.get("channel"))
         for entry in (conda_config or {}).get("channel_settings") or []
@@ -81,7 +89,7 @@ def detect(conda_config: Mapping[str, Any] | None = None) -> AuthLogin | None:
     )
     if not domains and not handled:
         return None
-    return AuthLogin(path, tuple(domains), tuple(tokens), handled)
+    return AuthLogin(path, domains, tokens, handled)
 
 
 @dataclass(frozen=True)
