@@ -177,9 +177,11 @@ class Connector:
         password: str | None = None,
         token: str | None = None,
         trust_server: bool = False,
+        method: str | None = None,
     ) -> Status:
-        """Sign in with the values the service's sign-in method takes (``token``, or
-        ``username`` and ``password``: see ``RepositoryService.sign_in_methods``).
+        """Sign in with the values the service's sign-in ``method`` takes (``token``, or
+        ``username`` and ``password``: see ``RepositoryService.sign_in_methods``; None: the
+        service's first method).
 
         ``domain`` (services that need one) is validated and remembered; if omitted, the
         remembered or preset domain is used. Nothing on disk changes unless the login fully
@@ -198,13 +200,14 @@ class Connector:
             )
         validate.connect_inputs(domain, username, password, token)
         given = {"username": username, "password": password, "token": token}
-        method = chosen.sign_in_methods[0]
+        chosen_method = chosen.method(method)
         credentials = {
-            f.name: _required(given.get(f.name), f, method.submit) for f in method.fields
+            f.name: _required(given.get(f.name), f, chosen_method.submit)
+            for f in chosen_method.fields
         }
         fresh = not self.state_store.directory.exists()
         try:
-            self._connect(chosen, domain, credentials, trust_server)
+            self._connect(chosen, chosen_method.id, domain, credentials, trust_server)
         except BaseException:
             if fresh:  # a refused sign-in leaves nothing behind, not even the lock
                 _remove_lock_folder(self.state_store)
@@ -224,6 +227,7 @@ class Connector:
     def _connect(
         self,
         service: RepositoryService,
+        method: str,
         domain: str | None,
         credentials: dict[str, str],
         trust_server: bool,
@@ -259,7 +263,7 @@ class Connector:
             assert domain is not None
             doc = self.condarc.load()  # a corrupt .condarc stops us before any network call
             attempt = signin.Attempt(self.parts, state, doc, trust_server)
-            service.sign_in(attempt, domain, credentials)
+            service.sign_in(attempt, domain, credentials, method)
 
     # --- channels ----------------------------------------------------------------------
     def available_channels(

@@ -198,6 +198,8 @@ def sign_out(parts: Parts, state: RecordedState, current: Connection | None) -> 
     # undoing it. Revoking only now means a failed write leaves a working login.
     journal.note(signed_out=True)
     notes = sink_notes + (service.forget_elsewhere(current) if service and current else [])
+    if recorded is not None and current is not None and current.source == "repoconnect":
+        notes += recorded.sign_out_notes(state)
     notes += revoke(parts, pending)
     journal.finish()
     return tokens.take_problems() + notes

@@ -34,6 +34,8 @@ class RecordedState:
     service: str | None = None
     username: str | None = None
     condarc_path: str | None = None  # the file the saved copy belongs to
+    sign_in_method: str | None = None  # the service's method used (None: its first one)
+    token_expires_at: str | None = None  # ISO date or time the service gave, if it gave one
 
     def signed_out(self) -> RecordedState:
         """The state after sign-out: connection values reset, preferences kept."""

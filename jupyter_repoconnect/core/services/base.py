@@ -73,6 +73,9 @@ USERNAME = SignInField("username", "user name")
 PASSWORD = SignInField("password", "password", secret=True, strip=False)
 PASSWORD_LOGIN = SignInMethod("password", (USERNAME, PASSWORD), "Login")
 TOKEN_LOGIN = SignInMethod("token", (TOKEN,), "Set Token")
+ACCESS_TOKEN_LOGIN = SignInMethod(
+    "access_token", (SignInField("token", "access token", secret=True),), "Set Token"
+)
 
 
 class RepositoryService:
@@ -149,9 +152,30 @@ class RepositoryService:
         raise NotImplementedError
 
     # --- sign-in and sign-out -------------------------------------------------------------
-    def sign_in(self, attempt: Attempt, domain: str, credentials: dict[str, str]) -> None:
+    def method(self, method_id: object) -> SignInMethod:
+        """The sign-in method called ``method_id`` (None: the first, the usual one)."""
+        from ..errors import BadInput
+
+        if method_id is None:
+            return self.sign_in_methods[0]
+        for method in self.sign_in_methods:
+            if method.id == method_id:
+                return method
+        offered = ", ".join(f"'{m.id}'" for m in self.sign_in_methods)
+        raise BadInput(
+            f"{self.title} does not offer the sign-in method {method_id!r} ({offered}).",
+            code="bad_method",
+        )
+
+    def sign_in(
+        self, attempt: Attempt, domain: str, credentials: dict[str, str], method: str
+    ) -> None:
         """The network steps, then one :meth:`Attempt.commit` inside a transaction."""
         raise NotImplementedError
+
+    def sign_out_notes(self, state: RecordedState) -> list[str]:
+        """What a sign-out of this recorded connection must also say."""
+        return []
 
     def undo_remote(
         self, client: Any, remote: dict[str, Any], killed: bool, domain: str

@@ -84,7 +84,9 @@ class Cloud(RepositoryService):
     def client(self, caller: Caller, domain: str) -> CloudService:
         return CloudService(caller, domain)
 
-    def sign_in(self, attempt: Attempt, domain: str, credentials: dict[str, str]) -> None:
+    def sign_in(
+        self, attempt: Attempt, domain: str, credentials: dict[str, str], method: str
+    ) -> None:
         cloud = attempt.client(self, domain)
         cloud.validate(credentials["token"])
         defaults = cloud.default_channels()

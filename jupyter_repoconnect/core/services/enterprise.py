@@ -172,7 +172,9 @@ class Enterprise(RepositoryService):
     def client(self, caller: Caller, domain: str) -> EnterpriseService:
         return EnterpriseService(caller, domain)
 
-    def sign_in(self, attempt: Attempt, domain: str, credentials: dict[str, str]) -> None:
+    def sign_in(
+        self, attempt: Attempt, domain: str, credentials: dict[str, str], method: str
+    ) -> None:
         enterprise = attempt.client(self, domain)
         # Journalled before the login: a kill between the server's answer and the note below
         # leaves a token only the server knows; recovery says so, and the next login from this

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import AuthenticationRefused, ServiceUnavailable
 from ..models import Channel
 from . import alias_change, insert_token, is_html, peek
-from .base import PASSWORD_LOGIN, Capabilities, RepositoryService
+from .base import ACCESS_TOKEN_LOGIN, PASSWORD_LOGIN, Capabilities, RepositoryService
 
 if TYPE_CHECKING:
     from ..connection import Connection
@@ -224,7 +224,7 @@ class Server(RepositoryService):
     id = "server"
     title = "Anaconda Server / Package Security Manager (On-prem)"
     short_title = TITLE
-    sign_in_methods = (PASSWORD_LOGIN,)
+    sign_in_methods = (PASSWORD_LOGIN, ACCESS_TOKEN_LOGIN)
     capabilities = Capabilities(
         lists_channels=True, names_resolve_under_alias=True, can_revoke=True
     )
@@ -254,7 +254,9 @@ class Server(RepositoryService):
     def client(self, caller: Caller, domain: str) -> ServerService:
         return ServerService(caller, domain)
 
-    def sign_in(self, attempt: Attempt, domain: str, credentials: dict[str, str]) -> None:
+    def sign_in(
+        self, attempt: Attempt, domain: str, credentials: dict[str, str], method: str
+    ) -> None:
         import platform
 
         server = attempt.client(self, domain)
@@ -262,6 +264,9 @@ class Server(RepositoryService):
         if answered != domain:  # moved to https: sign in and record that address
             domain = answered
             server = attempt.client(self, domain)
+        if method == ACCESS_TOKEN_LOGIN.id:
+            self._sign_in_with_access_token(attempt, server, domain, credentials["token"])
+            return
         username = credentials["username"]
         session = server.login(username, credentials["password"])
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
@@ -283,11 +288,51 @@ class Server(RepositoryService):
                 "anaconda_server_token": issued.token,
                 "anaconda_server_token_id": issued.id,
                 "anaconda_server_api_url": domain,
+                "sign_in_method": None,
+                "token_expires_at": issued.expires_at,
             }
             tokens = {url: issued.token for url in self.token_urls(server.api)}
             grant = self.grant(domain, issued.token)
             change = alias_change(server.repo)
             attempt.commit(tokens, change, recorded, session=session, grant=grant)
+
+    def _sign_in_with_access_token(
+        self, attempt: Attempt, server: ServerService, domain: str, token: str
+    ) -> None:
+        """An access token the user created on the server's web page (single sign-on users,
+        automation): checked with ``GET /api/account`` (``X-Auth``), then written like ours."""
+        try:
+            username = server.whoami(token)
+        except AuthenticationRefused:
+            raise AuthenticationRefused(
+                f"{TITLE} at {domain} did not accept this access token (expired, revoked or "
+                "mistyped). Create a new one on the server's web page and try again.",
+                code="invalid_token",
+            ) from None
+        recorded = {
+            "service": self.id,
+            "logged_api_url": server.api,
+            "username": username,
+            "anaconda_server_token": token,
+            "anaconda_server_token_id": None,  # not ours: never revoked by a sign-out
+            "anaconda_server_api_url": domain,
+            "sign_in_method": ACCESS_TOKEN_LOGIN.id,
+            "token_expires_at": None,  # the server tells a token's expiry only to a login
+        }
+        with attempt.transaction(list(self.token_urls(server.api))):
+            tokens = {url: token for url in self.token_urls(server.api)}
+            grant = self.grant(domain, token)
+            change = alias_change(server.repo)
+            attempt.commit(tokens, change, recorded, grant=grant)
+
+    def sign_out_notes(self, state: RecordedState) -> list[str]:
+        if state.sign_in_method != ACCESS_TOKEN_LOGIN.id:
+            return []
+        return [
+            "The access token you signed in with was not created here, so it was not revoked: "
+            "it stays valid until it expires. Revoke it on the server's web page (your "
+            "account's access tokens) if you no longer need it."
+        ]
 
     def undo_remote(
         self, client: ServerService, remote: dict[str, Any], killed: bool, domain: str
@@ -307,10 +352,13 @@ class Server(RepositoryService):
             "service": self.id,
             "domain": current.domain,
             "token_id": state.anaconda_server_token_id if current.source == "repoconnect" else None,
+            "method": state.sign_in_method if current.source == "repoconnect" else None,
             "session": session.decode("utf-8", "replace") if session else None,
         }
 
     def revoke(self, client: ServerService, pending: dict[str, Any]) -> str | None:
+        if pending.get("method") == ACCESS_TOKEN_LOGIN.id:
+            return None  # not ours to revoke; sign_out_notes says so
         if pending.get("token_id") and pending.get("session"):
             client.revoke_token(str(pending["session"]), str(pending["token_id"]))
             return None
