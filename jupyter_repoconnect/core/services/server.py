@@ -184,7 +184,12 @@ class ServerService:
         return found
 
     def _channel(self, item: dict[str, Any]) -> Channel:
-        name = str(item["name"])
+        # a sub-channel item is {"name": "<sub>", "parent": "<channel>"}: conda and Navigator
+        # know it as <parent>/<sub>
+        parent = item.get("parent")
+        name = (
+            f"{parent}/{item['name']}" if isinstance(parent, str) and parent else str(item["name"])
+        )
         return Channel(
             name=name,
             url=f"{self.repo}/{name}",
