@@ -160,7 +160,11 @@ def build_conda(name: str) -> bytes | None:
     except ImportError:
         return _build_conda_stdlib(stem, members)
     with tempfile.TemporaryDirectory(prefix="repoconnect-pkg-") as folder:
-        with conda_builder(stem, folder, compression_level=3) as tar:
+        try:
+            builder = conda_builder(stem, folder, compression_level=3)  # >= 0.13
+        except TypeError:  # an older conda-package-streaming (a zstandard compressor)
+            return _build_conda_stdlib(stem, members)
+        with builder as tar:
             _add_all(tar, members)
         return Path(folder, f"{stem}.conda").read_bytes()
 
