@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -142,6 +143,8 @@ class Connector:
             warnings.append(exc.message)
         if current is None and state.service:
             warnings.append(STALE_WARNING)
+        expires_at = state.token_expires_at if current and current.source == "repoconnect" else None
+        warnings += expiry_warnings(expires_at, current.domain if current else "")
         service = registry.get(current.service) if current else None
         sign_out_note = None
         if current is not None and service is not None:
@@ -165,6 +168,7 @@ class Connector:
             service_title=service.title if service else None,
             capabilities=service.capabilities.to_dict() if service else None,
             sign_out_note=sign_out_note,
+            expires_at=expires_at,
         )
 
     # --- connect -----------------------------------------------------------------------
@@ -547,6 +551,32 @@ def _remove_lock_folder(store: StateStore) -> None:
         if os.listdir(store.directory) == [store.lock_path.name]:
             store.lock_path.unlink()
             store.directory.rmdir()
+
+
+EXPIRY_NOTICE_DAYS = 14
+
+
+def expiry_warnings(expires_at: str | None, domain: str, today: dt.date | None = None) -> list[str]:
+    """A token's expiry said from two weeks before, and after (conda then gets 401)."""
+    if not expires_at:
+        return []
+    try:
+        day = dt.date.fromisoformat(expires_at[:10])
+    except ValueError:
+        return []
+    left = (day - (today or dt.date.today())).days
+    renew = "Renew it: sign in again (sign out, then sign in); your channels stay as they are."
+    if left < 0:
+        return [
+            f"The token of this sign-in to {domain} expired on {day.isoformat()}: the "
+            f"repository now refuses conda's requests. {renew}"
+        ]
+    if left <= EXPIRY_NOTICE_DAYS:
+        when = "today" if left == 0 else f"in {left} day{'s' if left != 1 else ''}"
+        return [
+            f"The token of this sign-in to {domain} expires {when} ({day.isoformat()}). {renew}"
+        ]
+    return []
 
 
 def channel_alias(current: Connection) -> str | None:
