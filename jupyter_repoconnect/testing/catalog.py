@@ -76,8 +76,14 @@ class ChannelInfo:
         return self.privacy == "authenticated" or user == self.owner or user in self.members
 
     def to_dict(self) -> dict[str, Any]:
+        # a sub-channel item names itself and its parent apart (issue 23's facts, from
+        # conda-repo-cli's recorded answers and Navigator, which writes <parent>/<name>)
+        parent, _, name = self.name.rpartition("/")
+        found: dict[str, Any] = {"name": name}
+        if parent:
+            found["parent"] = parent
         return {
-            "name": self.name,
+            **found,
             "privacy": self.privacy,
             "description": self.description,
             "mirror_count": self.mirror_count,

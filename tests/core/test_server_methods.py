@@ -102,3 +102,14 @@ def test_expiry_is_said_two_weeks_before_and_after():
     past = expiry_warnings("2026-12-01", "https://srv", today)
     assert "expired on 2026-12-01" in past[0] and "refuses" in past[0]
     assert expiry_warnings("not a date", "https://srv", today) == []  # a damaged record
+
+
+def test_the_picker_lists_sub_channels_by_their_real_names(env, connector, sandbox):
+    connector.connect(
+        "server", domain=sandbox.urls["server"], username="demo", password="demo-password"
+    )
+    names = [c.name for c in connector.available_channels(q="internal-tools").items]
+    assert {"internal-tools", "internal-tools/stable", "internal-tools/dev"} <= set(names)
+    assert "stable" not in names  # a bare sub-channel name would be another channel to conda
+    connector.add_channels(["internal-tools/stable"])
+    assert connector.doctor().ok  # conda reaches /api/repo/t/<TOKEN>/internal-tools/stable
