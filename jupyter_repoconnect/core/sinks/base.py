@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ..models import Finding
 
 
@@ -60,6 +62,11 @@ class CredentialSink:
         """Remove what :meth:`install` wrote for ``grant``, keeping everything else; notes."""
         return []
 
-    def check(self, grant: Grant, caller: Any) -> Finding | None:
-        """The doctor's finding: ask the repository the way this client would."""
+    def holds(self, grant: Grant) -> bool:
+        """Whether this client's files hold ``grant`` now (the status; cheap, no request)."""
+        return False
+
+    def check(self, grant: Grant, caller: Any, channels: Sequence[str] = ()) -> Finding | None:
+        """The doctor's finding: ask the repository the way this client would, for one of
+        ``channels`` (the configured channels' full URLs) that lies under the grant's root."""
         return None

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from . import rattler
 from .base import CredentialSink
 
-_ALL: tuple[CredentialSink, ...] = ()
+_ALL: tuple[CredentialSink, ...] = (rattler.SINK,)
 
 
 def all_sinks() -> tuple[CredentialSink, ...]:
