@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from . import rattler
+from . import mamba, rattler
 from .base import CredentialSink
 
-_ALL: tuple[CredentialSink, ...] = (rattler.SINK,)
+_ALL: tuple[CredentialSink, ...] = (rattler.SINK, mamba.SINK)
 
 
 def all_sinks() -> tuple[CredentialSink, ...]:
