@@ -37,6 +37,7 @@ from .parts import Parts, parts_key
 from .services import registry
 from .services.base import RepositoryService, SignInField
 from .settings import RepoConnectSettings
+from .sinks import registry as sink_registry
 from .state import RecordedState, StateStore
 
 _CHANNEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*(/[A-Za-z0-9][A-Za-z0-9._+-]*)*$")
@@ -147,7 +148,10 @@ class Connector:
         warnings += expiry_warnings(expires_at, current.domain if current else "")
         service = registry.get(current.service) if current else None
         sign_out_note = None
+        managers: list[str] = []  # other package managers holding this connection
         if current is not None and service is not None:
+            grant = service.grant(current.domain, current.token)
+            managers = [k.id for k in sink_registry.all_sinks() if k.holds(grant)]
             sign_out_note = (
                 service.cli_sign_out_note()
                 if current.source == "cli"
@@ -168,6 +172,7 @@ class Connector:
             service_title=service.title if service else None,
             capabilities=service.capabilities.to_dict() if service else None,
             sign_out_note=sign_out_note,
+            package_managers=managers,
             expires_at=expires_at,
         )
 

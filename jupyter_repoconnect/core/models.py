@@ -29,6 +29,7 @@ class Status:
     service_title: str | None = None
     capabilities: dict[str, bool] | None = None  # what a surface may offer (services/base.py)
     sign_out_note: str | None = None  # what a sign-out will do to .condarc
+    package_managers: list[str] = field(default_factory=list)  # core/sinks/ ids holding it
     expires_at: str | None = None  # when the token of our sign-in expires, if the service said
 
     def to_dict(self) -> dict[str, Any]:
