@@ -104,6 +104,14 @@ def _diagnose(parts: Parts, current: Connection | None, findings: list[Finding])
     if not _token_works(service, client, current, findings):
         return
     findings.extend(_channel_findings(parts, client, current, doc))
+    # other package managers (core/sinks/), each asked for a channel the way it asks
+    from .conda_tokens import channel_url, configured_entries
+
+    urls = [channel_url(e, doc.settings())[0] for e in configured_entries(doc.settings())]
+    grant = service.grant(current.domain, current.token)
+    for sink in parts.sinks:
+        if (finding := sink.check(grant, client.caller, urls)) is not None:
+            findings.append(finding)
 
 
 def _configuration_findings(
