@@ -96,15 +96,32 @@ def ensure_dir(directory: Path) -> None:
         raise problem(directory, exc, "create the folder") from None
 
 
+def _owner_for(path: Path, existing: os.stat_result | None) -> tuple[int, int] | None:
+    """(uid, gid) the rewritten file must have, when that differs from what we would make."""
+    if not hasattr(os, "geteuid"):
+        return None
+    try:
+        source = existing or (path.parent.stat() if os.geteuid() == 0 else None)
+    except OSError:
+        return None
+    if source is None or (source.st_uid, source.st_gid) == (os.geteuid(), os.getegid()):
+        return None
+    return source.st_uid, source.st_gid
+
+
 def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
     """Replace ``path`` with ``data``: temp file in the same folder, fsync, rename.
 
     A symbolic link is kept: its target is replaced, atomically, in the target's folder.
     The file's mode is kept when it exists, else ``mode`` (default 0644 filtered by umask).
+    Its owner and group are kept too; a new file run as root belongs to its folder's owner
+    (an administrator's run in a user's home must not leave files the user cannot read).
     """
     path = write_target(Path(path))
     ensure_dir(path.parent)
-    keep = stat.S_IMODE(path.stat().st_mode) if check_regular(path) else None
+    existing = path.stat() if check_regular(path) else None
+    keep = stat.S_IMODE(existing.st_mode) if existing else None
+    owner = _owner_for(path, existing)
     sweep_temps(path.parent)
     try:
         fd, tmp = tempfile.mkstemp(
@@ -123,6 +140,10 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
             os.umask(umask)
             target_mode = 0o666 & ~umask
         os.chmod(tmp, target_mode)
+        if owner is not None:
+            # not root: the file becomes ours, as it always did
+            with contextlib.suppress(PermissionError):
+                os.chown(tmp, *owner)
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
