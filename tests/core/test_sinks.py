@@ -373,3 +373,52 @@ def test_doctor_finds_a_credential_that_is_refused(env, sandbox):
     path.write_text(json.dumps({grant.host: {"CondaToken": "wrong-token"}}))
     found = {f.check: f for f in connector.doctor().findings}
     assert not found["pixi"].ok and "refused" in found["pixi"].message
+
+
+# --- a kill at every write point of a sign-in or sign-out that writes the sinks' files ----
+
+
+@pytest.mark.parametrize("service", ["cloud", "server"])
+@pytest.mark.parametrize("flow", ["sign-in", "sign-out"])
+def test_kill_at_every_write_point_keeps_the_users_files(env, sandbox, flow, service):
+    """The kill harness (tests/reliability/test_kills.py) with both sinks writing: after the
+    next operation recovers, either everything is written or nothing, and a sign-out gives
+    back the user's files byte for byte."""
+    from tests.reliability.test_kills import run_child, wait
+
+    from .conftest import ORIGINAL_CONDARC
+
+    files = user_files()
+    expected = ["rattler", "mamba"] if service == "cloud" else ["rattler"]
+
+    def prepare() -> None:
+        for path, content in files.items():
+            path.write_bytes(content)
+            path.chmod(0o644)
+        env.condarc.write_bytes(ORIGINAL_CONDARC)
+        if flow == "sign-out":
+            sign_in(connector_for(), service, sandbox)
+
+    def action() -> None:
+        connector = connector_for()
+        sign_in(connector, service, sandbox) if flow == "sign-in" else connector.disconnect()
+
+    def assert_whole() -> None:
+        connector = connector_for()
+        status = connector.status()  # recovery happens here
+        if status.connected:  # fully signed in: every client connected
+            assert status.package_managers == expected
+            connector.disconnect()
+        for path, content in files.items():
+            assert path.read_bytes() == content, path
+        assert env.condarc.read_bytes() == ORIGINAL_CONDARC
+
+    prepare()
+    pid, changes = run_child(action, None)
+    assert wait(pid) == 0, "the flow failed without a kill"
+    assert_whole()
+    for point in range(1, changes + 1):
+        prepare()
+        pid, _ = run_child(action, point)
+        assert os.WIFSIGNALED(wait(pid)), f"change {point} of {changes} was not reached"
+        assert_whole()
