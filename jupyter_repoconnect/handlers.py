@@ -29,9 +29,11 @@ from tornado.ioloop import IOLoop
 from .core.errors import (
     AuthenticationRefused,
     BadInput,
+    BodyTooLarge,
     Conflict,
     CorruptCondarc,
     FileProblem,
+    HttpCode,
     NotAllowed,
     RepoConnectError,
     ServiceTimeout,
@@ -51,12 +53,6 @@ MAX_BODY = 256 * 1024  # bytes: a sign-in or two channel lists, with room to spa
 MAX_DEPTH = 8  # our bodies nest 2 deep (object -> list -> string)
 
 
-class BodyTooLarge(BadInput):
-    """A request body over :data:`MAX_BODY` bytes (HTTP 413)."""
-
-    code = "body_too_large"
-
-
 # Most specific class first is not needed: the exception's MRO is walked in order.
 ERROR_STATUS: dict[type[RepoConnectError], int] = {
     BodyTooLarge: 413,
@@ -72,12 +68,12 @@ ERROR_STATUS: dict[type[RepoConnectError], int] = {
 }
 
 # Codes for errors raised by Jupyter itself (authentication, unknown method...).
-HTTP_ERROR_CODES = {
-    400: "bad_input",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
+HTTP_ERROR_CODES: dict[int, str] = {
+    400: BadInput.code,
+    401: HttpCode.UNAUTHORIZED,
+    403: HttpCode.FORBIDDEN,
+    404: HttpCode.NOT_FOUND,
+    405: HttpCode.METHOD_NOT_ALLOWED,
 }
 INTERNAL_ERROR_MESSAGE = "An unexpected error occurred in the server; see the Jupyter server log."
 
@@ -177,21 +173,24 @@ class RepoConnectHandler(ExtensionHandlerMixin, APIHandler):
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         error = kwargs.get("exc_info", (None, None, None))[1]
+        moved = False
+        code: str
         if isinstance(error, RepoConnectError):
-            code, message = error.code, error.message
+            code, message, moved = error.code, error.message, error.state_moved
         elif isinstance(error, web.HTTPError):
-            code = HTTP_ERROR_CODES.get(status_code, "http_error")
+            code = HTTP_ERROR_CODES.get(status_code, HttpCode.HTTP_ERROR)
             message = error.log_message or responses.get(status_code, "HTTP error")
             if error.log_message and error.args:
                 with contextlib.suppress(TypeError, ValueError):
                     message = error.log_message % error.args
         elif status_code >= 500:
-            code, message = "internal_error", INTERNAL_ERROR_MESSAGE
+            code, message = HttpCode.INTERNAL_ERROR, INTERNAL_ERROR_MESSAGE
         else:
-            code = HTTP_ERROR_CODES.get(status_code, "http_error")
+            code = HTTP_ERROR_CODES.get(status_code, HttpCode.HTTP_ERROR)
             message = responses.get(status_code, "HTTP error")
         self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps({"error": code, "message": message}))
+        # state_moved: the connection changed elsewhere; a client shows the current status
+        self.finish(json.dumps({"error": code, "message": message, "state_moved": moved}))
 
     def log_exception(
         self,
@@ -233,16 +232,26 @@ class StatusHandler(RepoConnectHandler):
     """The status, with an ETag: a poll that sends ``If-None-Match`` gets a bodiless 304 while
     nothing changed (the panels poll it while they are visible)."""
 
+    # The last status with its body and ETag: polls mostly get the same one again.
+    _last: tuple[Any, str, str] | None = None
+
     @web.authenticated
     @authorized
     async def get(self) -> None:
         connector = self.connector
         if connector.recovery_pending():  # may revoke over the network: off the loop
             status = await IOLoop.current().run_in_executor(self.app.executor, connector.status)
-        else:  # a few stat calls of cached files (core/cache.py): cheaper than a thread hop
+        else:
+            # On the loop: a stat per file, each read through core/cache.py, so no file is read
+            # while nothing changed (tests/server/test_status_on_loop.py): cheaper than a hop.
             status = connector.status()
-        body = json.dumps(status.to_dict())
-        etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:20] + '"'
+        last = StatusHandler._last
+        if last is not None and last[0] == status:
+            body, etag = last[1], last[2]
+        else:
+            body = json.dumps(status.to_dict())
+            etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:20] + '"'
+            StatusHandler._last = (status, body, etag)
         self.set_header("ETag", etag)
         self.set_header("Cache-Control", "no-cache")
         if etag in self.request.headers.get("If-None-Match", ""):
@@ -261,7 +270,9 @@ class ConnectHandler(RepoConnectHandler):
         )
         service = self.optional_str(body, "service")
         if not service:
-            raise BadInput("'service' is required: one of cloud, server, enterprise.")
+            from .core.services import registry
+
+            raise BadInput(f"'service' is required: one of {', '.join(registry.ids())}.")
         await self.reply(
             self.connector.connect,
             service,
@@ -355,11 +366,6 @@ class PreferencesHandler(RepoConnectHandler):
         for service, domain in given.items():
             if not isinstance(domain, str):
                 raise BadInput(f"The domain of '{service}' must be a string.")
-            if not domain.strip():  # the core reads an empty domain as "the remembered one"
-                raise BadInput(
-                    f"The domain of '{service}' is empty: enter the domain, then Set Domain.",
-                    code="invalid_domain",
-                )
             domains[service] = domain
         await self.reply(self._set_domains, domains)
 

@@ -49,13 +49,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(command: Any, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from ..core import RepoConnectError
+    from ..text.steps import error_text
 
     try:
         return int(command(args))
     except UsageError as exc:
         parser.exit(2, f"{PROG} {args.command}: error: {exc}\n")
     except RepoConnectError as exc:
-        print(_one_line(exc.message), file=sys.stderr)
+        print(_one_line(error_text(exc, PROG)), file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 1

@@ -178,7 +178,7 @@ def _orgs(args: argparse.Namespace) -> int:
 
 
 def _token_install(args: argparse.Namespace) -> int:
-    from ..core import RepoConnectError
+    from ..core.errors import Code, RepoConnectError
 
     account = _account(args)
     org = args.org
@@ -194,13 +194,8 @@ def _token_install(args: argparse.Namespace) -> int:
     try:
         done = account.install_token(org, confirm_reissue=args.yes)
     except RepoConnectError as exc:
-        if exc.code != "confirm_reissue":
-            raise
-        if not _tty():
-            raise type(exc)(
-                exc.message.replace("Confirm to reissue it.", "Add --yes to reissue it."),
-                code=exc.code,
-            ) from None
+        if exc.code != Code.CONFIRM_REISSUE or not _tty():
+            raise  # the error line adds "Add --yes to reissue it."
         answer = input(f"{exc.message} Reissue? [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing changed: the current token stays.")
@@ -211,7 +206,7 @@ def _token_install(args: argparse.Namespace) -> int:
         print("Its previous token is revoked.")
     from .output import print_signed_in
 
-    print_signed_in(done.status, "cloud")
+    print_signed_in(done.status)
     return 0
 
 

@@ -75,8 +75,8 @@ def print_status(st: Status) -> None:
         print(f"Login with: {PROG} login cloud|server|enterprise")
 
 
-def print_signed_in(st: Status, service: str) -> None:
-    """The summary after ``login``; ``service`` is the one asked for."""
+def print_signed_in(st: Status) -> None:
+    """The summary after a sign-in (``login``, ``account token install``)."""
     who = f" as {st.username}" if st.username else ""
     where = f" at {st.domain}" if st.domain else ""
     print(f"Signed in to {service_title(st.service)}{where}{who}.")
@@ -84,7 +84,7 @@ def print_signed_in(st: Status, service: str) -> None:
         print(st.message)
     for warning in st.warnings:
         print(f"Warning: {warning}")
-    if service == "server":
+    if (st.capabilities or {}).get("lists_channels"):
         print(
             f"Pick channels with: {PROG} channels --available, then "
             f"{PROG} channels add NAME... [--to default_channels]"

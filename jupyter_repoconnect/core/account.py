@@ -23,6 +23,7 @@ from . import auth_keyring, validate
 from .errors import (
     AuthenticationRefused,
     BadInput,
+    Code,
     Conflict,
     NotAllowed,
     NotConnected,
@@ -44,7 +45,7 @@ MANAGED = (
 REISSUE_WARNING = (
     "{org} already has a repository token (expires {expires}). Installing a new one revokes it: "
     "every machine and person using it loses access to the repository until they get the new "
-    "one. Confirm to reissue it."
+    "one."
 )
 
 
@@ -226,7 +227,7 @@ class Account:
                 self._forget(login_id)
                 raise AuthenticationRefused(
                     "The sign-in code expired before it was approved. Start the sign-in again.",
-                    code="device_code_expired",
+                    code=Code.DEVICE_CODE_EXPIRED,
                 )
             return LoginProgress("pending", pending.interval)
         self._forget(login_id)
@@ -257,7 +258,7 @@ class Account:
         self._check_may_sign_in()
         validate.optional_text(api_key, "API key", max_len=8192, secret=True)
         if not isinstance(api_key, str) or not api_key.strip():
-            raise BadInput("Paste your API key.", code="missing_input")
+            raise BadInput("Paste your API key.", code=Code.MISSING_INPUT)
         api_key = api_key.strip()
         if any(ch.isspace() for ch in api_key) or len(api_key) > 8192:
             raise BadInput("The API key contains spaces; paste it again without spaces.")
@@ -268,14 +269,14 @@ class Account:
         repository connection's: "Remove token" or the repository's Sign out removes them)."""
         self._check_allowed()
         if os.environ.get(ENV_API_KEY, "").strip():
-            raise NotAllowed(MANAGED.format(what="signed out"), code="account_managed")
+            raise NotAllowed(MANAGED.format(what="signed out"), code=Code.ACCOUNT_MANAGED)
         user = auth_keyring.keyring_user(self.domain)
         with self._locked():
             info = auth_keyring.read_info(user)
             if not info or not info.get("api_key"):
                 raise NotConnected(
                     "You are not signed in to an Anaconda Cloud account.",
-                    code="account_signed_out",
+                    code=Code.ACCOUNT_SIGNED_OUT,
                 )
             kept = {k: v for k, v in info.items() if k not in ("api_key", "username")}
             auth_keyring.write_info(user, kept if kept.get("repo_tokens") else None)
@@ -301,7 +302,7 @@ class Account:
         a token is refused unless ``confirm_reissue``: reissuing revokes the old one."""
         validate.optional_text(org, "organisation", max_len=256)
         if not isinstance(org, str) or not org.strip():
-            raise BadInput("Choose an organisation.", code="bad_org")
+            raise BadInput("Choose an organisation.", code=Code.BAD_ORG)
         if not isinstance(confirm_reissue, bool):
             raise BadInput("confirm_reissue must be true or false.")
         org = org.strip()
@@ -310,12 +311,12 @@ class Account:
         known = {o.name: o for o in service.organizations(api_key)}
         if org not in known:
             raise BadInput(
-                f"Your account is not a member of an organisation named {org!r}.", code="bad_org"
+                f"Your account is not a member of an organisation named {org!r}.", code=Code.BAD_ORG
             )
         if not known[org].business:
             raise Conflict(
                 f"{known[org].title} has a starter subscription, which has no repository token.",
-                code="org_token_refused",
+                code=Code.ORG_TOKEN_REFUSED,
             )
         repo = self.connector.status()
         target = registry.for_organisation_tokens()
@@ -323,13 +324,13 @@ class Account:
             raise Conflict(
                 f"You are signed in to {repo.service_title} ({repo.domain}). Sign "
                 "out of it first: only one repository service can be connected at a time.",
-                code="already_connected",
+                code=Code.ALREADY_CONNECTED,
             )
         current = service.current_token(api_key, org)
         if current is not None and not confirm_reissue:
             raise Conflict(
                 REISSUE_WARNING.format(org=known[org].title, expires=current),
-                code="confirm_reissue",
+                code=Code.CONFIRM_REISSUE,
             )
         token, expires = service.reissue_token(api_key, org)
         try:
@@ -337,14 +338,12 @@ class Account:
                 self.connector.disconnect()
             status = self.connector.connect(target.id, token=token)
         except RepoConnectError as exc:
-            exc.message = (
+            raise exc.reworded(
                 f"A new repository token for {known[org].title} was issued"
                 + (" (its previous token is now revoked)" if current else "")
-                + f", but conda could not be set up with it: {exc.message} Then click "
-                "Install token again."
-            )
-            exc.args = (exc.message,)
-            raise
+                + f", but conda could not be set up with it: {exc.message} Then install the "
+                "token again."
+            ) from exc
         self._remember_repo_token(org, token)
         return TokenInstall(org, expires, current is not None, status)
 
@@ -355,7 +354,7 @@ class Account:
         if not repo.connected or repo.service != registry.for_organisation_tokens().id:
             raise NotConnected(
                 "No Anaconda Cloud repository token is installed on this machine.",
-                code="not_connected",
+                code=Code.NOT_CONNECTED,
             )
         return self.connector.disconnect()
 
@@ -378,13 +377,13 @@ class Account:
         if not self.settings.allow_account_signin:
             raise NotAllowed(
                 "Your administrator has turned off the Anaconda Cloud account sign-in here.",
-                code="account_not_allowed",
+                code=Code.ACCOUNT_NOT_ALLOWED,
             )
 
     def _check_may_sign_in(self) -> None:
         self._check_allowed()
         if os.environ.get(ENV_API_KEY, "").strip():
-            raise NotAllowed(MANAGED.format(what="changed"), code="account_managed")
+            raise NotAllowed(MANAGED.format(what="changed"), code=Code.ACCOUNT_MANAGED)
 
     def _api_key(self) -> str:
         self._check_allowed()
@@ -395,7 +394,7 @@ class Account:
         key = info.get("api_key")
         if not isinstance(key, str) or not key:
             raise NotConnected(
-                "Sign in to your Anaconda Cloud account first.", code="account_signed_out"
+                "Sign in to your Anaconda Cloud account first.", code=Code.ACCOUNT_SIGNED_OUT
             )
         return key
 
@@ -437,7 +436,7 @@ class Account:
             raise NotConnected(
                 "This sign-in is not waiting any more (finished, cancelled or expired). Start "
                 "the sign-in again.",
-                code="unknown_login",
+                code=Code.UNKNOWN_LOGIN,
             )
         return pending
 

@@ -16,6 +16,7 @@ from .connection import Connection
 from .domains import validate_domain
 from .errors import (
     BadInput,
+    Code,
     Conflict,
     CorruptCondarc,
     FileProblem,
@@ -192,9 +193,9 @@ class Connector:
         ``username`` and ``password``: see ``RepositoryService.sign_in_methods``; None: the
         service's first method).
 
-        ``domain`` (services that need one) is validated and remembered; if omitted, the
-        remembered or preset domain is used. Nothing on disk changes unless the login fully
-        succeeds.
+        ``domain`` (services that need one) is validated and remembered; ``None`` means the
+        remembered or preset domain, and an empty one is refused like any malformed domain.
+        Nothing on disk changes unless the login fully succeeds.
         ``trust_server`` (after the user confirmed it) skips certificate checks and writes
         ``ssl_verify: false``, as Navigator's "trust this server" does; sign-out restores it.
         """
@@ -210,10 +211,7 @@ class Connector:
         validate.connect_inputs(domain, username, password, token)
         given = {"username": username, "password": password, "token": token}
         chosen_method = chosen.method(method)
-        credentials = {
-            f.name: _required(given.get(f.name), f, chosen_method.submit)
-            for f in chosen_method.fields
-        }
+        credentials = {f.name: _required(given.get(f.name), f) for f in chosen_method.fields}
         fresh = not self.state_store.directory.exists()
         try:
             self._connect(chosen, chosen_method.id, domain, credentials, trust_server)
@@ -248,14 +246,14 @@ class Connector:
                 raise Conflict(
                     f"Already signed in to {_title(current.service)} ({current.domain}). Sign out "
                     "first: only one repository service can be connected at a time.",
-                    code="already_connected",
+                    code=Code.ALREADY_CONNECTED,
                 )
             if state.service:
                 # Signing in again would replace the saved pre-login .condarc with a later one.
                 raise Conflict(
                     f"The earlier sign-in to {_title(state.service)} was ended elsewhere, but "
                     "its saved .condarc has not been restored yet. Sign out first, then sign in.",
-                    code="stale_session",
+                    code=Code.STALE_SESSION,
                 )
             if store.read_copy(store.saved_condarc)[0]:
                 # the record of that sign-in is damaged, but its saved original is not
@@ -263,7 +261,7 @@ class Connector:
                     "A copy of your .condarc saved before an earlier sign-in has not been "
                     "restored (the record of that sign-in is damaged). Sign out first: that "
                     "restores it. Then sign in.",
-                    code="stale_session",
+                    code=Code.STALE_SESSION,
                 )
             if service.needs_domain:
                 domain = self._resolve_domain(service, domain, state)
@@ -297,8 +295,8 @@ class Connector:
             )
             raise BadInput(
                 f"Listing channels works with {listing}. With {_title(current.service)}, add "
-                "the channels you need by hand (Configure Conda).",
-                code="no_channel_listing",
+                "the channels you need by name or URL.",
+                code=Code.NO_CHANNEL_LISTING,
             )
         everything = self._server_channels(current, refresh)
         needle = q.strip().lower()
@@ -336,8 +334,8 @@ class Connector:
             raise BadInput("Give the channels as a list of names.")
         if not channels and not default_channels:
             raise BadInput(
-                'Select at least one channel with "Add to channels" or '
-                '"Add to default_channels", then click "Add channels".'
+                "No channel was given to add to channels or default_channels.",
+                code=Code.NO_CHANNELS,
             )
         current = self.current_connection(self.state_store.load())
         resolve = self._channel_resolver(current)
@@ -430,7 +428,7 @@ class Connector:
         chosen = registry.get(service)
         if not chosen.needs_domain or chosen.domain_state_key is None:
             typed = [f"'{s.id}'" for s in registry.all_services() if s.needs_domain]
-            raise BadInput(f"A domain is set for {' or '.join(typed)}.", code="bad_service")
+            raise BadInput(f"A domain is set for {' or '.join(typed)}.", code=Code.BAD_SERVICE)
         with self._locked() as store:
             state = store.load()
             domain = self._resolve_domain(chosen, domain, state)
@@ -449,13 +447,10 @@ class Connector:
         self, service: RepositoryService, domain: str | None, state: RecordedState
     ) -> str:
         preset = getattr(self.settings, service.domain_setting or "", None)
-        if domain is None or (isinstance(domain, str) and not domain.strip() and domain == ""):
+        if domain is None:  # the remembered (or preset) one; "" is refused below
             remembered = self.known_domains(state)[service.id]
             if not remembered:
-                raise BadInput(
-                    f'Enter your {service.title} domain and click "Set Domain" first.',
-                    code="domain_required",
-                )
+                raise BadInput(f"No {service.title} domain is set.", code=Code.DOMAIN_REQUIRED)
             return remembered
         what = service.domain_label or "domain"
         domain = service.normalise_domain(validate_domain(domain, what=what))
@@ -538,7 +533,7 @@ class Connector:
 
         path = self.condarc.path
         if not conda_would_load(path):
-            raise BadInput(ignored_condarc_message(path), code="condarc_ignored")
+            raise BadInput(ignored_condarc_message(path), code=Code.CONDARC_IGNORED)
 
     def _require_connection(self) -> Connection:
         current = self.current_connection(self.state_store.load())
@@ -594,18 +589,18 @@ def _title(service: str) -> str:
     return found.title if found else service
 
 
-def _required(value: object, field: SignInField, button: str) -> str:
+def _required(value: object, field: SignInField) -> str:
     """A sign-in value as its method takes it: present, and stripped where it is not a
     password; a secret with spaces inside is refused (a broken paste)."""
     if not isinstance(value, str) or not value.strip():
-        then = f', then click "{button}"' if field.secret else ""
-        raise BadInput(f"Please enter your {field.label}{then}.", code="missing_input")
+        raise BadInput(f"Please enter your {field.label}.", code=Code.MISSING_INPUT)
     if not field.strip:
         return value
     value = value.strip()
     if field.secret and any(ch.isspace() for ch in value):
         raise BadInput(
-            f"The {field.label} contains spaces; paste it again without spaces.", code="bad_input"
+            f"The {field.label} contains spaces; paste it again without spaces.",
+            code=Code.BAD_INPUT,
         )
     return value
 

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 from urllib.parse import unquote, urlsplit
 
-from .errors import BadInput
+from .errors import BadInput, Code
 
 MAX_TEXT = 1024  # user names, filters, channel entries
 MAX_SECRET = 4096  # passwords and tokens
@@ -47,7 +47,7 @@ def text(
     *,
     max_len: int = MAX_TEXT,
     secret: bool = False,
-    code: str | None = None,
+    code: Code | None = None,
     whitespace: bool = False,
 ) -> str:
     """``value`` if it is text of at most ``max_len`` characters without control characters.
@@ -57,17 +57,17 @@ def text(
     lets tabs and line breaks through to the caller's own rule about spaces.
     """
     if not isinstance(value, str):
-        raise BadInput(f"The {what} must be text.", code=code or "bad_input")
+        raise BadInput(f"The {what} must be text.", code=code or Code.BAD_INPUT)
     if len(value) > max_len:
         raise BadInput(
             f"The {what} is too long ({len(value)} characters; at most {max_len}). "
             f"Check that you pasted the right {what}.",
-            code=code or "too_long",
+            code=code or Code.TOO_LONG,
         )
     problem = _bad_character(value, "\t\r\n" if whitespace else "")
     if problem is not None:
         again = "type or paste it again" if secret else "remove it"
-        raise BadInput(f"The {what} contains {problem}; {again}.", code=code or "bad_characters")
+        raise BadInput(f"The {what} contains {problem}; {again}.", code=code or Code.BAD_CHARACTERS)
     return value
 
 
@@ -100,10 +100,10 @@ def host_name(host: str, what: str) -> None:
         raise BadInput(
             f"The host name in the {what} is not valid (empty or over-long parts, or characters "
             "a host name cannot have).",
-            code="invalid_domain",
+            code=Code.INVALID_DOMAIN,
         ) from None
     if len(encoded) > 253:
-        raise BadInput(f"The host name in the {what} is too long.", code="invalid_domain")
+        raise BadInput(f"The host name in the {what} is too long.", code=Code.INVALID_DOMAIN)
 
 
 def _is_ip(host: str) -> bool:
@@ -120,13 +120,13 @@ def channel(entry: object, *, what: str = "channel") -> str:
     """A channel entry that may be written to ``.condarc``: a conda channel name, or an http(s)
     or file URL with a host (file: a path). Returns it without surrounding spaces."""
     if not isinstance(entry, str) or not entry.strip():
-        raise BadInput("A channel name is empty; remove it or type a name.", code="bad_channel")
+        raise BadInput("A channel name is empty; remove it or type a name.", code=Code.BAD_CHANNEL)
     value = text(entry.strip(), what)
     shown = _shown(value)
     if any(ch.isspace() for ch in value):
         raise BadInput(
             f"The {what} {shown} contains spaces; channel names and URLs cannot.",
-            code="bad_channel",
+            code=Code.BAD_CHANNEL,
         )
     if CHANNEL_NAME.match(value):
         return value
@@ -134,46 +134,46 @@ def channel(entry: object, *, what: str = "channel") -> str:
     if not sep or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
         raise BadInput(
             f"{shown} is not a valid channel name ({_NAME_RULE}) nor {_URL_RULE}.",
-            code="bad_channel",
+            code=Code.BAD_CHANNEL,
         )
     if scheme.lower() not in CHANNEL_SCHEMES or "://" not in value:
         raise BadInput(
             f"{shown} is not an http(s) channel URL: give a channel name or {_URL_RULE}.",
-            code="bad_channel",
+            code=Code.BAD_CHANNEL,
         )
     if any(ch in _UNSAFE_IN_URL for ch in value):
         raise BadInput(
             f"The channel URL {shown} contains characters a URL cannot have "
             f"({''.join(sorted(_UNSAFE_IN_URL))}).",
-            code="bad_channel",
+            code=Code.BAD_CHANNEL,
         )
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises ValueError for a malformed port
     except ValueError:
-        raise BadInput(f"{shown} is not a valid URL.", code="bad_channel") from None
+        raise BadInput(f"{shown} is not a valid URL.", code=Code.BAD_CHANNEL) from None
     if parts.scheme.lower() in ("http", "https"):
         if not parts.hostname:
             raise BadInput(
                 f"The channel URL {shown} has no host; give {_URL_RULE} such as "
                 "https://repo.example.com/api/repo/main.",
-                code="bad_channel",
+                code=Code.BAD_CHANNEL,
             )
         host_name(parts.hostname, "channel URL")
     elif not parts.path.strip("/"):
         raise BadInput(
             f"The file URL {shown} has no path; give one such as file:///opt/channel.",
-            code="bad_channel",
+            code=Code.BAD_CHANNEL,
         )
     if parts.username is not None or parts.password is not None:
         raise BadInput(
             "A channel URL must not contain a user name or password; sign in instead.",
-            code="bad_channel",
+            code=Code.BAD_CHANNEL,
         )
     if any(seg in ("..", ".") for seg in unquote(parts.path).split("/")):
         raise BadInput(
             f"The channel URL {shown} contains '.' or '..' path parts; give the channel's own URL.",
-            code="bad_channel",
+            code=Code.BAD_CHANNEL,
         )
     return value
 
@@ -181,11 +181,11 @@ def channel(entry: object, *, what: str = "channel") -> str:
 def channel_list(values: object, key: str) -> list[str]:
     """A list of channel entries for ``key`` (``channels`` or ``default_channels``)."""
     if isinstance(values, str) or not isinstance(values, Sequence):
-        raise BadInput(f"Give {key} as a list of channel names or URLs.", code="bad_input")
+        raise BadInput(f"Give {key} as a list of channel names or URLs.", code=Code.BAD_INPUT)
     if len(values) > MAX_CHANNELS:
         raise BadInput(
             f"{key} has {len(values)} entries; at most {MAX_CHANNELS} are allowed.",
-            code="too_long",
+            code=Code.TOO_LONG,
         )
     return [channel(v, what=f"channel in {key}") for v in values]
 

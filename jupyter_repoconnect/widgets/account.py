@@ -15,7 +15,7 @@ import ipywidgets as w
 
 from ..core import Connector
 from ..core.account import Account, AccountStatus, DeviceLogin, Organization, TokenInstall
-from ..core.errors import RepoConnectError
+from ..core.errors import Code, RepoConnectError
 from .common import Panel, error_text
 
 API_KEY_HELP = (
@@ -178,8 +178,8 @@ class AccountPanel(Panel):
         )
 
     def _install_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, RepoConnectError) and exc.code == "confirm_reissue":
-            self.message.show(exc.message, "warning")
+        if isinstance(exc, RepoConnectError) and exc.code == Code.CONFIRM_REISSUE:
+            self.message.show(error_text(exc), "warning")
             self._show(self.reissue_button)
             return
         self.message.error(error_text(exc))
@@ -306,12 +306,7 @@ def run_magic(
             )
             print(f"{org.name}: {org.title} [{token}]" + (" (installed)" if org.installed else ""))
     elif sub == "install":
-        try:
-            done = account.install_token(rest[0], confirm_reissue=yes)
-        except RepoConnectError as exc:
-            if exc.code == "confirm_reissue":
-                exc.message = exc.message.replace("Confirm to", "Add --yes to")
-            raise
+        done = account.install_token(rest[0], confirm_reissue=yes)  # refused: add --yes
         from .render import StatusView
 
         revoked = " Its previous token is revoked." if done.revoked_previous else ""

@@ -11,7 +11,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..core import Connector
-from ..core.errors import RepoConnectError
+from ..core.errors import Code, RepoConnectError
 from . import default_connector
 
 _SPINNER = (
@@ -24,11 +24,24 @@ _SPINNER = (
 )
 
 
+# What a panel's user does next, by error code: the core's messages name no button.
+NEXT_STEP: dict[Code, str] = {
+    Code.DOMAIN_REQUIRED: 'Enter the domain, then click "Set Domain".',
+    Code.NO_CHANNEL_LISTING: "Add them in Configure Conda.",
+    Code.NO_CHANNELS: (
+        'Tick "Add to channels" or "Add to default_channels", then click "Add channels".'
+    ),
+    Code.CONFIRM_REISSUE: 'Click "Reissue and revoke the current token" to go on.',
+    Code.CONFIRM_DEFAULTS: "Tick 'Remove defaults anyway' to save.",
+}
+
+
 def error_text(exc: BaseException) -> str:
-    """What a user reads when a call fails: the core's message, never a raw exception text
-    (which might quote a URL carrying a token)."""
+    """What a user reads when a call fails: the core's message and the panel's next step,
+    never a raw exception text (which might quote a URL carrying a token)."""
     if isinstance(exc, RepoConnectError):
-        return exc.message
+        step = NEXT_STEP.get(exc.code)
+        return f"{exc.message} {step}" if step else exc.message
     return f"Something went wrong ({type(exc).__name__}). Please try again."
 
 
@@ -131,15 +144,14 @@ class Worker:
                 except Exception as exc:  # a bug in a view update: re-raised by wait()
                     self.callback_error = exc
 
-            thread = None
             if self.background:
                 thread = threading.Thread(target=job, name="repoconnect-worker", daemon=True)
+                # started before wait() can see it: joining an unstarted thread raises
+                thread.start()
                 self._thread = thread
-        if thread is not None:
-            thread.start()
-        else:
-            job()
-            self._raise_callback_error()
+                return True
+        job()
+        self._raise_callback_error()
         return True
 
     def wait(self, timeout: float | None = 120.0) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..core import CondarcChannels, Conflict, Connector
+from ..core.errors import Code
 from .common import Panel, error_text
 
 LISTS = ("channels", "default_channels")
@@ -204,7 +205,7 @@ class ConfigureCondaPanel(Panel):
         self.message.show(f"Saved {condarc.path}.", "success")
 
     def _save_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, Conflict) and exc.code in ("stale_version", "conflict"):
+        if isinstance(exc, Conflict) and exc.code in (Code.STALE_VERSION, Code.CONFLICT):
             self.message.error(CONFLICT_MESSAGE)
             return
         self.message.error(error_text(exc))

@@ -16,11 +16,11 @@ from typing import Any
 import ipywidgets as w
 
 from ..core import Connector, Status
+from ..core.errors import RepoConnectError
 from .common import Panel, error_text
 from .render import StatusView, service_title, sign_out_text
 
 FOLLOW_INTERVAL = 5.0  # seconds, as Navigator polls
-STATE_MOVED = ("not_connected", "already_connected", "stale_session")
 LIVE_CHECKS = ("token", "tls", "reachable")  # doctor checks that mean "not working right now"
 
 
@@ -150,7 +150,7 @@ class StatusPanel(Panel):
     def _failed(self, exc: BaseException) -> None:
         """An error; when the state moved elsewhere, show the real state too."""
         text = error_text(exc)
-        if getattr(exc, "code", None) in STATE_MOVED:
+        if isinstance(exc, RepoConnectError) and exc.state_moved:
             with contextlib.suppress(Exception):
                 self.show(self.connector.status())
                 text += " This panel now shows the current state."

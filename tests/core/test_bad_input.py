@@ -115,7 +115,7 @@ CASES = [
         "server",
         lambda sb: {"username": "demo", "password": PW},
         BadInput,
-        'click "Set Domain" first',
+        "No Anaconda Server / Package Security Manager (On-prem) domain is set",
     ),
     ("unknown service", "anaconda.org", lambda sb: {}, BadInput, "choose 'cloud', 'server' or"),
     (
@@ -299,7 +299,7 @@ def test_locked_domain_cannot_be_changed(env, snapshot, sandbox):
 @pytest.mark.parametrize(
     ("channels", "defaults", "words"),
     [
-        ([], [], "Select at least one channel"),
+        ([], [], "No channel was given"),  # each surface adds how to pick one
         (["my channel"], [], "contains spaces"),
         ([""], [], "is empty; remove it or type a name"),
         (["ftp://x/y"], [], "is not an http(s) channel URL"),

@@ -134,7 +134,8 @@ async def test_core_errors_become_json_errors(
     monkeypatch.setattr(repoconnect_app.connector, "connect", fail)
     reply = await api.post("connect", {"service": "server", "username": "u", "password": "p"})
     assert reply.status == status
-    assert reply.body == {"error": error.code, "message": error.message}
+    moved = error.code in ("already_connected", "not_connected")  # the state moved elsewhere
+    assert reply.body == {"error": error.code, "message": error.message, "state_moved": moved}
 
 
 async def test_unexpected_error_is_a_generic_500_and_its_text_is_not_logged(
@@ -150,7 +151,11 @@ async def test_unexpected_error_is_a_generic_500_and_its_text_is_not_logged(
     monkeypatch.setattr(repoconnect_app.connector, "status", fail)
     reply = await api.get("status")
     assert reply.status == 500
-    assert reply.body == {"error": "internal_error", "message": INTERNAL_ERROR_MESSAGE}
+    assert reply.body == {
+        "error": "internal_error",
+        "message": INTERNAL_ERROR_MESSAGE,
+        "state_moved": False,
+    }
     assert "Unexpected RuntimeError in GET" in caplog.text  # logged, with frames, without text
     assert "in fail" in caplog.text
 

@@ -149,4 +149,5 @@ async def test_cookie_login_needs_xsrf_to_change_anything(
     assert json.loads(accepted.body) == {
         "error": "bad_input",
         "message": "The request body is not valid JSON.",
+        "state_moved": False,
     }

@@ -200,8 +200,8 @@ async def test_add_channels_by_name_when_connected_to_server(rest: Any) -> None:
 @pytest.mark.parametrize(
     ("body", "code"),
     [
-        ({}, "bad_input"),
-        ({"channels": []}, "bad_input"),
+        ({}, "no_channels"),
+        ({"channels": []}, "no_channels"),
         ({"channels": ["has space"]}, "bad_channel"),
         ({"channels": ["ftp://x/y"]}, "bad_channel"),
         ({"channels": ["http://"]}, "bad_channel"),
