@@ -4,7 +4,8 @@ Server channels in the sandbox.
 The Server client fetches the whole list once per sign-in (pages of 1000, as Navigator does) and
 filters locally, so two figures per size:
 - the first filtered page (fetches everything; forced again with ``refresh=true``) vs a bare httpx
-  client fetching the same pages from the sandbox: goal <= 300 ms at 10,000 channels;
+  client fetching the same pages from the sandbox: goal <= 300 ms and ratio <= 1.2 (issue 17)
+  at 10,000 channels;
 - any later filtered page vs Jupyter's own ``GET api/status`` on the same server: goal <= 300 ms.
 Usage: ``python bench/channels.py [--quick]``.
 """
@@ -71,7 +72,8 @@ def measure(count: int, quick: bool) -> list[Figure]:
     label = f"REST channels page, {count:,} channels"
     return [
         Figure(f"{label}, first (fetches all)", "ms", *cold, "bare httpx, same pages",
-               "<= 300 ms" if count <= 10_000 else "reported", max_ratio=None,
+               "ratio <= 1.2, <= 300 ms" if count <= 10_000 else "reported",
+               max_ratio=1.2 if count <= 10_000 else None,
                max_value=300.0 if count <= 10_000 else None, note=f"{total} match 'team'"),
         Figure(f"{label}, later pages", "ms", *warm, "GET api/status", "<= 300 ms",
                max_value=300.0),
