@@ -95,6 +95,23 @@ class Attempt:
         store.save(new_state)
 
 
+def _names_another_file(recorded: str | None, current: Path) -> bool:
+    """Whether a recorded ``.condarc`` path is another file than ``current`` (unreadable
+    or missing records name none)."""
+    if not recorded:
+        return False
+    try:
+        return Path(recorded).expanduser().resolve() != current.expanduser().resolve()
+    except (OSError, RuntimeError, ValueError):
+        return True
+
+
+def _stamp() -> str:
+    import datetime as dt
+
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+
+
 def touched_files(parts: Parts, token_urls: list[str]) -> list[Path]:
     """Every file a sign-in or sign-out may change."""
     store = parts.store
@@ -167,8 +184,12 @@ def sign_out(parts: Parts, state: RecordedState, current: Connection | None) -> 
     _, session = store.read_copy(store.server_session)
     found, saved = store.read_copy(store.saved_condarc)
     found_client, saved_client = store.read_copy(store.saved_client_config)
-    condarc_path = Path(state.condarc_path or parts.condarc.path)
-    files = [condarc_path, *touched_files(parts, urls)]
+    # Paths to write come from the settings, never from the record: a record naming another
+    # file only means that the saved copy is not this .condarc's, so it is set aside.
+    condarc_path = parts.condarc.path
+    elsewhere = found and _names_another_file(state.condarc_path, condarc_path)
+    set_aside = store.directory / f"{store.saved_condarc.name}.{_stamp()}" if elsewhere else None
+    files = touched_files(parts, urls) + ([set_aside] if set_aside else [])
     service = registry.find(current.service) if current else None
     pending = service.pending_revoke(current, state, session) if service and current else {}
     journal = Journal.begin(store.directory, "sign-out", files, revoke=pending)
@@ -181,7 +202,9 @@ def sign_out(parts: Parts, state: RecordedState, current: Connection | None) -> 
             grant = service.grant(current.domain, current.token)
             for sink in parts.sinks:
                 sink_notes += sink.remove(grant)
-        if found:  # also when the record is damaged: the saved original is what counts
+        if set_aside is not None:
+            restore_bytes(set_aside, saved)
+        elif found:  # also when the record is damaged: the saved original is what counts
             restore_bytes(condarc_path, saved)
         elif service is not None and (undo := service.cli_sign_out_change()) is not None:
             parts.condarc.edit(undo)
@@ -198,6 +221,12 @@ def sign_out(parts: Parts, state: RecordedState, current: Connection | None) -> 
     # undoing it. Revoking only now means a failed write leaves a working login.
     journal.note(signed_out=True)
     notes = sink_notes + (service.forget_elsewhere(current) if service and current else [])
+    if set_aside is not None:
+        notes.append(
+            f"The .condarc saved before this sign-in was not for {condarc_path} (the sign-in "
+            "was made with another CONDARC), so it was not put there: it is kept as "
+            f"{set_aside}. {condarc_path} was left as it is."
+        )
     if recorded is not None and current is not None and current.source == "repoconnect":
         notes += recorded.sign_out_notes(state)
     notes += revoke(parts, pending)
