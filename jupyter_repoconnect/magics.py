@@ -6,8 +6,6 @@ load when a subcommand first needs them.
 
 from __future__ import annotations
 
-import os
-import re
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
@@ -18,7 +16,13 @@ if TYPE_CHECKING:
     from argparse import Namespace
 
     from .core import Connector
+    from .core.errors import RepoConnectError
+    from .core.services.base import RepositoryService
 
+PROG = "%repo_connect"
+
+# The first three are the services' ids (core.services.registry; importing it here would load
+# the core with the extension): each signs in to that service.
 SUBCOMMANDS = (
     "server",
     "cloud",
@@ -31,8 +35,6 @@ SUBCOMMANDS = (
     "configure",
     "cloud-account",
 )
-SERVICES = ("cloud", "server", "enterprise")
-
 LITERAL_SECRET_REFUSED = (
     "Refused: {flag} puts the secret in the cell, and a notebook keeps its cells in the saved "
     ".ipynb file. Notebooks get shared, committed and published, so the secret would leak. "
@@ -41,17 +43,17 @@ LITERAL_SECRET_REFUSED = (
     "Delete the secret from this cell now. (--allow-literal-secret forces the literal value.)"
 )
 
-_ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,63}")
-
 
 class RepoConnectFailed(Exception):
-    """A core error shown as one plain line instead of a traceback."""
+    """A core error shown as one plain line (with the magic's next step) instead of a
+    traceback."""
 
-    def __init__(self, error: Exception) -> None:
-        message = getattr(error, "message", str(error))
+    def __init__(self, error: RepoConnectError) -> None:
+        from .text.steps import error_text
+
+        message = error_text(error, PROG)
         super().__init__(message)
-        self.error, self.message = error, message
-        self.code: str = getattr(error, "code", "error")
+        self.error, self.message, self.code = error, message, error.code
 
     def _render_traceback_(self) -> list[str]:  # IPython shows these lines instead
         return [f"repo_connect: {self.message}"]
@@ -163,10 +165,9 @@ class RepoConnectMagics(Magics):
         args = parse_argstring(self.repo_connect, line)
         from .core.errors import RepoConnectError
 
-        if args.command in SERVICES:
-            handler = self._sign_in
-        else:
-            handler = getattr(self, f"_{(args.command or 'panel').replace('-', '_')}")
+        # a subcommand without a method of its own is a service's id: sign in to it
+        name = f"_{(args.command or 'panel').replace('-', '_')}"
+        handler = getattr(self, name, None) or self._sign_in
         try:
             handler(args)
         except RepoConnectError as exc:
@@ -201,89 +202,88 @@ class RepoConnectMagics(Magics):
             self._status(args)
 
     def _sign_in(self, args: Namespace) -> None:
-        service = args.command
-        self._no_extra_args(args, service)
-        secret = self._secret(args, service)  # with --getpass, may prompt for the username too
-        username = args.username
-        if secret is not None and service != "cloud" and not username:
+        from .core.services import registry
+        from .text.secret import secret_field
+
+        service = registry.get(args.command)
+        self._no_extra_args(args, service.id)
+        fields = service.sign_in_methods[0].fields
+        secret = self._secret(args, service)  # with --getpass, may prompt for the others too
+        values = {f.name: getattr(args, f.name, None) for f in fields if not f.secret}
+        missing = [f for f in fields if not f.secret and not values[f.name]]
+        if secret is not None and missing:
+            wanted = " and ".join(f.label for f in fields)
             raise UsageError(
-                f"Give --username too: {service} signs in with a username and password."
+                f"Give --{missing[0].name} too: {service.id} signs in with a {wanted}."
             )
         if secret is None:
             if not self._widgets(args):
-                how = (
-                    "--token-env VAR"
-                    if service == "cloud"
-                    else "--username NAME --password-env VAR"
+                how = " ".join(
+                    f"--{f.name}-env VAR" if f.secret else f"--{f.name} {f.name.upper()}"
+                    for f in fields
                 )
                 raise UsageError(
-                    f"This frontend shows no widgets: sign in with %repo_connect {service} {how} "
+                    f"This frontend shows no widgets: sign in with {PROG} {service.id} {how} "
                     "(or --getpass)."
                 )
             from .widgets.connect import ConnectPanel
 
             self._display(
-                ConnectPanel(self.connector, service=service, domain=args.domain, username=username)
+                ConnectPanel(
+                    self.connector, service=service.id, domain=args.domain, username=args.username
+                )
             )
             return
-        if service == "cloud":
-            status = self.connector.connect("cloud", token=secret)
-        else:
-            status = self.connector.connect(
-                service, domain=args.domain, username=username, password=secret
-            )
+        values[secret_field(service).name] = secret
         del secret
+        domain = args.domain if service.needs_domain else None
+        status = self.connector.connect(service.id, domain=domain, **values)
+        values.clear()
         from .widgets.render import StatusView
 
         note = None
-        if service == "server":
+        if service.capabilities.lists_channels:
             note = (
-                "Pick channels with %repo_connect channels, or add them with "
-                "%repo_connect channels add NAME... [--to default_channels]."
+                f"Pick channels with {PROG} channels, or add them with "
+                f"{PROG} channels add NAME... [--to default_channels]."
             )
         self._display(StatusView(status, note=note))
 
-    def _secret(self, args: Namespace, service: str) -> str | None:
+    def _secret(self, args: Namespace, service: RepositoryService) -> str | None:
         """The password or token, from exactly one of: env var, getpass, literal (refused)."""
-        kind = "token" if service == "cloud" else "password"
-        other = "password" if kind == "token" else "token"
-        if getattr(args, other) is not None or getattr(args, f"{other}_env") is not None:
-            raise UsageError(
-                f"{service} signs in with a {kind}, not a {other}: "
-                f"use --{kind}-env VAR or --getpass."
-            )
-        literal, env_name = getattr(args, kind), getattr(args, f"{kind}_env")
-        given = [x for x in (literal is not None, env_name is not None, args.getpass) if x]
-        if len(given) > 1:
-            raise UsageError(f"Give the {kind} one way only: --{kind}-env VAR or --getpass.")
-        if literal is not None:
-            if not args.allow_literal_secret:
-                raise UsageError(
-                    LITERAL_SECRET_REFUSED.format(
-                        flag=f"--{kind}", env_flag=f"--{kind}-env", service=service
-                    )
-                )
-            return literal
-        if env_name is not None:
-            value = os.environ.get(env_name, "")
-            if not value:
-                # Show the name only if it looks like one: people paste the secret itself here.
-                shown = env_name if _ENV_NAME.fullmatch(env_name) else "given to --" + kind + "-env"
-                raise UsageError(
-                    f"The environment variable {shown} is not set (or is empty) in this kernel. "
-                    "Set it before starting Jupyter, then restart the kernel."
-                )
-            return value
-        if args.getpass:
-            import getpass
+        from .core.services import registry
+        from .text.secret import SecretError, SecretSources, read_secret, secret_field
 
-            if service != "cloud" and not args.username:
-                args.username = input("Username: ").strip()
-            value = getpass.getpass(f"{kind.capitalize()}: ")
-            if not value:
-                raise UsageError(f"No {kind} entered.")
-            return value
-        return None
+        kind = secret_field(service).name
+        for other in {secret_field(s).name for s in registry.all_services()} - {kind}:
+            if getattr(args, other) is not None or getattr(args, f"{other}_env") is not None:
+                raise UsageError(
+                    f"{service.id} signs in with a {kind}, not a {other}: "
+                    f"use --{kind}-env VAR or --getpass."
+                )
+        literal = getattr(args, kind)
+        refused = None
+        if not args.allow_literal_secret:
+            refused = LITERAL_SECRET_REFUSED.format(
+                flag=f"--{kind}", env_flag=f"--{kind}-env", service=service.id
+            )
+        given = SecretSources(
+            env=getattr(args, f"{kind}_env"), prompt=args.getpass, literal=literal
+        )
+        if args.getpass and given.env is None and literal is None:
+            for field in service.sign_in_methods[0].fields:
+                if not field.secret and not getattr(args, field.name, None):
+                    setattr(args, field.name, input(f"{field.name.capitalize()}: ").strip())
+        try:
+            return read_secret(
+                kind,
+                given,
+                flags=f"--{kind}-env VAR or --getpass",
+                env_hint=" in this kernel. Set it before starting Jupyter, then restart the kernel",
+                literal_refused=refused,
+            )
+        except SecretError as exc:
+            raise UsageError(str(exc)) from None
 
     def _status(self, args: Namespace) -> None:
         self._no_extra_args(args, "status")
@@ -351,11 +351,17 @@ class RepoConnectMagics(Magics):
         if not args.args:
             self._display(PreferencesView(self.connector.preferences()))
             return
-        if len(args.args) != 2 or args.args[0] not in ("server", "enterprise"):
-            raise UsageError("Usage: %repo_connect domain server|enterprise URL")
+        from .core.services import registry
+
+        typed = [s.id for s in registry.all_services() if s.needs_domain]
+        if len(args.args) != 2 or args.args[0] not in typed:
+            raise UsageError(f"Usage: {PROG} domain {'|'.join(typed)} URL")
         service, url = args.args
         prefs = self.connector.set_domain(service, url)
-        self._display(PreferencesView(prefs, note=f"The {service} domain is set."))
+        label = registry.get(service).domain_label
+        self._display(
+            PreferencesView(prefs, note=f"Set Domain: {label} is {prefs.domains[service]}")
+        )
 
     def _doctor(self, args: Namespace) -> None:
         self._no_extra_args(args, "doctor")

@@ -20,30 +20,20 @@ from .output import (
     print_status,
     service_title,
 )
-from .parser import DOMAIN_SERVICES, DOMAIN_TITLES, PROG, UsageError
+from .parser import PROG, UsageError
 
 if TYPE_CHECKING:
     from ..core import CondarcChannels, Connector, RepoConnectSettings
-
-# The package above this one, whose optional ``config_files`` module may be missing.
-_PARENT = (__package__ or "").rpartition(".")[0]
-
+    from ..core.services.base import RepositoryService
 
 # --- helpers --------------------------------------------------------------------------
 
 
 def _settings(args: argparse.Namespace) -> RepoConnectSettings:
     """Settings from the Jupyter config files with the command-line overrides on top."""
-    try:
-        from ..config_files import load_settings
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{_PARENT}.config_files":
-            raise
-        from ..core import RepoConnectSettings
+    from ..config_files import load_settings
 
-        settings = RepoConnectSettings()
-    else:
-        settings = load_settings()
+    settings = load_settings()
     if getattr(args, "condarc", None):
         settings.condarc_path = os.path.abspath(os.path.expanduser(args.condarc))
     if getattr(args, "timeout", None):
@@ -68,16 +58,6 @@ def _stdin_is_tty() -> bool:
         return False
 
 
-def _read_stdin_line(what: str) -> str:
-    if sys.stdin is None:
-        raise UsageError(f"--{what}-stdin given but there is no stdin")
-    try:
-        line = sys.stdin.readline()
-    except UnicodeDecodeError:
-        raise UsageError(f"--{what}-stdin: the {what} read from stdin is not UTF-8 text") from None
-    return line.rstrip("\r\n")
-
-
 # --- commands -------------------------------------------------------------------------
 
 
@@ -90,76 +70,86 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _secret_kind(args: argparse.Namespace, service: str) -> str:
-    """The secret ``service`` takes: "token" or "password" (the other kind is bad usage)."""
-    kind = "token" if service == "cloud" else "password"
-    other = "password" if kind == "token" else "token"
-    if getattr(args, f"{other}_stdin") or getattr(args, f"{other}_env"):
-        how = "an organisation token" if kind == "token" else "a username and password"
-        raise UsageError(
-            f"{service} signs in with {how}: use --{kind}-stdin or --{kind}-env VAR "
-            f"instead of --{other}-stdin/--{other}-env"
-        )
-    return kind
+def _check_secret_flags(args: argparse.Namespace, service: RepositoryService) -> None:
+    """The flags of another service's secret are bad usage (a token for a password...)."""
+    from ..core.services import registry
+    from ..text.secret import secret_field
+
+    kind = secret_field(service).name
+    for other in {secret_field(s).name for s in registry.all_services()} - {kind}:
+        if getattr(args, f"{other}_stdin") or getattr(args, f"{other}_env"):
+            what = " and ".join(f.label for f in service.sign_in_methods[0].fields)
+            raise UsageError(
+                f"{service.id} signs in with a {what}: use --{kind}-stdin or --{kind}-env VAR "
+                f"instead of --{other}-stdin/--{other}-env"
+            )
 
 
-def _login_secret(args: argparse.Namespace, service: str) -> tuple[str, str]:
-    """(kind, value) where kind is "token" for cloud and "password" otherwise."""
-    kind = _secret_kind(args, service)
-    if getattr(args, f"{kind}_stdin"):
-        return kind, _read_stdin_line(kind)
-    var = getattr(args, f"{kind}_env")
-    if var:
-        if var not in os.environ:
-            raise UsageError(f"environment variable {var} (from --{kind}-env) is not set")
-        return kind, os.environ[var]
-    if not _stdin_is_tty():
-        raise UsageError(
-            f"no {kind} given and stdin is not a terminal to prompt for it: "
-            f"use --{kind}-stdin or --{kind}-env VAR"
-        )
-    import getpass
+def _login_secret(args: argparse.Namespace, service: RepositoryService) -> str:
+    """The service's secret (a password or a token) from --X-stdin, --X-env or a prompt."""
+    from ..text.secret import SecretError, SecretSources, read_secret, secret_field
 
-    return kind, getpass.getpass("Token: " if kind == "token" else "Password: ")
+    kind = secret_field(service).name
+    given = SecretSources(env=getattr(args, f"{kind}_env"), stdin=getattr(args, f"{kind}_stdin"))
+    if given.env is None and not given.stdin:
+        if not _stdin_is_tty():
+            raise UsageError(
+                f"no {kind} given and stdin is not a terminal to prompt for it: "
+                f"use --{kind}-stdin or --{kind}-env VAR"
+            )
+        given = SecretSources(prompt=True)
+    try:
+        value = read_secret(kind, given, flags=f"--{kind}-stdin or --{kind}-env VAR")
+    except SecretError as exc:
+        raise UsageError(str(exc)) from None
+    assert value is not None
+    return value
 
 
 def cmd_login(args: argparse.Namespace) -> int:
-    service = args.service
-    _secret_kind(args, service)
+    from ..core.services import registry
+    from ..text.secret import secret_field
+
+    service = registry.get(args.service)
+    _check_secret_flags(args, service)
+    fields = service.sign_in_methods[0].fields
+    secret = secret_field(service)
+    takes = {f.name for f in fields} | ({"domain"} if service.needs_domain else set())
+    unused = [f"--{n}" for n in ("domain", "username") if getattr(args, n) and n not in takes]
+    if unused:
+        what = " and ".join(f.label for f in fields)
+        verb = "does" if len(unused) == 1 else "do"
+        raise UsageError(
+            f"{service.id} signs in with a {what} only; {' and '.join(unused)} {verb} not "
+            "apply (the repository URL comes from the settings)"
+        )
+    reading_stdin = bool(getattr(args, f"{secret.name}_stdin", False))
     connector = _connector(args)
     domain = args.domain
-    username = args.username
-    if service == "cloud":
-        if domain or username:
-            raise UsageError(
-                "cloud signs in with an organisation token only; --domain and --username "
-                "do not apply (the repository URL comes from the settings)"
-            )
-    else:
-        if domain is None:
-            prefs = connector.preferences()
-            known = prefs.server_domain if service == "server" else prefs.enterprise_domain
-            if not known:
-                if not _stdin_is_tty() or args.password_stdin:
-                    raise UsageError(
-                        f"no {DOMAIN_TITLES[service]} is set: pass --domain URL, or first run "
-                        f"`{PROG} domain {service} URL` (Set Domain)"
-                    )
-                domain = input(f"{DOMAIN_TITLES[service]} (e.g. https://repo.example.com): ")
-        if not username:
-            if not _stdin_is_tty() or args.password_stdin:
-                raise UsageError(f"{service} needs --username U")
-            username = input("Username: ")
+    if service.needs_domain and domain is None:
+        label = service.domain_label or "domain"
+        if not connector.preferences().domains.get(service.id):
+            if not _stdin_is_tty() or reading_stdin:
+                raise UsageError(
+                    f"no {label} is set: pass --domain URL, or first run "
+                    f"`{PROG} domain {service.id} URL` (Set Domain)"
+                )
+            domain = input(f"{label} (e.g. https://repo.example.com): ")
+    values: dict[str, str] = {}
+    for field in fields:
+        if field.secret:
+            continue
+        value = getattr(args, field.name, None)
+        if not value:
+            if not _stdin_is_tty() or reading_stdin:
+                raise UsageError(f"{service.id} needs --{field.name} {field.name.upper()}")
+            value = input(f"{field.name.capitalize()}: ")
+        values[field.name] = value
     trust = _confirm_trust(args, domain or "the repository")
-    kind, secret = _login_secret(args, service)
-    if kind == "token":
-        st = connector.connect(service, token=secret, trust_server=trust)
-    else:
-        st = connector.connect(
-            service, domain=domain, username=username, password=secret, trust_server=trust
-        )
-    del secret
-    print_signed_in(st, service)
+    values[secret.name] = _login_secret(args, service)
+    st = connector.connect(service.id, domain=domain, trust_server=trust, **values)
+    values.clear()
+    print_signed_in(st)
     return 0
 
 
@@ -172,7 +162,8 @@ def _confirm_trust(args: argparse.Namespace, where: str) -> bool:
         return False
     if args.yes:
         return True
-    if not _stdin_is_tty() or getattr(args, "password_stdin", False):
+    reading_stdin = any(v for k, v in vars(args).items() if k.endswith("_stdin"))
+    if not _stdin_is_tty() or reading_stdin:
         raise UsageError("--trust-server changes what conda checks: confirm it with --yes")
     answer = input(
         f"Trust {where} without checking its certificate? conda will not check certificates "
@@ -224,18 +215,11 @@ def _channels_add(args: argparse.Namespace) -> int:
 
 
 def _channels_remove(args: argparse.Namespace) -> int:
-    from ..core import RepoConnectError
-
     connector = _connector(args)
-    try:
-        lists = connector.remove_channels(
-            args.names, from_list=args.from_list, confirm_defaults=args.yes
-        )
-    except RepoConnectError as exc:
-        if exc.code != "confirm_defaults":
-            raise
-        message = exc.message.replace("Confirm to remove it anyway.", "").rstrip()
-        raise type(exc)(f"{message} Add --yes to remove it anyway.", code=exc.code) from None
+    # refused without --yes when it removes defaults: the error line says to add --yes
+    lists = connector.remove_channels(
+        args.names, from_list=args.from_list, confirm_defaults=args.yes
+    )
     where = args.from_list or "channels/default_channels"
     return _after_edit(args, lists, f"Removed from {where}: {', '.join(args.names)}")
 
@@ -261,18 +245,18 @@ def cmd_logout(args: argparse.Namespace) -> int:
 
 
 def cmd_domain(args: argparse.Namespace) -> int:
+    from ..core.services import registry
+
     connector = _connector(args)
     if args.url is not None:
-        if not args.url.strip():  # the core reads an empty domain as "the remembered one"
-            raise UsageError(f"domain {args.service}: the URL is empty")
-        prefs = connector.set_domain(args.service, args.url)
-        value = prefs.server_domain if args.service == "server" else prefs.enterprise_domain
-        print(f"Set Domain: {DOMAIN_TITLES[args.service]} is {value}")
+        service = registry.get(args.service)
+        prefs = connector.set_domain(service.id, args.url)  # an empty URL is refused there
+        print(f"Set Domain: {service.domain_label} is {prefs.domains.get(service.id)}")
         return 0
     prefs = connector.preferences()
-    for service in (args.service,) if args.service else DOMAIN_SERVICES:
-        value = prefs.server_domain if service == "server" else prefs.enterprise_domain
-        print(f"{DOMAIN_TITLES[service]}: {value or '(not set)'}")
+    typed = [s for s in registry.all_services() if s.needs_domain]
+    for service in [registry.get(args.service)] if args.service else typed:
+        print(f"{service.domain_label}: {prefs.domains.get(service.id) or '(not set)'}")
     if not prefs.allow_domain_change:
         print("(the administrator has locked the domains)")
     return 0

@@ -10,13 +10,11 @@ import math
 from typing import Any, NoReturn
 
 PROG = "jupyter repoconnect"
+# The registry's ids (core.services.registry), written out so that --help loads no core;
+# tests/test_shape.py checks they match.
 SERVICES = ("cloud", "server", "enterprise")
+DOMAIN_SERVICES = ("server", "enterprise")  # the services that need a domain
 LISTS = ("channels", "default_channels")
-DOMAIN_SERVICES = ("server", "enterprise")
-DOMAIN_TITLES = {
-    "server": "Anaconda Server API domain",
-    "enterprise": "Enterprise 4 Repository API domain",
-}
 LITERAL_SECRET_HELP = (
     "a {what} given on the command line is visible to other users of this machine (ps) and "
     "is saved in your shell history. Leave it out to be prompted for it, or use "

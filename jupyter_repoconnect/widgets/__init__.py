@@ -25,13 +25,9 @@ __all__ = [*_PANELS, "default_connector", "load_settings"]
 
 
 def load_settings() -> RepoConnectSettings:
-    """The administrator's settings from the Jupyter config files (defaults if unavailable)."""
-    try:
-        from ..config_files import load_settings as _load
-    except ImportError:  # the config loader is optional; defaults still work
-        from ..core import RepoConnectSettings
+    """The administrator's settings from the Jupyter config files."""
+    from ..config_files import load_settings as _load
 
-        return RepoConnectSettings()
     return _load()
 
 

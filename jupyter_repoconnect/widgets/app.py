@@ -8,6 +8,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..core import Connector, Diagnosis, Preferences
+from ..core.services import registry
 from .common import Panel
 from .configure import ConfigureCondaPanel
 from .connect import ConnectPanel
@@ -15,22 +16,22 @@ from .render import DiagnosisView
 
 
 class PreferencesPanel(Panel):
-    """The two API domains ("Anaconda Server API domain", "Enterprise 4 Repository API domain")."""
+    """The API domain of each service that needs one (e.g. "Anaconda Server API domain")."""
 
     title = "Repository preferences"
 
     def __init__(self, connector: Connector | None = None, **kwargs: Any) -> None:
         super().__init__(connector, **kwargs)  # worker, background: see Panel
         style = {"description_width": "initial"}
-        self.server_domain = w.Text(description="Anaconda Server API domain", style=style)
-        self.enterprise_domain = w.Text(
-            description="Enterprise 4 Repository API domain", style=style
-        )
+        self.domains: dict[str, w.Text] = {
+            s.id: w.Text(description=s.domain_label or s.title, style=style)
+            for s in registry.all_services()
+            if s.needs_domain
+        }
         self.apply_button = w.Button(description="Apply", button_style="primary")
         self.apply_button.on_click(lambda _: self.apply())
         self.children = [
-            self.server_domain,
-            self.enterprise_domain,
+            *self.domains.values(),
             w.HTML(
                 '<span style="opacity:0.7">The domain must be a full path without a trailing '
                 "slash. For example: https://mysite.com</span>"
@@ -42,24 +43,21 @@ class PreferencesPanel(Panel):
 
     def show(self, prefs: Preferences) -> None:
         self.prefs = prefs
-        self.server_domain.value = prefs.server_domain or ""
-        self.enterprise_domain.value = prefs.enterprise_domain or ""
+        for service, field in self.domains.items():
+            field.value = prefs.domains.get(service) or ""
         locked = not prefs.allow_domain_change
-        for control in (self.server_domain, self.enterprise_domain, self.apply_button):
+        for control in (*self.domains.values(), self.apply_button):
             control.disabled = locked
         if locked:
             self.message.show("The administrator has fixed these domains.")
 
     def apply(self) -> None:
         """ "Apply": remember the domains that changed."""
-        wanted = {
-            "server": self.server_domain.value.strip(),
-            "enterprise": self.enterprise_domain.value.strip(),
-        }
+        wanted = {service: field.value.strip() for service, field in self.domains.items()}
         changes = {
             service: domain
             for service, domain in wanted.items()
-            if domain and domain != (getattr(self.prefs, f"{service}_domain") or "")
+            if domain and domain != (self.prefs.domains.get(service) or "")
         }
         if not changes:
             self.message.show("Nothing to apply.")

@@ -11,6 +11,7 @@ import ipywidgets as w
 
 from ..core import Connector, Preferences, Status
 from ..core.services import registry
+from ..core.services.base import TOKEN_LOGIN
 from .channels import ChannelPicker
 from .common import Panel
 from .render import service_title, sign_out_text, status_message
@@ -109,13 +110,13 @@ class ConnectPanel(Panel):
         return [self.service, self.set_domain_button, self.login_button, self.set_token_button]
 
     def _service_changed(self, prefill: str | None = None) -> None:
-        service = self.service.value
-        is_cloud = service == "cloud"
-        self.domain_box.layout.display = "none" if is_cloud else None
-        self.credentials_box.layout.display = "none" if is_cloud else None
-        self.token_box.layout.display = None if is_cloud else "none"
-        if not is_cloud:
-            remembered = getattr(self.preferences, f"{service}_domain")
+        service = registry.get(self.service.value)
+        takes_token = service.sign_in_methods[0].id == TOKEN_LOGIN.id
+        self.domain_box.layout.display = None if service.needs_domain else "none"
+        self.credentials_box.layout.display = "none" if takes_token else None
+        self.token_box.layout.display = None if takes_token else "none"
+        if service.needs_domain:
+            remembered = self.preferences.domains.get(service.id)
             self.domain.value = prefill or remembered or ""
             locked = not self.preferences.allow_domain_change
             self.domain.disabled = locked
@@ -127,14 +128,11 @@ class ConnectPanel(Panel):
 
     def set_domain(self) -> None:
         """ "Set Domain": remember the API domain of the chosen service."""
-        service, domain = self.service.value, self.domain.value.strip()
-        if not domain:
-            self.message.error(f"Enter your domain. {DOMAIN_HELP}")
-            return
+        service, domain = self.service.value, self.domain.value.strip()  # "" is refused
 
         def done(prefs: Preferences) -> None:
             self.preferences = prefs
-            self.message.show(f"Domain set to {getattr(prefs, f'{service}_domain')}.", "success")
+            self.message.show(f"Domain set to {prefs.domains.get(service)}.", "success")
 
         self.run(
             "Checking the domain…",
@@ -150,7 +148,7 @@ class ConnectPanel(Panel):
         self.password.value = ""  # never leave a secret in widget state (saved in notebooks)
         # Only a domain the user changed is sent (a preset, locked one needs no changing).
         domain = self.domain.value.strip() or None
-        if domain == getattr(self.preferences, f"{service}_domain"):
+        if domain == self.preferences.domains.get(service):
             domain = None
         if not username or not password:
             self.message.error("Enter your username and password, then click Login.")
@@ -166,14 +164,14 @@ class ConnectPanel(Panel):
 
     def set_token(self) -> None:
         """ "Set Token" (Anaconda Professional / Package Security Manager Cloud)."""
-        token = self.token.value.strip()
+        service, token = self.service.value, self.token.value.strip()
         self.token.value = ""  # never leave a secret in widget state (saved in notebooks)
         if not token:
             self.message.error("Paste your organization access token, then click Set Token.")
             return
         self.run(
             "Validating the token…",
-            lambda: self.connector.connect("cloud", token=token),
+            lambda: self.connector.connect(service, token=token),
             self._after_connect,
             self._form_controls,
         )
@@ -195,7 +193,7 @@ class ConnectPanel(Panel):
         status_panel.on_changed_elsewhere(self._changed_elsewhere)
         self.status_panel = status_panel
         views: list[w.Widget] = [self.headline]
-        if status.service == "server":
+        if (status.capabilities or {}).get("lists_channels"):
             self.channel_picker = ChannelPicker(self.connector, worker=self.worker)
             self.channel_picker.on_added(lambda _: status_panel.refresh())
             views.append(self.channel_picker)

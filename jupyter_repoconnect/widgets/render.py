@@ -17,21 +17,15 @@ from ..core.models import (
     Status,
 )
 
-# What sign-out does to .condarc (as the core does it): a session made here restores the copy
-# saved before the sign-in; one made from a command line has no such copy.
+# What sign-out does to .condarc when nothing said otherwise: a session made here restores the
+# copy saved before the sign-in (the status' sign_out_note says so, and what a command-line
+# session's sign-out does).
 SIGNED_OUT_NOTE = ".condarc is back to how it was before the sign-in."
 
 
 def signed_out_note(before: Status | None) -> str:
     """What signing out did to ``.condarc``, from the status just before it."""
-    if before is not None and before.source == "cli":
-        if before.service == "cloud":
-            return "default_channels was removed from .condarc; the rest was left as it was."
-        return (
-            ".condarc was left as it was (the sign-in was made from a command line); remove "
-            "channels you no longer want with %repo_connect configure."
-        )
-    return SIGNED_OUT_NOTE
+    return (before.sign_out_note if before is not None else None) or SIGNED_OUT_NOTE
 
 
 def sign_out_text(before: Status | None, after: Status) -> tuple[str, str]:
@@ -249,9 +243,13 @@ class PreferencesView(_View):
 
     def _rows(self) -> list[tuple[str, str]]:
         p = self.prefs
+        domains = [
+            (s["domain_label"] or s["title"], p.domains.get(s["id"]) or "(not set)")
+            for s in p.services
+            if s["needs_domain"]
+        ]
         return [
-            ("Anaconda Server API domain", p.server_domain or "(not set)"),
-            ("Enterprise 4 Repository API domain", p.enterprise_domain or "(not set)"),
+            *domains,
             (
                 "Domains may be changed",
                 "yes" if p.allow_domain_change else "no (set by the administrator)",

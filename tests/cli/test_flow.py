@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from jupyter_repoconnect.core.services import registry
+
 from .cli_helpers import ORIGINAL_CONDARC, token_files
 
 STATUS_KEYS = {
@@ -132,8 +134,9 @@ def test_domain_set_and_show(cli, sandbox, credentials) -> None:
     assert "Set Domain" in result.out
     shown = cli("domain")
     assert shown.rc == 0, shown.err
-    assert f"Anaconda Server API domain: {server}" in shown.out
-    assert "Enterprise 4 Repository API domain: (not set)" in shown.out
+    # the service's own words for its domain
+    assert f"{registry.get('server').domain_label}: {server}" in shown.out
+    assert f"{registry.get('enterprise').domain_label}: (not set)" in shown.out
 
     # the remembered domain is used when --domain is left out
     user, password = credentials

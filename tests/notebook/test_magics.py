@@ -9,6 +9,7 @@ import pytest
 from IPython.core.error import UsageError
 
 from jupyter_repoconnect.core import AuthenticationRefused
+from jupyter_repoconnect.core.services import registry
 from jupyter_repoconnect.magics import SUBCOMMANDS, RepoConnectFailed, RepoConnectMagics
 
 from .conftest import ORIGINAL_CONDARC, PASSWORD_VAR, TOKEN_VAR, read_condarc
@@ -190,7 +191,8 @@ def test_domain_show_and_set(magic, env):
     domain = env.sandbox.urls["server"]
     ran = magic(f"domain server {domain}")
     assert domain in ran.text
-    assert "Anaconda Server API domain" in magic("domain").text
+    label = registry.get("server").domain_label  # the service's own words
+    assert f"{label}: {domain}" in magic("domain").text
     with pytest.raises(RepoConnectFailed, match="trailing slash"):
         magic(f"domain server {domain}/")
     with pytest.raises(UsageError):

@@ -278,8 +278,8 @@ def test_whole_panel_tabs(connector, env):
     panel.wait()
     assert panel.doctor.diagnosis is not None and "<ul>" in panel.doctor.view.value
     panel.select("Preferences")
-    assert panel.preferences.server_domain.value == env.sandbox.urls["server"]
-    panel.preferences.enterprise_domain.value = env.sandbox.urls["enterprise"]
+    assert panel.preferences.domains["server"].value == env.sandbox.urls["server"]
+    panel.preferences.domains["enterprise"].value = env.sandbox.urls["enterprise"]
     panel.preferences.apply_button.click()
     panel.wait()
     assert connector.preferences().enterprise_domain == env.sandbox.urls["enterprise"]
