@@ -16,6 +16,7 @@ from .files import read_bytes, restore_bytes
 from .journal import Journal
 from .parts import Parts
 from .services import registry
+from .sinks import registry as sink_registry
 from .state import RecordedState
 
 if TYPE_CHECKING:
@@ -112,8 +113,9 @@ def _stamp() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
 
 
-def touched_files(parts: Parts, token_urls: list[str]) -> list[Path]:
-    """Every file a sign-in or sign-out may change."""
+def touched_files(parts: Parts, token_urls: list[str], every_sink: bool = False) -> list[Path]:
+    """Every file a sign-in or sign-out may change (``every_sink``: of every package manager,
+    not only the active ones: a sign-out cleans what an earlier setting wrote)."""
     store = parts.store
     files = [
         parts.condarc.path,
@@ -125,7 +127,7 @@ def touched_files(parts: Parts, token_urls: list[str]) -> list[Path]:
     ]
     for url in token_urls:
         files += list(parts.tokens.snapshot(url))
-    for sink in parts.sinks:
+    for sink in sink_registry.all_sinks() if every_sink else parts.sinks:
         files += sink.files()
     return files
 
@@ -189,7 +191,7 @@ def sign_out(parts: Parts, state: RecordedState, current: Connection | None) -> 
     condarc_path = parts.condarc.path
     elsewhere = found and _names_another_file(state.condarc_path, condarc_path)
     set_aside = store.directory / f"{store.saved_condarc.name}.{_stamp()}" if elsewhere else None
-    files = touched_files(parts, urls) + ([set_aside] if set_aside else [])
+    files = touched_files(parts, urls, every_sink=True) + ([set_aside] if set_aside else [])
     service = registry.find(current.service) if current else None
     pending = service.pending_revoke(current, state, session) if service and current else {}
     journal = Journal.begin(store.directory, "sign-out", files, revoke=pending)
@@ -200,7 +202,7 @@ def sign_out(parts: Parts, state: RecordedState, current: Connection | None) -> 
             tokens.remove(url)
         if service and current:  # other package managers: inside the journalled writes
             grant = service.grant(current.domain, current.token)
-            for sink in parts.sinks:
+            for sink in sink_registry.all_sinks():
                 sink_notes += sink.remove(grant)
         if set_aside is not None:
             restore_bytes(set_aside, saved)

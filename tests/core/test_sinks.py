@@ -422,3 +422,21 @@ def test_kill_at_every_write_point_keeps_the_users_files(env, sandbox, flow, ser
         pid, _ = run_child(action, point)
         assert os.WIFSIGNALED(wait(pid)), f"change {point} of {changes} was not reached"
         assert_whole()
+
+
+def test_sign_out_cleans_a_sink_the_setting_no_longer_names(env, sandbox, monkeypatch):
+    """Signed in with pixi connected, then package_managers = []: sign-out still removes
+    the mirror it wrote, and nothing else."""
+    from jupyter_repoconnect.core import Connector, RepoConnectSettings
+
+    home = env.condarc.parent
+    (home / ".pixi").mkdir(exist_ok=True)
+    monkeypatch.delenv("PIXI_HOME", raising=False)
+    login = {"username": "demo", "password": "demo-password"}
+    Connector(RepoConnectSettings(timeout=3.0, package_managers=["rattler"])).connect(
+        "server", domain=sandbox.urls["server"], **login
+    )
+    config = home / ".pixi" / "config.toml"
+    assert "mirrors" in config.read_text()
+    Connector(RepoConnectSettings(timeout=3.0, package_managers=[])).disconnect()
+    assert not config.exists()  # we created it; nothing else was in it
