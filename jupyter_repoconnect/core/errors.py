@@ -35,8 +35,11 @@ class Code(str, enum.Enum):
         return member
 
     # Py 3.11 formats a (str, Enum) member as "Code.NAME"; the wire text is wanted everywhere.
-    __str__ = str.__str__
-    __format__ = str.__format__
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+    def __format__(self, spec: str) -> str:
+        return str.__format__(self, spec)
 
     @property
     def kind(self) -> type[RepoConnectError]:
@@ -222,8 +225,11 @@ class Code(str, enum.Enum):
 class HttpCode(str, enum.Enum):
     """Codes a REST reply carries for errors of Jupyter itself, not of the core."""
 
-    __str__ = str.__str__
-    __format__ = str.__format__
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+    def __format__(self, spec: str) -> str:
+        return str.__format__(self, spec)
 
     UNAUTHORIZED = "unauthorized"
     FORBIDDEN = "forbidden"  # not authenticated or authorized by Jupyter, or no XSRF token
@@ -251,7 +257,10 @@ class RepoConnectError(Exception):
         self, message: str, *, code: Code | str | None = None, notes: Iterable[str] = ()
     ) -> None:
         if code is not None:
-            code = Code(code)  # ValueError for a code that is not in the table
+            found = Code._value2member_map_.get(code)
+            if not isinstance(found, Code):
+                raise ValueError(f"{code!r} is not an error code of core/errors.py")
+            code = found
             if not isinstance(self, code.kind):
                 raise TypeError(
                     f"{code.value!r} is raised as {code.kind_name}, not {type(self).__name__}"
