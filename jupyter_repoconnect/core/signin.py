@@ -53,8 +53,7 @@ class Attempt:
         except BaseException as exc:
             notes = journal.rollback(lambda r: undo_remote(self.parts, r, killed=False))
             if notes and isinstance(exc, RepoConnectError):
-                exc.message = " ".join([exc.message, *notes])
-                exc.args = (exc.message,)
+                raise exc.with_notes(notes) from exc
             raise
         journal.finish()
 
