@@ -209,7 +209,9 @@ class RepoConnectMagics(Magics):
         self._no_extra_args(args, service.id)
         fields = service.sign_in_methods[0].fields
         secret = self._secret(args, service)  # with --getpass, may prompt for the others too
-        values = {f.name: getattr(args, f.name, None) for f in fields if not f.secret}
+        values: dict[str, Any] = {
+            f.name: getattr(args, f.name, None) for f in fields if not f.secret
+        }
         missing = [f for f in fields if not f.secret and not values[f.name]]
         if secret is not None and missing:
             wanted = " and ".join(f.label for f in fields)

@@ -259,7 +259,7 @@ class RepoConnectError(Exception):
         if code is not None:
             found = Code._value2member_map_.get(code)
             if not isinstance(found, Code):
-                raise ValueError(f"{code!r} is not an error code of core/errors.py")
+                raise ValueError(f"{code!r} is not a valid Code (core/errors.py)")
             code = found
             if not isinstance(self, code.kind):
                 raise TypeError(
