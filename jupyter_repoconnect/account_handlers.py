@@ -8,7 +8,6 @@ never comes out; the device code and the access token never leave the core.
 from __future__ import annotations
 
 import json
-import weakref
 from typing import TYPE_CHECKING, Any
 
 from jupyter_server.auth.decorator import authorized
@@ -20,9 +19,6 @@ from .handlers import RepoConnectHandler
 
 if TYPE_CHECKING:
     from .core.account import Account
-    from .core.connector import Connector
-
-_ACCOUNTS: weakref.WeakKeyDictionary[Connector, Account] = weakref.WeakKeyDictionary()
 
 
 class AccountHandler(RepoConnectHandler):
@@ -31,13 +27,7 @@ class AccountHandler(RepoConnectHandler):
 
     @property
     def account(self) -> Account:
-        connector = self.connector
-        account = _ACCOUNTS.get(connector)
-        if account is None:
-            from .core.account import Account
-
-            account = _ACCOUNTS.setdefault(connector, Account(connector))
-        return account
+        return self.app.account  # type: ignore[no-any-return]
 
     def login_id(self) -> str:
         value = self.get_query_argument("id", "")

@@ -15,7 +15,7 @@ from traitlets import Float, Instance, Int, default
 
 from .core.connector import Connector
 from .core.settings import RepoConnectSettings
-from .handlers import ROUTES
+from .routes import ROUTES
 
 URL_PREFIX = "repoconnect"
 
@@ -43,6 +43,7 @@ class RepoConnectApp(ExtensionApp):
 
     repoconnect_settings = Instance(RepoConnectSettings)
     connector = Instance(Connector)
+    account = Instance("jupyter_repoconnect.core.account.Account")
 
     @default("config_file_name")
     def _config_file_name_default(self) -> str:
@@ -57,6 +58,13 @@ class RepoConnectApp(ExtensionApp):
     @default("connector")
     def _default_connector(self) -> Connector:
         return Connector(self.repoconnect_settings)
+
+    @default("account")
+    def _default_account(self) -> Any:
+        # composed beside the Connector: it holds the sign-ins waiting for approval
+        from .core.account import Account
+
+        return Account(self.connector)
 
     @property
     def executor(self) -> ThreadPoolExecutor:

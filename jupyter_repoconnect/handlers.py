@@ -385,8 +385,9 @@ class DoctorHandler(RepoConnectHandler):
         await self.reply(self.connector.doctor)
 
 
-# The route table: path under ``{base_url}repoconnect/`` -> handler.
-ROUTES: list[tuple[str, type[RepoConnectHandler]]] = [
+# The repository's routes: path under ``{base_url}repoconnect/`` -> handler (routes.py joins
+# them with the account's into the one table the app registers).
+REPOSITORY_ROUTES: list[tuple[str, type[RepoConnectHandler]]] = [
     ("status", StatusHandler),
     ("connect", ConnectHandler),
     ("channels", ChannelsHandler),
@@ -395,8 +396,3 @@ ROUTES: list[tuple[str, type[RepoConnectHandler]]] = [
     ("preferences", PreferencesHandler),
     ("doctor", DoctorHandler),
 ]
-
-# The Anaconda Cloud account's routes (they subclass RepoConnectHandler, so they load after it).
-from .account_handlers import ACCOUNT_ROUTES  # noqa: E402
-
-ROUTES += ACCOUNT_ROUTES

@@ -12,7 +12,8 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.serverapp import _has_tornado_web_authenticated
 from tornado.web import RequestHandler
 
-from jupyter_repoconnect.handlers import AUTH_RESOURCE, ROUTES
+from jupyter_repoconnect.handlers import AUTH_RESOURCE
+from jupyter_repoconnect.routes import ROUTES
 
 WRITE_METHODS = ("POST", "PUT")
 
