@@ -1,7 +1,15 @@
-"""The user's ``.condarc``: round-trip YAML editing that keeps comments, order and quoting.
+"""The user's ``.condarc`` behind one small typed interface.
 
-One edit parses the file once and writes it once. Read-only callers (status, the channel lists)
-get the lists from a cache keyed by the file's identity, so an unchanged file is not parsed again.
+Use cases read and change the file only through :class:`CondarcDocument` — ``get_list`` /
+``set_list``, ``get_scalar`` / ``set_scalar``, ``remove`` and ``settings`` — inside
+:meth:`Condarc.edit` (one parse, one write) or on :meth:`Condarc.load` (read only).
+
+Two parsers stand behind it. ruamel.yaml's round trip is the one editor and the authority: it
+keeps comments, order, quoting, tags and anchors. libyaml (``condarc_splice.py``, C) answers a
+read when it is sure to answer as ruamel would, makes the edits that remove and append entries of
+a block list on the text, and reads back what the round trip wrote. The round trip alone takes
+100-400 ms at 2,000 lines of settings (bench/condarc_edit.py), the text edit a tenth of that.
+Read-only callers get their answers from a cache keyed by the file's identity (``cache.py``).
 """
 
 from __future__ import annotations
@@ -10,6 +18,7 @@ import hashlib
 import io
 import re
 import time
+import warnings
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
@@ -23,11 +32,12 @@ from .files import atomic_write, read_bytes
 _TOKEN_IN_URL = re.compile(r"/t/[^/]+/")
 MASK = "/t/<TOKEN>/"
 LISTS = ("channels", "default_channels")
-TEXTS = ("channel_alias",)  # scalar settings that read-only callers get from the cache
+SCALARS = ("channel_alias",)  # scalar settings that read-only callers get from the cache
 BOM = "\ufeff"
 # What aliases may add beyond the file's own size (entries, or 100 characters of text each).
 ALIAS_ALLOWANCE = 10_000
-_UNSET = object()
+UNSURE = splice.UNSURE
+Scalar = str | bool | int | float
 
 
 def mask_token(url: str) -> str:
@@ -37,6 +47,250 @@ def mask_token(url: str) -> str:
 
 def version_of(raw: bytes | None) -> str:
     return "absent" if raw is None else hashlib.sha256(raw).hexdigest()[:16]
+
+
+class CondarcDocument:
+    """A ``.condarc`` and the bytes it came from.
+
+    Answers come from the first that is sure: the cache's answers (an unchanged file), list
+    edits not yet written, the libyaml view, the ruamel.yaml map (parsed on first need).
+    ``set_list`` on a file libyaml reads is kept pending and made on the text when it only
+    removes and appends entries; every other change is made on the ruamel.yaml map.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        raw: bytes | None,
+        *,
+        fast: bool = True,
+        answers: dict[tuple[str, str], Any] | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.raw = raw
+        self._fast = fast
+        self._answers = answers  # from the cache: ("list" | "scalar", key) -> answer
+        self._view: splice.View | None | object = UNSURE  # UNSURE: not built yet
+        self._map: Any = None  # ruamel.yaml CommentedMap
+        self._pending: dict[str, list[str]] = {}
+        self._edited: set[str] = set()
+        self._proven = False  # the last _dump() was already read back by libyaml
+        self._handed_out = False  # the deprecated ``data`` was used
+
+    @property
+    def version(self) -> str:
+        return version_of(self.raw)
+
+    # --- the interface -------------------------------------------------------------------------
+
+    def get_list(self, key: str) -> list[str] | None:
+        """A list of channel names or URLs (``None``: absent or null); corrupt if not a list."""
+        found = self._quick("list", key)
+        if found is UNSURE:
+            return _read_list(self.path, self._ruamel(), key)
+        return None if found is None else list(found)
+
+    def set_list(self, key: str, values: list[str] | None) -> None:
+        """Set ``key`` to ``values``, keeping comments and quoting of kept entries; ``None``
+        removes the key."""
+        if values is not None and (
+            isinstance(values, str) or not all(isinstance(v, str) for v in values)
+        ):
+            raise TypeError(f"{key} must be a list of strings")
+        self._edited.add(key)
+        if values is not None and self._map is None and self._light() is not None:
+            self._pending[key] = list(values)
+        else:
+            _set_list(self._ruamel(), key, None if values is None else list(values))
+
+    def get_scalar(self, key: str) -> Scalar | None:
+        """A scalar setting as YAML 1.2 types it (``None``: absent, null, or not a scalar)."""
+        found = self._quick("scalar", key)
+        return _scalar_of(self._ruamel().get(key)) if found is UNSURE else found
+
+    def set_scalar(self, key: str, value: Scalar) -> None:
+        """Set a scalar setting, keeping the rest of the file as it is."""
+        if not isinstance(value, (str, bool, int, float)):
+            raise TypeError(f"{key} must be a text, a boolean or a number")
+        self._edited.add(key)
+        self._ruamel()[key] = value
+
+    def remove(self, key: str) -> None:
+        """Remove a setting (nothing happens when it is absent)."""
+        self._edited.add(key)
+        data = self._ruamel()
+        if key in data:
+            del data[key]
+
+    def settings(self) -> dict[str, Any]:
+        """Every setting as plain Python (dict, list, str, bool, int, float, None), a deep copy:
+        for conda's HTTP settings and the HTTP clients built from them. Never written."""
+        return {str(k): _plain(v) for k, v in self._ruamel().items()}
+
+    # --- deprecated: the lead switches the last callers --------------------------------------
+
+    @property
+    def data(self) -> Any:
+        """Deprecated: the raw ruamel.yaml map. Use the methods above."""
+        warnings.warn(
+            "CondarcDocument.data is deprecated: use get_list/set_list/get_scalar/set_scalar/"
+            "remove/settings",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        self._handed_out = True  # any key may change: every key is read back before writing
+        return self._ruamel()
+
+    def get_text(self, key: str) -> str | None:
+        """Deprecated: ``get_scalar(key)`` as text."""
+        warnings.warn(
+            "CondarcDocument.get_text is deprecated: use get_scalar", DeprecationWarning, 2
+        )
+        value = self.get_scalar(key)
+        return None if value is None else str(value)
+
+    # --- behind the interface --------------------------------------------------------------------
+
+    def _quick(self, kind: str, key: str) -> Any:
+        """The answer without ruamel.yaml, or ``UNSURE``."""
+        if self._map is not None:
+            return UNSURE
+        if key in self._pending:
+            return self._pending[key] if kind == "list" else None
+        if self._answers is not None and (kind, key) in self._answers:
+            found = self._answers[kind, key]
+            if isinstance(found, CorruptCondarc):
+                raise CorruptCondarc(found.message)
+            return found
+        view = self._light()
+        if view is None:
+            return UNSURE
+        return view.get_list(key) if kind == "list" else view.get_scalar(key)
+
+    def _light(self) -> splice.View | None:
+        """The libyaml view while ruamel.yaml has not parsed the file (``None``: not here)."""
+        if not self._fast or self._map is not None:
+            return None
+        if self._view is UNSURE:
+            text = _decode(self.path, self.raw)[0]
+            self._view = splice.view(text, len(self.raw or b"") + ALIAS_ALLOWANCE)
+        return self._view  # type: ignore[return-value]
+
+    def _ruamel(self) -> Any:
+        """The ruamel.yaml map, parsed on first use, with the pending list edits made on it."""
+        if self._map is None:
+            self._map = _parse(self.path, self.raw)
+            self._answers = None
+            pending, self._pending = self._pending, {}
+            for key, values in pending.items():
+                _set_list(self._map, key, values)
+        return self._map
+
+    def _dump(self) -> bytes:
+        self._proven = False
+        if self._map is None:
+            if not self._pending:
+                return self.raw or b""  # nothing changed: the file as it is
+            view = self._light()
+            if view is not None:
+                text, bom, crlf = _decode(self.path, self.raw)
+                new = splice.edit_lists(text, view, self._pending, len(text) + ALIAS_ALLOWANCE)
+                if new is not None:
+                    self._proven = True
+                    return _encode(new, bom, crlf)
+        data = self._ruamel()
+        if not data:
+            return b""
+        text, bom, crlf = _decode(self.path, self.raw)
+        buf = io.StringIO()
+        _yaml(_guess_indent(text)).dump(data, buf)
+        out = buf.getvalue()
+        # A removed last key can leave its blank separator behind; keep the file's own ending.
+        if out.endswith("\n\n") and not text.endswith("\n\n"):
+            out = out.rstrip("\n") + "\n"
+        return _encode(out, bom, crlf)
+
+    def _cacheable(self) -> dict[tuple[str, str], Any]:
+        """What the cache keeps: each channel list (or the error reading it), and ``SCALARS``."""
+        answers: dict[tuple[str, str], Any] = {}
+        for key in LISTS:
+            try:
+                found = self.get_list(key)
+            except CorruptCondarc as exc:
+                answers["list", key] = exc
+            else:
+                answers["list", key] = None if found is None else tuple(found)
+        for key in SCALARS:
+            answers["scalar", key] = self.get_scalar(key)
+        return answers
+
+
+class Condarc:
+    """Reads and atomically rewrites one ``.condarc`` file. Callers hold the lock.
+
+    ``fast=False`` never uses libyaml: the ruamel.yaml round trip alone (tests and the bench
+    compare the two).
+    """
+
+    def __init__(self, path: Path, *, fast: bool = True) -> None:
+        self.path = Path(path)
+        self.fast = fast
+
+    def load(self) -> CondarcDocument:
+        """The file as it is now; unchanged since the last read, it is not parsed again."""
+
+        def parse(raw: bytes | None) -> tuple[Any, Any]:
+            try:
+                doc = self._open(raw)
+                return (raw, doc._cacheable()), doc
+            except CorruptCondarc as exc:
+                return (raw, exc), None
+
+        (raw, answers), fresh = FILES.read(self.path, parse)
+        if isinstance(answers, CorruptCondarc):
+            raise CorruptCondarc(answers.message)
+        if fresh is not None:
+            return fresh  # type: ignore[no-any-return]
+        return CondarcDocument(self.path, raw, fast=self.fast, answers=answers)
+
+    def edit(self, change: Callable[[CondarcDocument], None]) -> CondarcDocument:
+        """Load, apply ``change``, write back if anything changed. Returns the new document.
+
+        One parse and one write. The new bytes are read back before they are written (never a
+        file conda cannot read), and the file is compared byte for byte just before it is
+        replaced; if another program changed it meanwhile, the edit is made again on its bytes.
+        """
+        for _ in range(3):
+            since = time.time_ns()
+            raw = read_bytes(self.path)
+            doc = self._open(raw)
+            change(doc)
+            new = doc._dump()
+            if new == (raw or b"") or (not new and raw is None):
+                return doc
+            if not doc._proven:
+                _check_readable(doc, new)
+            if read_bytes(self.path) != raw:
+                continue
+            atomic_write(self.path, new)
+            doc.raw = new
+            FILES.prime(self.path, new, (new, doc._cacheable()), since)
+            return doc
+        raise Conflict(
+            f"{self.path} kept changing while it was being edited (another program is writing "
+            "it); try again in a moment.",
+            code="busy",
+        )
+
+    def _open(self, raw: bytes | None) -> CondarcDocument:
+        """A document of ``raw``; corrupt unless libyaml or ruamel.yaml reads it."""
+        doc = CondarcDocument(self.path, raw, fast=self.fast)
+        if doc._light() is None:
+            doc._ruamel()  # ruamel parses it, or names what is wrong
+        return doc
+
+
+# --- ruamel.yaml ---------------------------------------------------------------------------------
 
 
 def _yaml(indent: tuple[int, int, int] = (2, 4, 2)) -> Any:
@@ -56,291 +310,6 @@ def _guess_indent(text: str) -> tuple[int, int, int]:
         return (2, 4, 2)
     offset = len(match.group(1))
     return (2, offset + 2, offset)
-
-
-def _replace_items(seq: Any, values: list[str]) -> None:
-    """Make ``seq`` hold ``values``, reusing the original items (quoting, comments) where equal."""
-    originals: dict[str, deque[tuple[Any, Any]]] = {}
-    for i, item in enumerate(seq):
-        originals.setdefault(str(item), deque()).append((item, seq.ca.items.get(i)))
-    items: list[Any] = []
-    comments: dict[int, Any] = {}
-    for new_index, value in enumerate(values):
-        queue = originals.get(value)
-        if queue:
-            item, comment = queue.popleft()
-            items.append(item)
-            if comment is not None:
-                comments[new_index] = comment
-        else:
-            items.append(value)
-    seq.ca.items.clear()
-    del seq[:]
-    seq.extend(items)
-    seq.ca.items.update(comments)
-
-
-def _unshare(data: Any, key: str, values: list[str]) -> None:
-    """Give ``key`` its own list holding ``values`` when a YAML anchor shares its list with
-    other keys: editing one of them must not change the others."""
-    from ruamel.yaml.comments import CommentedSeq
-
-    shared = data[key]
-    sharing = [k for k, v in data.items() if v is shared]
-    copy = CommentedSeq(shared)
-    if shared.fa.flow_style():
-        copy.fa.set_flow_style()
-    if sharing[0] == key:  # the anchor, and the comments, are written on this key's lines
-        copy.ca.items.update(shared.ca.items)
-        shared.ca.items.clear()
-        copy.ca.comment, shared.ca.comment = shared.ca.comment, None
-    _replace_items(copy, values)
-    data[key] = copy
-    # ruamel copies the anchoring key's comments to the keys that alias it: keep them there only.
-    first = data.ca.items.get(sharing[0]) or []
-    for other in sharing[1:]:
-        theirs = data.ca.items.get(other) or []
-        if any(a is not None and a is b for a, b in zip(first, theirs, strict=False)):
-            del data.ca.items[other]
-
-
-class CondarcDocument:
-    """A ``.condarc`` plus the bytes it came from; parsed on first use of :attr:`data`.
-
-    A ``fast`` document answers ``get_list`` from libyaml and keeps ``set_list`` changes
-    pending: ``dump`` removes and appends entries on the text (``condarc_splice.py``) and takes
-    the ruamel.yaml round trip for anything else.
-    """
-
-    def __init__(
-        self,
-        path: Path,
-        raw: bytes | None,
-        data: Any = None,
-        indent: tuple[int, int, int] | None = None,
-        *,
-        lists: dict[str, Any] | None = None,
-        fast: bool = False,
-    ) -> None:
-        self.path = Path(path)
-        self.raw = raw
-        self._data = data
-        self._indent = indent
-        self._lists = lists  # from the cache, while ``data`` is not parsed
-        self._fast = fast
-        self._view: Any = _UNSET
-        self._pending: dict[str, list[str] | None] = {}
-        self.edited: set[str] = set()
-        self.proven = False  # the last dump() was already read back by libyaml
-
-    @property
-    def data(self) -> Any:  # ruamel CommentedMap
-        if self._data is None:
-            self._data = _parse(self.path, self.raw)
-            self._lists = None
-            pending, self._pending = self._pending, {}
-            for key, values in pending.items():
-                self._set_list_data(key, values)
-        return self._data
-
-    @property
-    def version(self) -> str:
-        return version_of(self.raw)
-
-    def light(self) -> splice.View | None:
-        """The libyaml view while ruamel has not parsed the file (``None``: not available)."""
-        if not self._fast or self._data is not None:
-            return None
-        if self._view is _UNSET:
-            text = _decode(self.path, self.raw)[0]
-            self._view = splice.view(text, len(self.raw or b"") + ALIAS_ALLOWANCE)
-        return self._view  # type: ignore[no-any-return]
-
-    def get_list(self, key: str) -> list[str] | None:
-        if self._data is None:
-            if key in self._pending:
-                pending = self._pending[key]
-                return None if pending is None else list(pending)
-            if self._lists is not None and key in self._lists:
-                value = self._lists[key]
-                if isinstance(value, CorruptCondarc):
-                    raise CorruptCondarc(value.message)
-                return None if value is None else list(value)
-            light = self.light()
-            if light is not None and (found := light.get_list(key)) is not splice.UNSURE:
-                return found  # type: ignore[no-any-return]
-        return _read_list(self.path, self.data, key)
-
-    def get_text(self, key: str) -> str | None:
-        """A scalar setting as text (``channel_alias`` comes from the cache); else ``None``."""
-        if self._data is None:
-            if self._lists is not None and key in self._lists:
-                return self._lists[key]  # type: ignore[no-any-return]
-            light = self.light()
-            if light is not None and (found := light.get_text(key)) is not splice.UNSURE:
-                return found  # type: ignore[no-any-return]
-        return _text_value(self.data.get(key))
-
-    def get_scalar(self, key: str) -> str | bool | int | float | None:
-        """A scalar setting as YAML typed it (``None``: absent, or not a scalar)."""
-        value = self.data.get(key) if isinstance(self.data, dict) else None
-        return value if isinstance(value, (str, bool, int, float)) else None
-
-    def set_scalar(self, key: str, value: str | bool | int | float) -> None:
-        """Set a scalar setting, keeping the rest of the file as it is."""
-        self.data[key] = value
-
-    def remove(self, key: str) -> None:
-        """Remove a setting (nothing happens when it is absent)."""
-        if key in self.data:
-            del self.data[key]
-
-    def settings(self) -> dict[str, Any]:
-        """A plain, deep copy of every setting (for conda's HTTP settings); never written."""
-        import copy
-
-        return {str(k): copy.deepcopy(v) for k, v in (self.data or {}).items()}
-
-    def set_list(self, key: str, values: list[str] | None) -> None:
-        """Set ``key`` to ``values`` in place, keeping comments; ``None`` removes the key."""
-        self.edited.add(key)
-        if self._data is None and self.light() is not None:
-            self._pending[key] = None if values is None else list(values)
-        else:
-            self._set_list_data(key, values)
-
-    def _set_list_data(self, key: str, values: list[str] | None) -> None:
-        from ruamel.yaml.comments import CommentedSeq
-
-        data = self.data
-        if values is None:
-            if key in data:
-                del data[key]
-            return
-        current = data.get(key)
-        if isinstance(current, CommentedSeq) and not values:
-            self._set_empty(key, current)
-        elif isinstance(current, CommentedSeq) and current.anchor.value is not None:
-            _unshare(data, key, values)
-        elif isinstance(current, CommentedSeq):
-            _replace_items(current, values)
-        else:
-            seq = CommentedSeq(values)
-            if key in data:
-                data[key] = seq
-            else:
-                data.insert(len(data), key, seq)
-
-    def _set_empty(self, key: str, current: Any) -> None:
-        """``key: []`` on one line, keeping a comment that stood after ``key:``."""
-        from ruamel.yaml.comments import CommentedSeq
-
-        comment = current.ca.comment[0] if current.ca.comment else None
-        if comment is None:
-            tokens = self.data.ca.items.get(key)
-            comment = tokens[2] if tokens and len(tokens) > 2 else None
-        self.data.ca.items.pop(key, None)
-        empty = CommentedSeq()
-        empty.fa.set_flow_style()
-        self.data[key] = empty
-        if comment is not None:
-            self.data.yaml_add_eol_comment(comment.value.strip(), key)
-
-    def dump(self) -> bytes:
-        self.proven = False
-        if self._data is None and not self._pending:
-            return self.raw or b""  # nothing changed: the file as it is
-        light = self.light()
-        if light is not None and None not in self._pending.values():
-            text, bom, crlf = _decode(self.path, self.raw)
-            changes = {k: v for k, v in self._pending.items() if v is not None}
-            new = splice.edit_lists(text, light, changes, len(text) + ALIAS_ALLOWANCE)
-            if new is not None:
-                self.proven = True
-                return _encode(new, bom, crlf)
-        if not self.data:
-            return b""
-        text, bom, crlf = _decode(self.path, self.raw)
-        buf = io.StringIO()
-        _yaml(self._indent or _guess_indent(text)).dump(self.data, buf)
-        out = buf.getvalue()
-        # A removed last key can leave its blank separator behind; keep the file's own ending.
-        if out.endswith("\n\n") and not text.endswith("\n\n"):
-            out = out.rstrip("\n") + "\n"
-        return _encode(out, bom, crlf)
-
-    def snapshot(self) -> dict[str, Any]:
-        """What the cache keeps: each channel list (or the error reading it), and ``TEXTS``."""
-        lists: dict[str, Any] = {}
-        for key in LISTS:
-            try:
-                value = self.get_list(key)
-            except CorruptCondarc as exc:
-                lists[key] = exc
-            else:
-                lists[key] = None if value is None else tuple(value)
-        for key in TEXTS:
-            lists[key] = self.get_text(key)
-        return lists
-
-
-class Condarc:
-    """Reads and atomically rewrites one ``.condarc`` file. Callers hold the lock."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-
-    def load(self) -> CondarcDocument:
-        """The file as it is now; unchanged since the last read, it is not parsed again."""
-
-        def parse(raw: bytes | None) -> tuple[Any, Any]:
-            try:
-                doc = CondarcDocument(self.path, raw, fast=True)
-                if doc.light() is None:
-                    doc.data  # noqa: B018 -- ruamel parses it, or names what is wrong
-                return (raw, doc.snapshot()), doc
-            except CorruptCondarc as exc:
-                return (raw, exc), None
-
-        (raw, lists), fresh = FILES.read(self.path, parse)
-        if isinstance(lists, CorruptCondarc):
-            raise CorruptCondarc(lists.message)
-        if fresh is not None:
-            return fresh  # type: ignore[no-any-return]
-        return CondarcDocument(self.path, raw, lists=lists)
-
-    def parse(self, raw: bytes | None) -> Any:
-        return _parse(self.path, raw)
-
-    def edit(self, change: Callable[[CondarcDocument], None]) -> CondarcDocument:
-        """Load, apply ``change``, write back if anything changed. Returns the new document.
-
-        One parse and one write. The file is compared byte for byte just before it is
-        replaced; if another program changed it meanwhile, the edit is made again on its bytes.
-        """
-        for _ in range(3):
-            since = time.time_ns()
-            raw = read_bytes(self.path)
-            doc = CondarcDocument(self.path, raw, fast=True)
-            if doc.light() is None:
-                doc.data  # noqa: B018 -- ruamel parses it, or names what is wrong
-            change(doc)
-            new = doc.dump()
-            if new == (raw or b"") or (not new and raw is None):
-                return doc
-            if not doc.proven:
-                _check_readable(doc, new)
-            if read_bytes(self.path) != raw:
-                continue
-            atomic_write(self.path, new)
-            doc.raw = new
-            FILES.prime(self.path, new, (new, doc.snapshot()), since)
-            return doc
-        raise Conflict(
-            f"{self.path} kept changing while it was being edited (another program is writing "
-            "it); try again in a moment.",
-            code="busy",
-        )
 
 
 def _decode(path: Path, raw: bytes | None) -> tuple[str, bool, bool]:
@@ -457,62 +426,138 @@ def _read_list(path: Path, data: Any, key: str) -> list[str] | None:
     return [str(v) for v in value]
 
 
-def _text_value(value: Any) -> str | None:
-    if value is None or isinstance(value, (dict, list)):
+def _scalar_of(value: Any) -> Scalar | None:
+    """A ruamel.yaml value as a plain scalar (its own types are subclasses)."""
+    if isinstance(value, bool) or type(value).__name__ == "ScalarBoolean":  # anchored: an int
+        return bool(value)
+    for kind in (int, float, str):
+        if isinstance(value, kind):
+            return kind(value)
+    return None
+
+
+def _plain(value: Any) -> Any:
+    """A deep copy of a ruamel.yaml value with plain types only."""
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if value is None:
         return None
-    return str(value)
+    scalar = _scalar_of(value)
+    if scalar is not None:
+        return scalar
+    inner = getattr(value, "value", None)  # a TaggedScalar (``!tag text``)
+    if isinstance(inner, str):
+        return str(inner)
+    import copy
+
+    return copy.deepcopy(value)  # a timestamp or a set: already plain enough
+
+
+def _set_list(data: Any, key: str, values: list[str] | None) -> None:
+    from ruamel.yaml.comments import CommentedSeq
+
+    if values is None:
+        if key in data:
+            del data[key]
+        return
+    current = data.get(key)
+    if isinstance(current, CommentedSeq) and not values:
+        _set_empty(data, key, current)
+    elif isinstance(current, CommentedSeq) and current.anchor.value is not None:
+        _unshare(data, key, values)
+    elif isinstance(current, CommentedSeq):
+        _replace_items(current, values)
+    else:
+        seq = CommentedSeq(values)
+        if key in data:
+            data[key] = seq
+        else:
+            data.insert(len(data), key, seq)
+
+
+def _set_empty(data: Any, key: str, current: Any) -> None:
+    """``key: []`` on one line, keeping a comment that stood after ``key:``."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    comment = current.ca.comment[0] if current.ca.comment else None
+    if comment is None:
+        tokens = data.ca.items.get(key)
+        comment = tokens[2] if tokens and len(tokens) > 2 else None
+    data.ca.items.pop(key, None)
+    empty = CommentedSeq()
+    empty.fa.set_flow_style()
+    data[key] = empty
+    if comment is not None:
+        data.yaml_add_eol_comment(comment.value.strip(), key)
+
+
+def _replace_items(seq: Any, values: list[str]) -> None:
+    """Make ``seq`` hold ``values``, reusing the original items (quoting, comments) where equal."""
+    originals: dict[str, deque[tuple[Any, Any]]] = {}
+    for i, item in enumerate(seq):
+        originals.setdefault(str(item), deque()).append((item, seq.ca.items.get(i)))
+    items: list[Any] = []
+    comments: dict[int, Any] = {}
+    for new_index, value in enumerate(values):
+        queue = originals.get(value)
+        if queue:
+            item, comment = queue.popleft()
+            items.append(item)
+            if comment is not None:
+                comments[new_index] = comment
+        else:
+            items.append(value)
+    seq.ca.items.clear()
+    del seq[:]
+    seq.extend(items)
+    seq.ca.items.update(comments)
+
+
+def _unshare(data: Any, key: str, values: list[str]) -> None:
+    """Give ``key`` its own list holding ``values`` when a YAML anchor shares its list with
+    other keys: editing one of them must not change the others."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    shared = data[key]
+    sharing = [k for k, v in data.items() if v is shared]
+    copy = CommentedSeq(shared)
+    if shared.fa.flow_style():
+        copy.fa.set_flow_style()
+    if sharing[0] == key:  # the anchor, and the comments, are written on this key's lines
+        copy.ca.items.update(shared.ca.items)
+        shared.ca.items.clear()
+        copy.ca.comment, shared.ca.comment = shared.ca.comment, None
+    _replace_items(copy, values)
+    data[key] = copy
+    # ruamel copies the anchoring key's comments to the keys that alias it: keep them there only.
+    first = data.ca.items.get(sharing[0]) or []
+    for other in sharing[1:]:
+        theirs = data.ca.items.get(other) or []
+        if any(a is not None and a is b for a, b in zip(first, theirs, strict=False)):
+            del data.ca.items[other]
 
 
 def _check_readable(doc: CondarcDocument, new: bytes) -> None:
-    """Never write a file we could not read back: a fast C parse of ``new``, lists compared.
+    """Never write a file we could not read back: each edited setting must read as intended.
 
-    libyaml (PyYAML's C parser, 10-100x faster than ruamel's) must parse the whole new file and
-    find each edited list with the same text entries; without it, or if it disagrees, the full
-    ruamel parse decides.
+    libyaml reads it back when it is sure of every edited setting (a tenth of a ruamel.yaml
+    parse); otherwise, if it disagrees, or with ``fast=False``, ruamel.yaml decides.
     """
-    want: dict[str, list[tuple[str, bool]] | None] = {}
-    for key in doc.edited:
-        seq = doc.data.get(key)
-        want[key] = None if seq is None else [(str(v), isinstance(v, str)) for v in seq]
-    text = _decode(doc.path, new)[0]
-    try:
-        import yaml
-
-        root = yaml.compose(text, Loader=yaml.CSafeLoader)
-        if _same_lists(want, {key: _node_list(root, key) for key in want}):
+    data = doc._ruamel()
+    keys = doc._edited | (set(data) if doc._handed_out else set())
+    want = {key: _plain(data.get(key)) for key in keys}
+    if doc._fast:
+        view = splice.view(_decode(doc.path, new)[0], len(new) + ALIAS_ALLOWANCE)
+        if view is not None and {key: view.plain(key) for key in keys} == want:
             return
-    except Exception:  # noqa: S110 -- no libyaml, or YAML it does not know: the full parse decides
-        pass
-    data = _parse(doc.path, new)
-    if not _same_lists(want, {key: _read_list(doc.path, data, key) for key in want}):
+    try:
+        again = _parse(doc.path, new)
+    except CorruptCondarc:
+        again = None
+    if again is None or {key: _plain(again.get(key)) for key in keys} != want:
         raise CorruptCondarc(
             f"Editing {doc.path} would produce a file that conda cannot read back; "
             "it was not changed. Please report this with a copy of the file."
         )
-
-
-def _same_lists(
-    want: dict[str, list[tuple[str, bool]] | None], got: dict[str, list[str] | None]
-) -> bool:
-    for key, items in want.items():
-        found = got[key]
-        if items is None or found is None:
-            if items is not found:
-                return False
-            continue
-        # Only text entries: YAML 1.1 (libyaml) and 1.2 spell some numbers differently.
-        texts = [(f, text) for f, (text, is_text) in zip(found, items, strict=False) if is_text]
-        if len(found) != len(items) or any(f != text for f, text in texts):
-            return False
-    return True
-
-
-def _node_list(root: Any, key: str) -> list[str] | None:
-    if root is None:
-        return None
-    for k, v in root.value:
-        if k.value == key:
-            if v.tag.endswith(":null"):
-                return None
-            return [str(item.value) for item in v.value]
-    return None

@@ -1,10 +1,11 @@
-"""The fast path of ``.condarc``: reading the channel lists, removing entries from them and
+"""The fast path of ``.condarc``: reading settings, removing entries from the channel lists and
 appending entries to them on the text, with libyaml (PyYAML's C parser, 20-300x faster than a
 ruamel.yaml round trip) instead of ruamel.
 
-Everything here answers only when it is sure; otherwise it returns ``None`` and ``condarc.py``
-takes the ruamel.yaml round trip. An edit is written only after libyaml has read the new text
-back and found the edited lists as intended and every other setting node for node unchanged.
+Everything here answers only when it is sure to answer as ruamel.yaml (YAML 1.2, as conda reads
+the file) would; otherwise it returns ``UNSURE`` or ``None`` and ``condarc.py`` takes the
+ruamel.yaml round trip. An edit is made only after libyaml has read the new text back and found
+the edited lists as intended and every other setting node for node unchanged.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from typing import Any
 
 STR = "tag:yaml.org,2002:str"
 NULL = "tag:yaml.org,2002:null"
+BOOL = "tag:yaml.org,2002:bool"
+_BOOLS = {"true", "True", "TRUE", "false", "False", "FALSE"}  # booleans in YAML 1.1 and 1.2
 # A value written without quotes: starts with a letter (so never a number in YAML 1.1 or 1.2;
 # the bools and nulls are _RESERVED) and holds no character that YAML treats specially.
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_./:@%+~=-]*")
 _RESERVED = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}
+_NUMERIC_START = set("0123456789+-.~=<")
 _ITEM_PREFIX = re.compile(r" *- +")
 UNSURE = object()  # "ask ruamel.yaml"
 
@@ -32,25 +36,31 @@ class View:
 
     def get_list(self, key: str) -> Any:
         """``list[str]``, ``None`` (absent or null), or ``UNSURE``."""
-        if key not in self.keys:
-            return None
-        node = self.keys[key][1]
-        if _is_null(node):
+        node = self.keys.get(key, (None, None))[1]
+        if node is None or _is_null(node):
             return None
         if type(node).__name__ != "SequenceNode":
             return UNSURE
-        values = []
-        for item in node.value:
-            if not _is_text(item):
-                return UNSURE
-            values.append(item.value)
-        return values
+        values = [_text(item) for item in node.value]
+        return UNSURE if any(v is UNSURE for v in values) else values
 
-    def get_text(self, key: str) -> Any:
-        if key not in self.keys:
+    def get_scalar(self, key: str) -> Any:
+        """``str``, ``bool``, ``None`` (absent, null, a list or a mapping), or ``UNSURE``."""
+        node = self.keys.get(key, (None, None))[1]
+        if node is None or _is_null(node) or type(node).__name__ != "ScalarNode":
             return None
-        node = self.keys[key][1]
-        return node.value if _is_text(node) else None if _is_null(node) else UNSURE
+        if node.tag == BOOL and not node.style and node.value in _BOOLS:  # plain
+            return node.value.lower() == "true"
+        return _text(node)
+
+    def plain(self, key: str) -> Any:
+        """A list of texts or a scalar as plain Python, or ``UNSURE``."""
+        node = self.keys.get(key, (None, None))[1]
+        if node is not None and type(node).__name__ == "MappingNode":
+            return UNSURE
+        if node is not None and type(node).__name__ == "SequenceNode":
+            return self.get_list(key)
+        return self.get_scalar(key)
 
 
 def view(text: str, limit: int) -> View | None:
@@ -153,6 +163,23 @@ def _scalar(value: str) -> str | None:
     if any(ord(c) < 32 or c == "\x7f" for c in value):
         return None
     return "'" + value.replace("'", "''") + "'"
+
+
+def _text(node: Any) -> Any:
+    """The text of a scalar that YAML 1.2 (ruamel.yaml, conda) reads as text too, or ``UNSURE``.
+
+    libyaml resolves plain scalars by YAML 1.1: ``1e3`` or ``0o17`` are text there and numbers
+    in 1.2. Quoted and block scalars are text in both, plain ones unless they could be a number,
+    a null or a boolean in either.
+    """
+    if not _is_text(node):
+        return UNSURE
+    value: str = node.value
+    if not node.style and (  # plain ("" from libyaml, None from PyYAML)
+        not value or value[0] in _NUMERIC_START or value.lower() in _RESERVED
+    ):
+        return UNSURE
+    return value
 
 
 def _is_text(node: Any) -> bool:

@@ -66,7 +66,7 @@ def _which(from_list: str | None) -> tuple[str, ...]:
 
 def channel_alias_of(doc: CondarcDocument) -> str:
     """The ``channel_alias`` conda applies to ``doc``'s channel names (conda's default if unset)."""
-    return (doc.get_text("channel_alias") or DEFAULT_CHANNEL_ALIAS).rstrip("/")
+    return str(doc.get_scalar("channel_alias") or DEFAULT_CHANNEL_ALIAS).rstrip("/")
 
 
 def same_channel(shown: str, original: str, alias: str = DEFAULT_CHANNEL_ALIAS) -> bool:

@@ -2,6 +2,7 @@ import os
 import stat
 
 import pytest
+from ruamel.yaml import YAML
 
 from jupyter_repoconnect.core.condarc import Condarc, mask_token
 from jupyter_repoconnect.core.errors import CorruptCondarc
@@ -67,9 +68,9 @@ def test_corrupt_file_names_file_and_line_and_is_never_written(tmp_path, content
 
 def test_empty_and_missing_files_are_empty_settings(tmp_path):
     path = tmp_path / ".condarc"
-    assert Condarc(path).load().data == {}
+    assert Condarc(path).load().settings() == {}
     path.write_text("")
-    assert Condarc(path).load().data == {}
+    assert Condarc(path).load().settings() == {}
 
 
 def test_mask_token_keeps_case_elsewhere():
@@ -298,8 +299,8 @@ def test_appended_entries_read_back_as_written_whatever_the_layout(tmp_path, tex
     path.write_text(text)
     Condarc(path).edit(lambda d: d.set_list("channels", d.get_list("channels") + TRICKY))
     raw = path.read_bytes()
-    data = Condarc(path).parse(raw)  # ruamel.yaml, as conda reads it
-    assert [str(v) for v in data["channels"]] == ["a", *TRICKY]
+    data = YAML(typ="safe", pure=True).load(raw)  # as conda reads it
+    assert data["channels"] == ["a", *TRICKY]
     assert Condarc(path).load().get_list("channels") == ["a", *TRICKY]
     assert kept in raw.decode()
 
@@ -327,3 +328,105 @@ def test_removing_and_moving_entries_keep_their_comments(tmp_path, new, expected
     body = expected if expected is not None else ""
     head = "# top\nchannels:  # mine\n" if new else "# top\nchannels: []  # mine\n"
     assert text == head + body + "ssl: 1\n"
+
+
+# --- the interface use cases use (issue 17) ----------------------------------------------------
+
+
+def test_scalars_read_as_conda_types_them_whichever_parser_answers(tmp_path):
+    path = tmp_path / ".condarc"
+    path.write_text(
+        "channel_alias: https://c.example.com  # mine\nssl_verify: false\n"
+        "add_anaconda_token: yes\nremote_read_timeout_secs: 1e3\nquoted: '1e3'\n"
+        "channels: [a]\ncustom_channels:\n  x: https://x.example.com\n"
+    )
+    doc = Condarc(path).load()
+    assert doc.get_scalar("channel_alias") == "https://c.example.com"
+    assert doc.get_scalar("ssl_verify") is False
+    assert doc.get_scalar("add_anaconda_token") == "yes"  # YAML 1.2: text
+    assert doc.get_scalar("remote_read_timeout_secs") == 1000.0
+    assert doc.get_scalar("quoted") == "1e3"
+    assert doc.get_scalar("channels") is None and doc.get_scalar("custom_channels") is None
+    assert doc.get_scalar("missing") is None
+
+
+def test_settings_are_a_plain_deep_copy(tmp_path):
+    path = tmp_path / ".condarc"
+    path.write_text(
+        "ssl_verify: 'ca.pem'\nproxy_servers: &p\n  https: http://proxy:3128\n"
+        "other: *p\nchannels:\n  - a  # c\nn: 0x10\nf: 1.5\nb: true\n"
+    )
+    doc = Condarc(path).load()
+    settings = doc.settings()
+    assert settings == {
+        "ssl_verify": "ca.pem",
+        "proxy_servers": {"https": "http://proxy:3128"},
+        "other": {"https": "http://proxy:3128"},
+        "channels": ["a"],
+        "n": 16,
+        "f": 1.5,
+        "b": True,
+    }
+    plain = (dict, list, str, int, float, bool)
+
+    def types(value):
+        yield type(value)
+        if isinstance(value, dict):
+            for k, v in value.items():
+                yield from types(k)
+                yield from types(v)
+        elif isinstance(value, list):
+            for v in value:
+                yield from types(v)
+
+    assert set(types(settings)) <= set(plain)
+    settings["proxy_servers"]["https"] = "changed"
+    assert settings["other"]["https"] == "http://proxy:3128"  # aliases are copied apart
+    assert doc.settings()["proxy_servers"]["https"] == "http://proxy:3128"
+
+
+def test_set_scalar_and_remove_keep_the_rest_of_the_file(tmp_path):
+    path = tmp_path / ".condarc"
+    path.write_text(ORIGINAL)
+
+    def change(doc):
+        doc.set_scalar("channel_alias", "https://c.example.com")
+        doc.set_scalar("ssl_verify", False)
+        doc.remove("custom_channels")
+        doc.remove("absent")
+
+    Condarc(path).edit(change)
+    assert path.read_text() == ORIGINAL.replace("ssl_verify: true", "ssl_verify: false").replace(
+        "custom_channels:\n  internal: https://internal.example.com\n",
+        "channel_alias: https://c.example.com\n",
+    )
+    doc = Condarc(path).load()
+    assert doc.get_scalar("channel_alias") == "https://c.example.com"
+    assert doc.get_scalar("ssl_verify") is False
+
+
+def test_the_interface_takes_only_what_it_can_write(tmp_path):
+    path = tmp_path / ".condarc"
+    path.write_text(ORIGINAL)
+    for change in (
+        lambda d: d.set_list("channels", "defaults"),
+        lambda d: d.set_list("channels", ["a", 1]),
+        lambda d: d.set_scalar("ssl_verify", ["a"]),
+    ):
+        with pytest.raises(TypeError):
+            Condarc(path).edit(change)
+    assert path.read_text() == ORIGINAL
+
+
+def test_data_still_works_for_now_and_says_it_is_deprecated(tmp_path):
+    path = tmp_path / ".condarc"
+    path.write_text(ORIGINAL)
+
+    def change(doc):
+        with pytest.deprecated_call():
+            doc.data["add_anaconda_token"] = True
+
+    Condarc(path).edit(change)
+    assert Condarc(path).load().get_scalar("add_anaconda_token") is True
+    with pytest.deprecated_call():
+        assert Condarc(path).load().get_text("ssl_verify") == "True"
