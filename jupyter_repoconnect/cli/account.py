@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .parser import PROG, UsageError
+from .context import PROG, UsageError
 
 if TYPE_CHECKING:
     from ..core.account import Account, AccountStatus
@@ -69,9 +69,9 @@ def add_parser(
 
 def _account(args: argparse.Namespace) -> Account:
     from ..core.account import Account
-    from .commands import _connector
+    from .context import connector_from
 
-    return Account(_connector(args))
+    return Account(connector_from(args))
 
 
 def _tty() -> bool:

@@ -6,11 +6,11 @@ The core loads inside the commands, never at import, so ``--help`` stays fast.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import TYPE_CHECKING, Any
 
 from .account import cmd_account
+from .context import PROG, UsageError, connector_from
 from .output import (
     print_available,
     print_diagnosis,
@@ -20,35 +20,12 @@ from .output import (
     print_status,
     service_title,
 )
-from .parser import PROG, UsageError
 
 if TYPE_CHECKING:
-    from ..core import CondarcChannels, Connector, RepoConnectSettings
+    from ..core import CondarcChannels
     from ..core.services.base import RepositoryService
 
 # --- helpers --------------------------------------------------------------------------
-
-
-def _settings(args: argparse.Namespace) -> RepoConnectSettings:
-    """Settings from the Jupyter config files with the command-line overrides on top."""
-    from ..config_files import load_settings
-
-    settings = load_settings()
-    if getattr(args, "condarc", None):
-        settings.condarc_path = os.path.abspath(os.path.expanduser(args.condarc))
-    if getattr(args, "timeout", None):
-        settings.timeout = args.timeout
-    if getattr(args, "no_ssl_verify", False) and getattr(args, "command", None) != "login":
-        settings.ssl_verify = False  # at login it means "trust this server" (_confirm_trust)
-    if getattr(args, "ca_bundle", None):
-        settings.ssl_verify = os.path.abspath(os.path.expanduser(args.ca_bundle))
-    return settings
-
-
-def _connector(args: argparse.Namespace) -> Connector:
-    from ..core import Connector
-
-    return Connector(_settings(args))
 
 
 def _stdin_is_tty() -> bool:
@@ -62,7 +39,7 @@ def _stdin_is_tty() -> bool:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    st = _connector(args).status()
+    st = connector_from(args).status()
     if args.json:
         print_json(st.to_dict())
     else:
@@ -124,7 +101,7 @@ def cmd_login(args: argparse.Namespace) -> int:
             "apply (the repository URL comes from the settings)"
         )
     reading_stdin = bool(getattr(args, f"{secret.name}_stdin", False))
-    connector = _connector(args)
+    connector = connector_from(args)
     domain = args.domain
     if service.needs_domain and domain is None:
         label = service.domain_label or "domain"
@@ -180,7 +157,7 @@ def cmd_channels(args: argparse.Namespace) -> int:
         return {"add": _channels_add, "remove": _channels_remove, "move": _channels_move}[action](
             args
         )
-    connector = _connector(args)
+    connector = connector_from(args)
     if args.available:
         page = connector.available_channels(args.filter, args.offset, args.limit)
         if args.json:
@@ -206,7 +183,7 @@ def _after_edit(args: argparse.Namespace, lists: CondarcChannels, done: str) -> 
 
 
 def _channels_add(args: argparse.Namespace) -> int:
-    connector = _connector(args)
+    connector = connector_from(args)
     if args.to == "default_channels":
         lists = connector.add_channels(default_channels=args.names)
     else:
@@ -215,7 +192,7 @@ def _channels_add(args: argparse.Namespace) -> int:
 
 
 def _channels_remove(args: argparse.Namespace) -> int:
-    connector = _connector(args)
+    connector = connector_from(args)
     # refused without --yes when it removes defaults: the error line says to add --yes
     lists = connector.remove_channels(
         args.names, from_list=args.from_list, confirm_defaults=args.yes
@@ -227,14 +204,14 @@ def _channels_remove(args: argparse.Namespace) -> int:
 def _channels_move(args: argparse.Namespace) -> int:
     if args.to_position < 1:
         raise UsageError("--to-position counts from 1 (the top of the list)")
-    lists = _connector(args).move_channel(args.name, args.to_position - 1, in_list=args.in_list)
+    lists = connector_from(args).move_channel(args.name, args.to_position - 1, in_list=args.in_list)
     return _after_edit(
         args, lists, f"Moved {args.name} to position {args.to_position} in {args.in_list}"
     )
 
 
 def cmd_logout(args: argparse.Namespace) -> int:
-    connector = _connector(args)
+    connector = connector_from(args)
     before = connector.status()
     st = connector.disconnect()
     title = service_title(before.service) if before.service else "the repository"
@@ -247,7 +224,7 @@ def cmd_logout(args: argparse.Namespace) -> int:
 def cmd_domain(args: argparse.Namespace) -> int:
     from ..core.services import registry
 
-    connector = _connector(args)
+    connector = connector_from(args)
     if args.url is not None:
         service = registry.get(args.service)
         prefs = connector.set_domain(service.id, args.url)  # an empty URL is refused there
@@ -263,7 +240,7 @@ def cmd_domain(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    diagnosis = _connector(args).doctor()
+    diagnosis = connector_from(args).doctor()
     if args.json:
         print_json(diagnosis.to_dict())
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .parser import PROG
+from .context import PROG
 
 if TYPE_CHECKING:
     from ..core import ChannelPage, CondarcChannels, Diagnosis, Status

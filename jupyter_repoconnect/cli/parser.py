@@ -9,7 +9,8 @@ import argparse
 import math
 from typing import Any, NoReturn
 
-PROG = "jupyter repoconnect"
+from .context import PROG, UsageError  # noqa: F401 - UsageError: the CLI's, named here too
+
 # The registry's ids (core.services.registry), written out so that --help loads no core;
 # tests/test_shape.py checks they match.
 SERVICES = ("cloud", "server", "enterprise")
@@ -21,10 +22,6 @@ LITERAL_SECRET_HELP = (
     "--{what}-stdin (read one line from stdin) or --{what}-env VAR (read it from the "
     "environment variable VAR)."
 )
-
-
-class UsageError(Exception):
-    """Bad usage found after parsing (exit 2)."""
 
 
 def _positive_float(text: str) -> float:
