@@ -18,6 +18,7 @@ ROOMS = {
             "jupyter_repoconnect.app",
             "jupyter_repoconnect.handlers",
             "jupyter_repoconnect.account_handlers",
+            "jupyter_repoconnect.routes",
         }
     ),
     "cli": lambda m: m.startswith("jupyter_repoconnect.cli"),
