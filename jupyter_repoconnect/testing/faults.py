@@ -11,6 +11,7 @@ from .records import SERVICES
 from .wire import Response, html_response
 
 FAULT_KINDS = ("latency", "status", "html", "garbage", "drop")
+HOSTS = (*SERVICES, "oidc")  # "oidc": the Server's single sign-on provider
 _DEFAULTS: dict[str, Any] = {"latency": 1.0, "status": 503}
 _REASONS = {
     400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
@@ -46,8 +47,8 @@ def make_fault(
     """Validate and build a fault; ValueError on nonsense."""
     if kind not in FAULT_KINDS:
         raise ValueError(f"kind must be one of {', '.join(FAULT_KINDS)}")
-    if service is not None and service not in SERVICES:
-        raise ValueError(f"service must be one of {', '.join(SERVICES)} or null")
+    if service is not None and service not in HOSTS:
+        raise ValueError(f"service must be one of {', '.join(HOSTS)} or null")
     if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
         raise ValueError("times must be a positive integer or null")
     if value is None:

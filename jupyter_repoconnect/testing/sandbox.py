@@ -17,12 +17,13 @@ import signal
 import ssl
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 
-from . import account, cloud, control, enterprise, server
+from . import account, cloud, control, enterprise, oidc, server
 from .catalog import CLOUD_ORG, Catalog
 from .faults import Fault, FaultBoard, fault_response, make_fault
 from .packages import PackageShelf
@@ -35,6 +36,7 @@ _ROUTES: dict[str, Callable[[Sandbox, Request], Response]] = {
     "server": server.handle,
     "enterprise": enterprise.handle,
     "account": account.handle,  # anaconda.com: the Anaconda Cloud account
+    "oidc": oidc.handle,  # the Server's single sign-on provider (Keycloak)
 }
 CONTROL = "_sandbox"
 
@@ -121,6 +123,9 @@ class Sandbox:
         self.tokens = TokenBook()
         self.faults = FaultBoard()
         self.account = account.AccountBook()
+        self.clock: Callable[[], float] = time.time  # the OIDC provider's; tests may move it
+        self.oidc = oidc.OidcBook(self.users, clock=lambda: self.clock())
+        self.server_settings = server.ServerSettings()
         seeds = list(cloud_tokens) if cloud_tokens is not None else [secrets.token_hex(20)]
         for token in seeds:
             self.tokens.issue("cloud", "cloud", token=token, seeded=True, org=CLOUD_ORG)
@@ -139,7 +144,7 @@ class Sandbox:
     def start(self) -> Sandbox:
         """Bind the control port and one port per service; serve in background threads.
 
-        With `port` set, the control port is `port` and the services take the next four.
+        With `port` set, the control port is `port` and the services take the next five.
         """
         if self._servers:
             return self
@@ -221,6 +226,7 @@ class Sandbox:
             "server": self._root("server"),
             "enterprise": self._root("enterprise") + "/api",
             "account": self._root("account"),  # the account domain (https://anaconda.com)
+            "oidc": self._root("oidc"),  # the Server's single sign-on provider
         }
 
     def requests(self, service: str) -> list[tuple[str, str, int]]:
@@ -287,6 +293,9 @@ class Sandbox:
         """Forget issued tokens, faults, added users and the request log."""
         self.tokens.reset()
         self.account.reset()
+        self.oidc.reset()
+        self.clock = time.time
+        self.server_settings = server.ServerSettings()
         self.faults.clear()
         self.users.clear()
         self.users.update(self._seed_users)
@@ -360,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
         "--port",
         type=int,
         default=0,
-        help="control port; the services take the next four (0: any free ports)",
+        help="control port; the services take the next five (0: any free ports)",
     )
     parser.add_argument(
         "--user", type=_user_pair, action="append", metavar="NAME:PASSWORD", help="seed a user"

@@ -5,15 +5,20 @@ As strict as protocols.md's Server section: the login JWT is accepted only as
 `Authorization: Bearer` on the token endpoints; the private access token only as `X-Auth` on
 the API and only as `/api/repo/t/<TOKEN>/` in the repository; the login takes a JSON body only;
 token creation answers 200; listings refuse `limit` over 1000 and sort keys other than
-`name`/`updated_at`; scopes are enforced. Repository files: `packages.py`.
+`name`/`updated_at`; scopes are enforced. Single sign-on: `/api/auth/authorize` answers 302 to
+the provider (`oidc.py`), whose access token the token endpoints take like the login JWT; a
+Server may be set to single sign-on only (`ServerSettings`). Repository files: `packages.py`.
 Keep it in step with `jupyter_repoconnect/core/services/server.py`.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from .catalog import SORT_KEYS, ChannelInfo, parse_sort
 from .packages import serve_channel_file
@@ -39,6 +44,15 @@ USER_SCOPES = (
 _SCOPE_FORM = re.compile(r"^[a-z][a-z-]*:[a-z][a-z-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TOKEN_ENDPOINTS = ("/account/tokens", "/account/scopes")
+WEB_CLIENT_ID = "anaconda-server-web"  # the server's own web login at the provider
+
+
+@dataclass
+class ServerSettings:
+    """How this Server is set up (a test changes them; reset() restores them)."""
+
+    sso: bool = True  # single sign-on configured: /api/auth/authorize redirects to the provider
+    sso_only: bool = False  # password login turned off (accounts come from single sign-on)
 
 
 def _error(status: int, message: str) -> Response:
@@ -46,8 +60,14 @@ def _error(status: int, message: str) -> Response:
 
 
 def _session(sb: Sandbox, req: Request) -> TokenRecord | None:
-    """The login session of a token endpoint: the JWT as `Bearer`, nothing else."""
-    return sb.tokens.valid(req.scheme_token("bearer"), "server", ("session",))
+    """The login session of a token endpoint: the JWT as `Bearer`, nothing else — the password
+    login's, or an access token of the single sign-on provider (protocols.md)."""
+    bearer = req.scheme_token("bearer")
+    record = sb.tokens.valid(bearer, "server", ("session",))
+    user = None if record is not None else sb.oidc.user_of(bearer)
+    if user is not None and user in sb.users:
+        return TokenRecord(id="sso", service="server", kind="session", token="", user=user)
+    return record
 
 
 def _access(sb: Sandbox, req: Request) -> TokenRecord | None:
@@ -74,6 +94,7 @@ def handle(sb: Sandbox, req: Request) -> Response:
     routes = {
         ("/system", "GET"): _system,
         ("/auth/login", "POST"): _login,
+        ("/auth/authorize", "GET"): _authorize,
         ("/account/tokens", "POST"): _create_token,
         ("/account/tokens", "GET"): _list_tokens,
         ("/account/scopes", "GET"): _scopes,
@@ -108,10 +129,31 @@ def _login(sb: Sandbox, req: Request) -> Response:
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str) or not username:
         return _error(400, "username and password are required.")
+    if sb.server_settings.sso_only:
+        return _error(401, "Password login is disabled: sign in with single sign-on.")
     if sb.users.get(username) != password:
         return _error(401, "Invalid username or password.")
     record = sb.tokens.issue("server", "session", user=username, name="session", ttl=SESSION_TTL)
-    return json_response(200, {"token": record.token, "expires_at": iso(record.expires_at)})
+    # Navigator reads both; nothing public says where the refresh token is used
+    refresh = "eyJ" + secrets.token_urlsafe(96)
+    answer = {"token": record.token, "refresh_token": refresh, "expires_at": iso(record.expires_at)}
+    return json_response(200, answer)
+
+
+def _authorize(sb: Sandbox, req: Request) -> Response:
+    """The server's web login: a redirect to its single sign-on provider's authorization
+    endpoint (conda-repo-cli reads only the path of the `Location`)."""
+    if not sb.server_settings.sso:
+        return _error(404, "Single sign-on is not configured.")
+    query = urlencode(
+        {
+            "client_id": WEB_CLIENT_ID,
+            "response_type": "code",
+            "redirect_uri": sb.root("server") + "/api/auth/callback",
+        }
+    )
+    target = f"{sb.oidc.issuer(sb.root('oidc'))}/protocol/openid-connect/auth?{query}"
+    return Response(302, b"", "", {"Location": target})
 
 
 def _create_token(sb: Sandbox, req: Request) -> Response:

@@ -34,6 +34,7 @@ def test_prints_json_line_and_serves(signum: int) -> None:
             "server",
             "enterprise",
             "account",
+            "oidc",
             "users",
             "cloud_tokens",
             "control",
@@ -53,7 +54,8 @@ def test_prints_json_line_and_serves(signum: int) -> None:
         assert all(root.startswith("http://127.0.0.1:") for root in (control, *roots.values()))
         state = httpx.get(info["control"] + "/state").json()
         assert state["channels"] == 20
-        assert state["urls"] == {k: info[k] for k in ("cloud", "server", "enterprise", "account")}
+        hosts = ("cloud", "server", "enterprise", "account", "oidc")
+        assert state["urls"] == {k: info[k] for k in hosts}
         cloud_repodata = f"{roots['cloud']}/t/T1/repo/main/noarch/repodata.json"
         assert httpx.head(cloud_repodata).status_code == 200
         assert httpx.get(roots["server"] + "/api/system").status_code == 200
