@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import secrets
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -22,6 +25,7 @@ from .errors import (
     FileProblem,
     NotAllowed,
     NotConnected,
+    RepoConnectError,
 )
 from .files import locked
 from .journal import NAME as JOURNAL
@@ -32,10 +36,12 @@ from .models import (
     CondarcChannels,
     Diagnosis,
     Preferences,
+    SsoProgress,
+    SsoStart,
     Status,
 )
 from .parts import Parts, parts_key
-from .services import registry
+from .services import registry, server_sso
 from .services.base import RepositoryService, SignInField
 from .settings import RepoConnectSettings
 from .sinks import registry as sink_registry
@@ -61,6 +67,7 @@ class Connector:
         self._channel_cache: dict[tuple[str, str, bool], list[Channel]] = {}
         self._recovered: list[str] = []  # what recovery undid, said once by the next status
         self._parts: Parts | None = None
+        self._sso = server_sso.SsoBook()  # started single sign-ons: in memory only
 
     # --- plumbing ----------------------------------------------------------------------
     @property
@@ -126,6 +133,7 @@ class Connector:
             # recovery first; if the lock is held, the journal is a live operation's
             with contextlib.suppress(Conflict), self._locked(timeout=0):
                 pass
+        self._drop_spent_session()
         state = store.load()
         current = self.current_connection(state)
         warnings: list[str] = self._recovered[:]
@@ -220,6 +228,177 @@ class Connector:
                 _remove_lock_folder(self.state_store)
             raise
         return self._with_notes(self.status(), self._clean_index_cache())
+
+    # --- single sign-on ------------------------------------------------------------------
+    def start_sso(
+        self,
+        domain: str | None = None,
+        *,
+        service: str = "server",
+        redirect_uri: str | None = None,
+        listen: bool = False,
+        trust_server: bool = False,
+    ) -> SsoStart:
+        """Start a single sign-on; nothing is written. The user opens ``authorization_url``
+        and signs in; :meth:`finish_sso` takes the address the browser then lands on.
+
+        ``listen``: a loopback listener on this machine takes that address and finishes by
+        itself (:meth:`sso_progress`, :meth:`wait_sso` tell the outcome); a pasted address
+        still works. ``redirect_uri``: the ``http://localhost:<port>/`` of the caller's own
+        listener. ``domain`` and ``trust_server`` as in :meth:`connect`.
+        """
+        chosen = self._check_service(service)
+        begin = getattr(chosen, "begin_sso", None)
+        chosen.method(server_sso.SSO_LOGIN.id)  # bad_method where the service offers none
+        self._check_condarc_name()
+        if not isinstance(trust_server, bool) or not isinstance(listen, bool):
+            raise BadInput("trust_server and listen must be true or false.")
+        if trust_server and self.settings.ssl_verify is not None:
+            raise NotAllowed(
+                "Your administrator has set how server certificates are checked, so "
+                '"trust this server" is not available. Ask your administrator for the CA bundle.'
+            )
+        validate.connect_inputs(domain, None, None, None)
+        state = self.state_store.load()
+        current = self.current_connection(state)
+        if current is not None:  # said before the browser opens; checked again at the end
+            raise Conflict(
+                f"Already signed in to {_title(current.service)} ({current.domain}). Sign out "
+                "first: only one repository service can be connected at a time.",
+                code=Code.ALREADY_CONNECTED,
+            )
+        domain = self._resolve_domain(chosen, domain, state)
+        attempt = signin.Attempt(self.parts, state, self.condarc.load(), trust_server)
+        sso_id = secrets.token_urlsafe(16)
+        listener = None
+        if listen:
+            from .services.sso_listener import RedirectListener
+
+            listener = RedirectListener(lambda address: self._delivered(sso_id, address))
+            redirect_uri = listener.redirect_uri
+        try:
+            assert begin is not None
+            pending = begin(attempt, domain, sso_id, redirect_uri)
+        except BaseException:
+            if listener is not None:
+                listener.close()
+            raise
+        pending.trust_server, pending.listener = trust_server, listener
+        self._sso.add(pending)
+        if listener is not None:
+            listener.start()
+        return SsoStart(
+            sso_id, pending.authorization_url(), pending.redirect_uri, server_sso.SSO_WAIT, listen
+        )
+
+    def finish_sso(self, sso_id: str, redirect_address: str) -> Status:
+        """Finish a single sign-on with the address the browser landed on
+        (``http://localhost:<port>/?code=…&state=…``). Nothing on disk changes unless the
+        sign-in fully succeeds; a code is used once."""
+        pending = self._sso.get(sso_id)
+        if pending.done.is_set():
+            self._sso.take(sso_id)  # raises: it has ended
+        try:
+            code = server_sso.read_redirect(pending, redirect_address)
+        except RepoConnectError as exc:
+            if exc.code == Code.SSO_DENIED:  # the user said no: this sign-in is over
+                self._end_sso(self._sso.take(sso_id), exc)
+            raise
+        pending = self._sso.take(sso_id)
+        try:
+            chosen = self._check_service(pending.service)
+            credentials = server_sso.exchange_inputs(pending, code)
+            fresh = not self.state_store.directory.exists()
+            try:
+                self._connect(
+                    chosen, server_sso.SSO_LOGIN.id, pending.domain, credentials,
+                    pending.trust_server,
+                )  # fmt: skip
+            except BaseException:
+                if fresh:  # a refused sign-in leaves nothing behind, not even the lock
+                    _remove_lock_folder(self.state_store)
+                raise
+            status = self._with_notes(self.status(), self._clean_index_cache())
+        except RepoConnectError as exc:
+            self._end_sso(pending, exc)
+            raise
+        except BaseException:
+            self._end_sso(pending, None)
+            raise
+        self._end_sso(pending, status)
+        return status
+
+    def sso_progress(self, sso_id: str) -> SsoProgress:
+        """Whether a started single sign-on still waits, signed in, or failed (and why)."""
+        pending = self._sso.get(sso_id)
+        if not pending.done.is_set():
+            return SsoProgress("waiting")
+        outcome = pending.outcome
+        if isinstance(outcome, Status):
+            return SsoProgress("signed_in", status=outcome)
+        code = str(outcome.code) if isinstance(outcome, RepoConnectError) else "error"
+        message = outcome.message if isinstance(outcome, RepoConnectError) else None
+        return SsoProgress("failed", error=code, message=message)
+
+    def wait_sso(
+        self, sso_id: str, timeout: float | None = None, cancel: threading.Event | None = None
+    ) -> Status:
+        """Wait for a listening single sign-on to finish; its status, or its error raised.
+        ``cancel`` set or ``timeout`` passed: the sign-in is cancelled (nothing was written)."""
+        pending = self._sso.get(sso_id)
+        until = min(pending.deadline, time.monotonic() + timeout) if timeout else pending.deadline
+        while not pending.done.wait(0.1):
+            if (cancel is not None and cancel.is_set()) or time.monotonic() >= until:
+                self.cancel_sso(sso_id)
+                if pending.done.is_set():  # finished meanwhile
+                    break
+                raise NotConnected(
+                    "The single sign-on was cancelled or not completed in time; nothing was "
+                    "changed.",
+                    code=Code.SSO_NOT_PENDING,
+                )
+        outcome = pending.outcome
+        if isinstance(outcome, Status):
+            return outcome
+        if isinstance(outcome, RepoConnectError):
+            raise outcome.reworded(outcome.message) from outcome
+        raise NotConnected("The single sign-on did not finish.", code=Code.SSO_NOT_PENDING)
+
+    def cancel_sso(self, sso_id: str) -> None:
+        """Forget a started single sign-on (nothing was written); its listener stops."""
+        if isinstance(sso_id, str):
+            self._sso.forget(sso_id)
+
+    def _delivered(self, sso_id: str, address: str) -> tuple[bool, bool, str]:
+        """The listener's redirect: (finished, stop listening, what the page says)."""
+        try:
+            status = self.finish_sso(sso_id, address)
+        except RepoConnectError as exc:
+            # another sign-in's (or a forged) address: keep waiting for this one's
+            keep = exc.code in (Code.BAD_REDIRECT_ADDRESS, Code.SSO_STATE_MISMATCH)
+            return False, not keep, exc.message
+        return True, True, f"Signed in to {status.service_title} at {status.domain}."
+
+    @staticmethod
+    def _end_sso(pending: server_sso.PendingSso, outcome: object) -> None:
+        pending.outcome = outcome
+        pending.done.set()
+        pending.close()
+
+    def _drop_spent_session(self) -> None:
+        """Delete the saved login session once it can serve no revoke (its JWT and refresh
+        token expired): a credential kept no longer than it is needed."""
+        store = self.state_store
+        with contextlib.suppress(RepoConnectError):
+            found, raw = store.read_copy(store.server_session)
+            saved = server_sso.SavedSession.parse(raw) if found else None
+            if saved is None or not saved.over():
+                return
+            with self._locked(timeout=0):  # busy: another process' sign-in or sign-out
+                found, raw = store.read_copy(store.server_session)
+                saved = server_sso.SavedSession.parse(raw) if found else None
+                if saved is not None and saved.over():
+                    store.drop_copy(store.server_session)
 
     def _clean_index_cache(self) -> list[str]:
         """After a token changed: conda's cached repodata was fetched under the old one."""
@@ -411,6 +590,11 @@ class Connector:
             s.preference_key: domains[s.id] for s in registry.all_services() if s.preference_key
         }
         allowed = list(self.settings.allowed_services)
+        methods = {s.id: s.method(None).id for s in registry.all_services()}
+        server = registry.find("server")
+        wanted = self.settings.server_default_method  # the administrator's first method
+        if server is not None and any(m.id == wanted for m in server.sign_in_methods):
+            methods[server.id] = wanted
         return Preferences(
             server_domain=legacy.get("server_domain"),
             enterprise_domain=legacy.get("enterprise_domain"),
@@ -421,6 +605,7 @@ class Connector:
             default_service=registry.DEFAULT
             if registry.DEFAULT in allowed
             else next(iter(allowed), None),
+            default_methods=methods,
         )
 
     def set_domain(self, service: str, domain: str) -> Preferences:

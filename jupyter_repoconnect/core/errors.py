@@ -112,6 +112,11 @@ class Code(str, enum.Enum):
     UNSENDABLE_INPUT = "unsendable_input", "BadInput", "A value cannot be sent in an HTTP request."
     BAD_PROXY = "bad_proxy", "BadInput", "The proxy setting cannot be used."
     BAD_ORG = "bad_org", "BadInput", "No organisation, or one the account is not a member of."
+    BAD_REDIRECT_ADDRESS = (
+        "bad_redirect_address",
+        "BadInput",
+        "Not the address the browser landed on after single sign-on (or no code in it).",
+    )
 
     # --- refused by the service ----------------------------------------------------------
     WRONG_CREDENTIALS = "wrong_credentials", "AuthenticationRefused", "Wrong user name or password."
@@ -145,6 +150,21 @@ class Code(str, enum.Enum):
         "device_code_invalid",
         "AuthenticationRefused",
         "anaconda.com no longer knows the sign-in code.",
+    )
+    SSO_STATE_MISMATCH = (
+        "sso_state_mismatch",
+        "AuthenticationRefused",
+        "The single sign-on redirect's state is missing or another sign-in's; not used.",
+    )
+    SSO_DENIED = (
+        "sso_denied",
+        "AuthenticationRefused",
+        "The single sign-on was denied or cancelled at the provider.",
+    )
+    SSO_CODE_REFUSED = (
+        "sso_code_refused",
+        "AuthenticationRefused",
+        "The provider refused the sign-in code or session (used, expired or not this one's).",
     )
 
     # --- not allowed --------------------------------------------------------------------
@@ -194,6 +214,11 @@ class Code(str, enum.Enum):
         "NotConnected",
         "The account sign-in is not waiting any more.",
     )
+    SSO_NOT_PENDING = (
+        "sso_not_pending",
+        "NotConnected",
+        "The single sign-on is not waiting any more (finished, cancelled or expired).",
+    )
 
     # --- the service failed -------------------------------------------------------------
     WRONG_DOMAIN = "wrong_domain", "ServiceUnavailable", "The domain is not the service's API."
@@ -212,6 +237,11 @@ class Code(str, enum.Enum):
         "no_device_flow",
         "ServiceUnavailable",
         "anaconda.com offers no device sign-in.",
+    )
+    SSO_NOT_OFFERED = (
+        "sso_not_offered",
+        "ServiceUnavailable",
+        "The server offers no (safe) single sign-on at /api/auth/authorize.",
     )
     CA_BUNDLE_MISSING = "ca_bundle_missing", "TLSFailure", "The CA bundle setting names no file."
     CA_BUNDLE_UNREADABLE = "ca_bundle_unreadable", "TLSFailure", "The CA bundle cannot be read."

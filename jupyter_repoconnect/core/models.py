@@ -88,6 +88,36 @@ class Preferences:
     domains: dict[str, str | None] = field(default_factory=dict)  # of services with a domain
     services: list[dict[str, Any]] = field(default_factory=list)  # RepositoryService.info()
     default_service: str | None = None
+    # the sign-in method a surface offers first, per service (the administrator's choice)
+    default_methods: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return _to_dict(self)
+
+
+@dataclass(frozen=True)
+class SsoStart:
+    """A single sign-on waiting for the browser: open ``authorization_url``; the browser then
+    lands on ``redirect_uri`` with ``?code=…&state=…`` — the address to finish with."""
+
+    id: str
+    authorization_url: str
+    redirect_uri: str
+    expires_in: int  # seconds the sign-in waits
+    listening: bool = False  # a loopback listener takes the redirect on this machine
+
+    def to_dict(self) -> dict[str, Any]:
+        return _to_dict(self)
+
+
+@dataclass(frozen=True)
+class SsoProgress:
+    """Where a started single sign-on stands: ``waiting``, ``signed_in`` or ``failed``."""
+
+    state: str
+    status: Status | None = None
+    error: str | None = None  # the error's code when it failed
+    message: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return _to_dict(self)

@@ -24,7 +24,7 @@ class Parts:
     store: StateStore
     tokens: TokenStore
     client_config: Path  # anaconda-client's config.yaml (Enterprise 4's URL)
-    key: tuple[str, ...] = field(default=(), compare=False)
+    key: tuple[Any, ...] = field(default=(), compare=False)
     sinks: list[Any] = field(default_factory=list)  # other package managers (core/sinks/)
 
     @classmethod
@@ -53,13 +53,26 @@ class Parts:
         return service.client(caller, domain)
 
 
-def parts_key(settings: RepoConnectSettings) -> tuple[str, ...]:
-    """What the adapters are made from: when it changes, they are made again."""
+_PATH_VARIABLES = (
+    "CONDARC",
+    "JUPYTER_REPOCONNECT_STATE_DIR",
+    "BINSTAR_CONFIG_DIR",
+    "HOME",
+    "XDG_CONFIG_HOME",
+    "RATTLER_AUTH_FILE",
+    "PIXI_HOME",
+)
+
+
+def parts_key(settings: RepoConnectSettings) -> tuple[Any, ...]:
+    """What the adapters are made from, as raw values (status asks on every poll: no path is
+    resolved here): when one changes, they are made again."""
     import os
 
+    env = os.environ
     return (
-        str(settings.resolved_condarc_path()),
-        str(settings.resolved_state_dir()),
-        os.environ.get("BINSTAR_CONFIG_DIR", ""),
-        os.environ.get("HOME", ""),
+        settings.condarc_path,
+        settings.state_dir,
+        settings.package_managers and tuple(settings.package_managers),
+        *(env.get(name) for name in _PATH_VARIABLES),
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from traitlets import Bool, Float, List, Unicode, Union, default, validate
+from traitlets import Bool, Enum, Float, Int, List, Unicode, Union, default, validate
 from traitlets.config import Configurable
 
 DEFAULT_CLOUD_REPO_URL = "https://repo.anaconda.cloud/repo/"
@@ -38,6 +38,23 @@ class RepoConnectSettings(Configurable):
         config=True,
         help="Repository URL of Anaconda Professional / Package Security Manager (Cloud). "
         "Empty means $CONDA_TOKEN_REPO_URL, else " + DEFAULT_CLOUD_REPO_URL,
+    )
+    server_default_method = Enum(
+        ["password", "sso", "access_token"],
+        default_value="password",
+        config=True,
+        help="The Anaconda Server sign-in every surface offers first: 'password', 'sso' "
+        "(single sign-on through the server's OpenID Connect provider) or 'access_token' (one "
+        "made on the server's web page). The others stay available.",
+    )
+    server_token_days = Int(
+        90,
+        min=1,
+        max=365,
+        config=True,
+        help="Days an Anaconda Server access token created at sign-in lives (Navigator: 365, "
+        "conda-repo-cli: 30). A sign-out revokes it only while the login session lasts, so "
+        "this bounds how long a token of a machine signed out later stays valid.",
     )
     allowed_services: List[str] = List(
         Unicode(),

@@ -34,9 +34,9 @@ def _scopes() -> list[str]:
     return TOKEN_SCOPES
 
 
-def test_the_server_offers_password_and_access_token():
+def test_the_server_offers_password_sso_and_access_token():
     methods = [m.id for m in SERVICES["server"].sign_in_methods]
-    assert methods == ["password", "access_token"]
+    assert methods == ["password", "sso", "access_token"]
 
 
 def test_access_token_sign_in_and_sign_out(env, connector, sandbox, snapshot):

@@ -12,10 +12,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import AuthenticationRefused, ServiceUnavailable
+from ..errors import AuthenticationRefused, BadInput, ServiceUnavailable
 from ..models import Channel
-from . import alias_change, insert_token, is_html, peek
+from . import alias_change, insert_token, is_html, peek, server_sso
 from .base import ACCESS_TOKEN_LOGIN, PASSWORD_LOGIN, Capabilities, RepositoryService
+from .server_sso import SSO_LOGIN
 
 if TYPE_CHECKING:
     from ..connection import Connection
@@ -33,8 +34,12 @@ TOKEN_SCOPES = [
     "artifact:view",
     "artifact:download",
 ]
-# Navigator asks for 365 days. We ask for 90: a sign-out can revoke the token only while the
-# login session lasts (minutes), so a shorter life bounds what a lost laptop exposes.
+# The token's life (settings.server_token_days; docs/admin.md). Navigator asks for 365 days,
+# conda-repo-cli for 30. A sign-out revokes the token with the login session, which lives hours
+# (the public sample JWT: 10 h; a single sign-on's refresh token: the provider's session), so a
+# sign-out after that leaves the token valid until it expires: its life bounds that exposure.
+# 90 days, with the warning 14 days before and Renew in one step, keeps that to one quarter
+# without asking single sign-on users to the browser every month.
 TOKEN_DAYS = 90
 PAGE_LIMIT = 1000  # the most a listing answers per page
 MAX_PAGES = 500
@@ -86,9 +91,9 @@ class ServerService:
         )
         if response.status_code in (401, 403):
             raise AuthenticationRefused(
-                f"{TITLE} at {self.domain} did not accept this user name and password. Check them "
-                "and try again. (Accounts that sign in through single sign-on cannot log in with "
-                "a password here: create an access token on the server's web page instead.)",
+                f"{TITLE} at {self.domain} did not accept this user name and password. (An "
+                "account of single sign-on has no password here: it signs in with single "
+                "sign-on or an access token.)",
                 code="wrong_credentials",
             )
         body = self.caller.json(response)
@@ -100,9 +105,9 @@ class ServerService:
             )
         return session
 
-    def create_token(self, session: str, name: str) -> IssuedToken:
+    def create_token(self, session: str, name: str, days: int = TOKEN_DAYS) -> IssuedToken:
         """Create the private access token conda will use (the server answers 200)."""
-        expires = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=TOKEN_DAYS)
+        expires = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=days)
         response = self.caller.send(
             "POST",
             f"{self.api}/account/tokens",
@@ -229,7 +234,7 @@ class Server(RepositoryService):
     id = "server"
     title = "Anaconda Server / Package Security Manager (On-prem)"
     short_title = TITLE
-    sign_in_methods = (PASSWORD_LOGIN, ACCESS_TOKEN_LOGIN)
+    sign_in_methods = (PASSWORD_LOGIN, SSO_LOGIN, ACCESS_TOKEN_LOGIN)
     capabilities = Capabilities(
         lists_channels=True, names_resolve_under_alias=True, can_revoke=True
     )
@@ -262,8 +267,12 @@ class Server(RepositoryService):
     def sign_in(
         self, attempt: Attempt, domain: str, credentials: dict[str, str], method: str
     ) -> None:
-        import platform
-
+        if method == SSO_LOGIN.id and "code" not in credentials:
+            raise BadInput(
+                "Single sign-on needs a browser, so it takes two steps: start it, then finish "
+                "it with the address the browser lands on.",
+                code="bad_method",
+            )
         server = attempt.client(self, domain)
         answered = server.check_system()
         if answered != domain:  # moved to https: sign in and record that address
@@ -272,8 +281,60 @@ class Server(RepositoryService):
         if method == ACCESS_TOKEN_LOGIN.id:
             self._sign_in_with_access_token(attempt, server, domain, credentials["token"])
             return
+        if method == SSO_LOGIN.id:
+            self._sign_in_with_sso(attempt, server, domain, credentials)
+            return
         username = credentials["username"]
         session = server.login(username, credentials["password"])
+        self._create_and_commit(attempt, server, domain, username, session)
+
+    def begin_sso(
+        self, attempt: Attempt, domain: str, sso_id: str, redirect_uri: str | None
+    ) -> server_sso.PendingSso:
+        """Start a single sign-on: find the server's provider; nothing is written."""
+        server = attempt.client(self, domain)
+        answered = server.check_system()
+        if answered != domain:
+            domain = answered
+            server = attempt.client(self, domain)
+        provider = server_sso.find_provider(server.caller, server.api, domain)
+        return server_sso.begin(sso_id, self.id, domain, provider, redirect_uri)
+
+    def _sign_in_with_sso(
+        self, attempt: Attempt, server: ServerService, domain: str, credentials: dict[str, str]
+    ) -> None:
+        """The code the browser brought back (``server_sso.exchange_inputs``), exchanged for the
+        provider's JWT, which then creates the access token as the password login's JWT does."""
+        endpoint = credentials["token_endpoint"]
+        provider = server_sso.provider_caller(server.caller, server_sso.origin_of(endpoint))
+        tokens = server_sso.exchange(provider, credentials)
+        claims = server_sso.jwt_claims(tokens.access_token)  # unverified: shown, never trusted
+        username = claims.get("preferred_username")
+        saved = tokens.saved(endpoint)
+        self._create_and_commit(
+            attempt,
+            server,
+            domain,
+            username if isinstance(username, str) else None,
+            tokens.access_token,
+            method=SSO_LOGIN.id,
+            saved_session=saved,
+        )
+
+    def _create_and_commit(
+        self,
+        attempt: Attempt,
+        server: ServerService,
+        domain: str,
+        username: str | None,
+        session: str,
+        method: str | None = None,
+        saved_session: str | None = None,
+    ) -> None:
+        """Create the private access token with a login JWT, then write everything: one end
+        for the password and the single sign-on."""
+        import platform
+
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
         name = f"jupyter_repoconnect-{platform.node() or 'jupyter'}-{stamp}"
         # journalled before the token exists: a kill right after its creation still finds it
@@ -284,7 +345,8 @@ class Server(RepositoryService):
             session=session,
             name=name,
         ) as journal:
-            issued = server.create_token(session, name)
+            days = getattr(attempt.parts.settings, "server_token_days", TOKEN_DAYS)
+            issued = server.create_token(session, name, days)
             journal.note(token_id=issued.id)
             recorded = {
                 "service": self.id,
@@ -293,13 +355,15 @@ class Server(RepositoryService):
                 "anaconda_server_token": issued.token,
                 "anaconda_server_token_id": issued.id,
                 "anaconda_server_api_url": domain,
-                "sign_in_method": None,
+                "sign_in_method": method,
                 "token_expires_at": issued.expires_at,
             }
             tokens = {url: issued.token for url in self.token_urls(server.api)}
             grant = self.grant(domain, issued.token)
             change = alias_change(server.repo)
-            attempt.commit(tokens, change, recorded, session=session, grant=grant)
+            # kept (0600) only for the sign-out's revoke; dropped by it, or once it can serve
+            # no revoke (Connector status)
+            attempt.commit(tokens, change, recorded, session=saved_session or session, grant=grant)
 
     def _sign_in_with_access_token(
         self, attempt: Attempt, server: ServerService, domain: str, token: str
@@ -353,21 +417,43 @@ class Server(RepositoryService):
     def pending_revoke(
         self, current: Connection, state: RecordedState, session: bytes | None
     ) -> dict[str, Any]:
+        saved = server_sso.SavedSession.parse(session)
         return {
             "service": self.id,
             "domain": current.domain,
             "token_id": state.anaconda_server_token_id if current.source == "repoconnect" else None,
             "method": state.sign_in_method if current.source == "repoconnect" else None,
-            "session": session.decode("utf-8", "replace") if session else None,
+            "session": saved.access_token if saved else None,
+            "refresh_token": saved.refresh_token if saved else None,
+            "token_endpoint": saved.token_endpoint if saved else None,
         }
 
     def revoke(self, client: ServerService, pending: dict[str, Any]) -> str | None:
         if pending.get("method") == ACCESS_TOKEN_LOGIN.id:
             return None  # not ours to revoke; sign_out_notes says so
-        if pending.get("token_id") and pending.get("session"):
-            client.revoke_token(str(pending["session"]), str(pending["token_id"]))
-            return None
-        return "the server needs a fresh login to revoke an access token"
+        session, token_id = pending.get("session"), pending.get("token_id")
+        if not token_id or not session:
+            return "the server needs a fresh login to revoke an access token"
+        renewable = bool(pending.get("refresh_token") and pending.get("token_endpoint"))
+        if server_sso.expired(str(session)):
+            if not renewable:
+                return "the login session of this sign-in has ended"
+            session = self._refreshed(client, pending)
+            renewable = False
+        try:
+            client.revoke_token(str(session), str(token_id))
+        except AuthenticationRefused:
+            if not renewable:  # the server ended the session before its exp
+                raise
+            client.revoke_token(self._refreshed(client, pending), str(token_id))
+        return None
+
+    @staticmethod
+    def _refreshed(client: ServerService, pending: dict[str, Any]) -> str:
+        """A fresh login JWT from the single sign-on's refresh token (raises when refused)."""
+        endpoint = str(pending["token_endpoint"])
+        caller = server_sso.provider_caller(client.caller, server_sso.origin_of(endpoint))
+        return server_sso.refresh(caller, endpoint, str(pending["refresh_token"])).access_token
 
     def revoke_advice(self) -> str:
         return "Revoke it on the server's web page (your account's access tokens)."
