@@ -147,7 +147,7 @@ class Connector:
             channels = [mask_token(c) for c in doc.get_list("channels") or []]
             defaults = doc.get_list("default_channels")
             default_channels = None if defaults is None else [mask_token(c) for c in defaults]
-            alias = doc.get_text("channel_alias")  # from the cache: no parse when unchanged
+            alias = doc.get_scalar("channel_alias")  # from the cache: no parse when unchanged
             warnings += condarc_warnings(doc)
         except (CorruptCondarc, FileProblem) as exc:  # status still answers: say what is wrong
             warnings.append(exc.message)
