@@ -18,7 +18,6 @@ import hashlib
 import io
 import re
 import time
-import warnings
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
@@ -75,7 +74,6 @@ class CondarcDocument:
         self._pending: dict[str, list[str]] = {}
         self._edited: set[str] = set()
         self._proven = False  # the last _dump() was already read back by libyaml
-        self._handed_out = False  # the deprecated ``data`` was used
 
     @property
     def version(self) -> str:
@@ -128,26 +126,6 @@ class CondarcDocument:
         return {str(k): _plain(v) for k, v in self._ruamel().items()}
 
     # --- deprecated: the lead switches the last callers --------------------------------------
-
-    @property
-    def data(self) -> Any:
-        """Deprecated: the raw ruamel.yaml map. Use the methods above."""
-        warnings.warn(
-            "CondarcDocument.data is deprecated: use get_list/set_list/get_scalar/set_scalar/"
-            "remove/settings",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        self._handed_out = True  # any key may change: every key is read back before writing
-        return self._ruamel()
-
-    def get_text(self, key: str) -> str | None:
-        """Deprecated: ``get_scalar(key)`` as text."""
-        warnings.warn(
-            "CondarcDocument.get_text is deprecated: use get_scalar", DeprecationWarning, 2
-        )
-        value = self.get_scalar(key)
-        return None if value is None else str(value)
 
     # --- behind the interface --------------------------------------------------------------------
 
@@ -546,7 +524,7 @@ def _check_readable(doc: CondarcDocument, new: bytes) -> None:
     parse); otherwise, if it disagrees, or with ``fast=False``, ruamel.yaml decides.
     """
     data = doc._ruamel()
-    keys = doc._edited | (set(data) if doc._handed_out else set())
+    keys = set(doc._edited)
     want = {key: _plain(data.get(key)) for key in keys}
     if doc._fast:
         view = splice.view(_decode(doc.path, new)[0], len(new) + ALIAS_ALLOWANCE)

@@ -418,15 +418,9 @@ def test_the_interface_takes_only_what_it_can_write(tmp_path):
     assert path.read_text() == ORIGINAL
 
 
-def test_data_still_works_for_now_and_says_it_is_deprecated(tmp_path):
+def test_the_raw_map_is_not_part_of_the_interface(tmp_path):
+    """Use cases use the typed interface only: the ruamel map is not handed out."""
     path = tmp_path / ".condarc"
     path.write_text(ORIGINAL)
-
-    def change(doc):
-        with pytest.deprecated_call():
-            doc.data["add_anaconda_token"] = True
-
-    Condarc(path).edit(change)
-    assert Condarc(path).load().get_scalar("add_anaconda_token") is True
-    with pytest.deprecated_call():
-        assert Condarc(path).load().get_text("ssl_verify") == "True"
+    doc = Condarc(path).load()
+    assert not hasattr(doc, "data") and not hasattr(doc, "get_text")
