@@ -4,20 +4,50 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-export type Service = 'cloud' | 'server' | 'enterprise';
+/** What a surface may offer for the connected service (the server decides, never the panel). */
+export interface ICapabilities {
+  /** The repository lists its channels: the channel picker. */
+  lists_channels: boolean;
+  /** The user adds channels by name or URL. */
+  channels_by_hand: boolean;
+  /** Channels are an organisation's, under the repository (the org-channel builder). */
+  organisation_channels: boolean;
+  /** A sign-in writes `channel_alias`, so a bare channel name resolves to the repository. */
+  names_resolve_under_alias: boolean;
+  /** Sign-out revokes the token on the service. */
+  can_revoke: boolean;
+}
 
-export const SERVICES: readonly Service[] = ['cloud', 'server', 'enterprise'];
+/** One value a sign-in method takes; `name` is its key in the connect request. */
+export interface ISignInField {
+  name: string;
+  label: string;
+  secret: boolean;
+  /** Whether surrounding spaces are removed (default: unless secret). */
+  strip?: boolean;
+}
 
-/** The reference's names of the three services. */
-export const SERVICE_TITLES: Record<Service, string> = {
-  cloud: 'Anaconda Professional / Package Security Manager (Cloud)',
-  server: 'Anaconda Server / Package Security Manager (On-prem)',
-  enterprise: 'Anaconda Enterprise 4 Repository'
-};
+export interface ISignInMethod {
+  id: string;
+  fields: ISignInField[];
+  /** The reference's button label: "Set Token", "Login". */
+  submit: string;
+}
+
+/** A repository service as the server describes it (registry order). */
+export interface IServiceInfo {
+  id: string;
+  title: string;
+  short_title: string;
+  needs_domain: boolean;
+  domain_label: string | null;
+  sign_in: ISignInMethod[];
+}
 
 export interface IStatus {
   connected: boolean;
-  service: Service | null;
+  /** A registry id: only used as a key, never compared with a name. */
+  service: string | null;
   domain: string | null;
   username: string | null;
   channels: string[];
@@ -28,6 +58,12 @@ export interface IStatus {
   warnings: string[];
   /** Server connections: the `channel_alias` written to `.condarc` (newer servers). */
   channel_alias?: string | null;
+  /** The connected service's full name. */
+  service_title?: string | null;
+  /** What a sign-out will do to `.condarc`. */
+  sign_out_note?: string | null;
+  /** Null when not connected. */
+  capabilities?: ICapabilities | null;
 }
 
 export interface IChannel {
@@ -54,10 +90,13 @@ export interface ICondarcChannels {
 }
 
 export interface IPreferences {
-  server_domain: string | null;
-  enterprise_domain: string | null;
   allow_domain_change: boolean;
-  allowed_services: Service[];
+  allowed_services: string[];
+  /** Every service the server knows, in the order surfaces offer them. */
+  services: IServiceInfo[];
+  /** The remembered domain of each service that needs one. */
+  domains: Record<string, string | null>;
+  default_service: string | null;
 }
 
 export interface IFinding {
@@ -73,13 +112,12 @@ export interface IDiagnosis {
 }
 
 export interface IConnectRequest {
-  service: Service;
+  service: string;
   domain?: string;
-  username?: string;
-  password?: string;
-  token?: string;
   /** Only after the user confirmed "Trust this server" (writes `ssl_verify: false`). */
   trust_server?: boolean;
+  /** The sign-in method's fields by name: username, password, token. */
+  [field: string]: string | boolean | undefined;
 }
 
 export interface IAddChannelsRequest {
@@ -95,8 +133,8 @@ export interface ICondarcUpdate {
 }
 
 export interface IPreferencesUpdate {
-  server_domain?: string;
-  enterprise_domain?: string;
+  /** Service id → domain. */
+  domains: Record<string, string>;
 }
 
 /** An error reply of the API, or a failure to reach it; `message` is safe to show. */
@@ -104,7 +142,9 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
-    message: string
+    message: string,
+    /** The connection changed under the user (the server says so): show the real state. */
+    readonly stateMoved = false
   ) {
     super(message);
     this.name = 'ApiError';
@@ -145,7 +185,8 @@ export async function requestAPI<T>(
       throw new ApiError(
         response.status,
         String(data.error ?? 'error'),
-        data.message
+        data.message,
+        data.state_moved === true
       );
     }
     const hint =
@@ -167,9 +208,7 @@ function json(method: string, body?: unknown, signal?: AbortSignal): RequestInit
 }
 
 /** One typed function per route, bound to one server's connection settings. */
-export function createApi(
-  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
-) {
+export function createApi(settings: ServerConnection.ISettings = ServerConnection.makeSettings()) {
   const call = <T>(endPoint: string, init: RequestInit = {}): Promise<T> =>
     requestAPI<T>(endPoint, init, settings);
   return {
@@ -197,8 +236,7 @@ export function createApi(
     condarc: (): Promise<ICondarcChannels> => call<ICondarcChannels>('condarc'),
     putCondarc: (body: ICondarcUpdate): Promise<ICondarcChannels> =>
       call<ICondarcChannels>('condarc', json('PUT', body)),
-    disconnect: (): Promise<IStatus> =>
-      call<IStatus>('disconnect', json('POST', {})),
+    disconnect: (): Promise<IStatus> => call<IStatus>('disconnect', json('POST', {})),
     preferences: (): Promise<IPreferences> => call<IPreferences>('preferences'),
     putPreferences: (body: IPreferencesUpdate): Promise<IPreferences> =>
       call<IPreferences>('preferences', json('PUT', body)),
@@ -238,7 +276,8 @@ async function statusIfChanged(
     throw new ApiError(
       response.status,
       String(data?.error ?? 'http_error'),
-      data?.message ?? `The Jupyter server answered ${response.status}.`
+      data?.message ?? `The Jupyter server answered ${response.status}.`,
+      data?.state_moved === true
     );
   }
   return { status: data as IStatus, etag: response.headers.get('ETag') };

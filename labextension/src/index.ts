@@ -2,20 +2,16 @@
  * Plugin wiring: the "Repositories" panel in the left sidebar, its palette commands and
  * shortcut, and a status-bar item naming the connected service.
  */
-import {
-  ILayoutRestorer,
-  JupyterFrontEnd,
-  JupyterFrontEndPlugin
-} from '@jupyterlab/application';
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { Widget } from '@lumino/widgets';
 
-import { createApi, IStatus, SERVICE_TITLES } from './api';
 import { RepositoriesPanel } from './components/RepositoriesView';
 import { repositoriesIcon } from './icon';
-import { FeedbackKind, RepoConnectModel } from './model';
+import { FeedbackKind } from './models/activity';
+import { PanelModel } from './models/panel';
 
 const PLUGIN_ID = 'jupyter-repoconnect:plugin';
 const CATEGORY = 'Anaconda repository (conda)';
@@ -26,13 +22,6 @@ export namespace CommandIDs {
   export const configure = 'repoconnect:configure-conda';
   export const doctor = 'repoconnect:troubleshoot';
 }
-
-/** Short names of the services for the status bar. */
-const SHORT: Record<string, string> = {
-  cloud: 'Anaconda Professional',
-  server: 'Anaconda Server',
-  enterprise: 'Enterprise 4 Repository'
-};
 
 function notify(kind: FeedbackKind, message: string): void {
   const options = { autoClose: kind === 'warning' || kind === 'error' ? false : 5000 } as const;
@@ -49,22 +38,30 @@ function notify(kind: FeedbackKind, message: string): void {
 
 /** The status-bar item: "Conda: Anaconda Server" (click opens the panel). */
 class StatusItem extends Widget {
-  constructor(onClick: () => void) {
+  constructor(
+    private readonly _model: PanelModel,
+    onClick: () => void
+  ) {
     super({ node: document.createElement('button') });
     this.addClass('jp-RepoConnect-statusItem');
     this.node.setAttribute('type', 'button');
     this.node.setAttribute('data-testid', 'repoconnect-statusbar');
     this.node.addEventListener('click', onClick);
-    this.show_(null);
+    _model.connection.statusChanged.connect(this.update_, this);
+    _model.preferences.changed.connect(this.update_, this);
+    this.update_();
   }
 
-  show_(status: IStatus | null): void {
-    const connected = !!status?.connected && !!status.service;
-    const name = connected ? SHORT[status!.service!] : 'not connected';
-    this.node.textContent = `Conda: ${name}`;
+  update_(): void {
+    const status = this._model.connection.status;
+    const connected = !!status?.connected;
+    // The short name comes with the preferences; the full one with the status.
+    const title = status?.service_title ?? 'a repository';
+    const short = this._model.preferences.serviceInfo(status?.service)?.short_title ?? title;
+    this.node.textContent = `Conda: ${connected ? short : 'not connected'}`;
     this.node.title = connected
-      ? `conda uses ${SERVICE_TITLES[status!.service!]}` +
-        (status!.domain ? ` (${status!.domain})` : '') +
+      ? `conda uses ${title}` +
+        (status?.domain ? ` (${status.domain})` : '') +
         '. Click to open the Repositories panel.'
       : 'conda is not connected to an organisation repository. Click to sign in.';
     this.node.dataset.connected = String(connected);
@@ -84,22 +81,20 @@ const plugin: JupyterFrontEndPlugin<void> = {
     settingRegistry: ISettingRegistry | null,
     statusBar: IStatusBar | null
   ) => {
-    const model = new RepoConnectModel({
-      api: createApi(app.serviceManager.serverSettings),
+    const model = new PanelModel({
+      serverSettings: app.serviceManager.serverSettings,
       notify
     });
     const panel = new RepositoriesPanel(model);
     panel.title.icon = repositoriesIcon;
-    panel.title.caption = 'Repositories: connect conda to your organisation\'s repository';
+    panel.title.caption = "Repositories: connect conda to your organisation's repository";
     app.shell.add(panel, 'left', { rank: 850 });
     restorer?.add(panel, 'jupyter-repoconnect');
 
     const open = () => app.shell.activateById(panel.id);
     const openDetails = (testid: string) => {
       open();
-      const details = panel.node.querySelector<HTMLDetailsElement>(
-        `[data-testid="${testid}"]`
-      );
+      const details = panel.node.querySelector<HTMLDetailsElement>(`[data-testid="${testid}"]`);
       if (details) {
         details.open = true;
         details.scrollIntoView({ block: 'nearest' });
@@ -115,7 +110,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
     app.commands.addCommand(CommandIDs.signIn, {
       label: () =>
-        model.status?.connected
+        model.connection.connected
           ? 'Show the Anaconda repository connection'
           : 'Sign in to an Anaconda package repository',
       caption: 'Anaconda Professional, Anaconda Server or Enterprise 4 Repository',
@@ -134,7 +129,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       caption: 'Run the checks of the doctor; each problem comes with its fix',
       execute: () => {
         open();
-        void model.runDoctor();
+        void model.doctor.run();
       }
     });
     for (const command of Object.values(CommandIDs)) {
@@ -142,26 +137,27 @@ const plugin: JupyterFrontEndPlugin<void> = {
     }
 
     if (statusBar) {
-      const item = new StatusItem(() => {
+      const item = new StatusItem(model, () => {
         open();
         model.requestFocus();
       });
-      model.statusChanged.connect((_, status) => item.show_(status));
       statusBar.registerStatusItem('jupyter-repoconnect:status', {
         item,
         align: 'left',
         rank: 4,
         isActive: () => true
       });
-      // The status bar needs the status even if the panel was never opened: one request.
-      void app.restored.then(() => model.checkStatus());
+      // The status bar follows the status even if the panel is never opened (slower checks).
+      void app.restored.then(() => model.start());
     }
 
     if (settingRegistry) {
       const apply = (settings: ISettingRegistry.ISettings) => {
-        model.pageSize = settings.get('pageSize').composite as number;
-        model.searchDelay = settings.get('searchDelay').composite as number;
-        model.pollInterval = (settings.get('pollInterval').composite as number) * 1000;
+        model.picker.settings.pageSize = settings.get('pageSize').composite as number;
+        model.picker.settings.searchDelay = settings.get('searchDelay').composite as number;
+        model.watch.interval = (settings.get('pollInterval').composite as number) * 1000;
+        model.watch.hiddenInterval =
+          (settings.get('hiddenPollInterval').composite as number) * 1000;
       };
       settingRegistry
         .load(PLUGIN_ID)

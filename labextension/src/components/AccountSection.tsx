@@ -6,30 +6,16 @@
 import { UseSignal } from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
-import { AccountModel, createAccountApi } from '../account';
-import { RepoConnectModel } from '../model';
+import { AccountModel } from '../models/account';
 
-const MODELS = new WeakMap<RepoConnectModel, AccountModel>();
-
-function accountModel(model: RepoConnectModel): AccountModel {
-  let account = MODELS.get(model);
-  if (!account) {
-    account = new AccountModel(createAccountApi(), () => void model.refresh());
-    MODELS.set(model, account);
-  }
-  return account;
-}
-
-export function AccountSection({ model }: { model: RepoConnectModel }): JSX.Element | null {
-  const account = accountModel(model);
+/** The account section; its model is built with the rest of the panel (models/panel.ts). */
+export function AccountSection({ account }: { account: AccountModel }): JSX.Element | null {
   useEffect(() => {
     if (account.status === null) {
       void account.load();
     }
   }, [account]);
-  return (
-    <UseSignal signal={account.changed}>{() => <Body account={account} />}</UseSignal>
-  );
+  return <UseSignal signal={account.changed}>{() => <Body account={account} />}</UseSignal>;
 }
 
 function Body({ account }: { account: AccountModel }): JSX.Element | null {
@@ -84,8 +70,8 @@ function SignedOut({ account }: { account: AccountModel }): JSX.Element {
   return (
     <>
       <p className="jp-RepoConnect-hint">
-        Sign in to your anaconda.com account to install your organisation&apos;s repository
-        token without copying it.
+        Sign in to your anaconda.com account to install your organisation&apos;s repository token
+        without copying it.
       </p>
       <div className="jp-RepoConnect-actions">
         <button
@@ -110,8 +96,8 @@ function SignedOut({ account }: { account: AccountModel }): JSX.Element {
           }}
         >
           <p className="jp-RepoConnect-hint">
-            anaconda.com → Account Settings → API Keys. It is stored where the anaconda command
-            line keeps its login.
+            anaconda.com → Account Settings → API Keys. It is stored where the anaconda command line
+            keeps its login.
           </p>
           <div className="jp-RepoConnect-inputRow">
             <input

@@ -5,16 +5,17 @@
 import React from 'react';
 
 import { IChannel } from '../api';
-import { RepoConnectModel } from '../model';
+import { PanelModel } from '../models/panel';
 import { Feedback } from './Feedback';
 
 interface IProps {
-  model: RepoConnectModel;
+  model: PanelModel;
 }
 
 export function ChannelPicker({ model }: IProps): JSX.Element {
-  const page = model.page;
-  const picked = model.choices.size;
+  const picker = model.picker;
+  const page = picker.page;
+  const picked = picker.choices.size;
   return (
     <section
       className="jp-RepoConnect-section"
@@ -27,23 +28,23 @@ export function ChannelPicker({ model }: IProps): JSX.Element {
         id="jp-RepoConnect-search"
         className="jp-RepoConnect-input"
         type="search"
-        value={model.query}
+        value={picker.query}
         placeholder="Filter by name"
         autoComplete="off"
         spellCheck={false}
         aria-controls="jp-RepoConnect-channel-list"
-        onChange={event => model.search(event.target.value)}
+        onChange={event => picker.search(event.target.value)}
         data-testid="channel-search"
       />
       {page && <Pager model={model} />}
       <div
         id="jp-RepoConnect-channel-list"
         className="jp-RepoConnect-channelList"
-        aria-busy={model.channelsLoading}
+        aria-busy={picker.loading}
         data-testid="channel-list"
       >
         {page === null ? (
-          <p className="jp-RepoConnect-muted">{model.channelsLoading ? 'Loading channels…' : ''}</p>
+          <p className="jp-RepoConnect-muted">{picker.loading ? 'Loading channels…' : ''}</p>
         ) : page.items.length === 0 ? (
           <p className="jp-RepoConnect-muted" data-testid="no-channels">
             {page.q ? `No channel matches “${page.q}”.` : 'This repository offers no channels.'}
@@ -65,7 +66,7 @@ export function ChannelPicker({ model }: IProps): JSX.Element {
           className="jp-RepoConnect-button jp-mod-accept"
           disabled={!picked}
           onClick={async () => {
-            if (await model.addChannels()) {
+            if (await picker.addChannels()) {
               // The button is disabled now (nothing picked): continue from the search box.
               document.getElementById('jp-RepoConnect-search')?.focus();
             }
@@ -85,9 +86,10 @@ function ChannelRow({
   channel,
   index
 }: IProps & { channel: IChannel; index: number }): JSX.Element {
-  const choice = model.choiceOf(channel.name);
+  const picker = model.picker;
+  const choice = picker.choiceOf(channel.name);
   const nameId = `jp-RepoConnect-ch-${index}-${cssId(channel.name)}`;
-  const inChannels = model.isInChannels(channel);
+  const inChannels = picker.isInChannels(channel);
   return (
     <li className="jp-RepoConnect-channel" data-testid="channel-row" data-channel={channel.name}>
       <div className="jp-RepoConnect-channelName">
@@ -106,7 +108,7 @@ function ChannelRow({
             type="checkbox"
             checked={choice.channels}
             aria-describedby={nameId}
-            onChange={event => model.toggleChoice(channel.name, 'channels', event.target.checked)}
+            onChange={event => picker.toggleChoice(channel.name, 'channels', event.target.checked)}
             data-testid="add-to-channels"
           />
           Add to channels
@@ -117,7 +119,7 @@ function ChannelRow({
             checked={choice.default_channels}
             aria-describedby={nameId}
             onChange={event =>
-              model.toggleChoice(channel.name, 'default_channels', event.target.checked)
+              picker.toggleChoice(channel.name, 'default_channels', event.target.checked)
             }
             data-testid="add-to-default-channels"
           />
@@ -129,17 +131,18 @@ function ChannelRow({
 }
 
 function Pager({ model }: IProps): JSX.Element | null {
-  const page = model.page!;
+  const picker = model.picker;
+  const page = picker.page!;
   const first = page.total ? page.offset + 1 : 0;
   const last = Math.min(page.offset + page.items.length, page.total);
-  const size = page.limit || model.pageSize;
+  const size = page.limit || picker.settings.pageSize;
   return (
     <nav className="jp-RepoConnect-pager" aria-label="Channel pages">
       <button
         type="button"
         className="jp-RepoConnect-button"
         disabled={page.offset <= 0}
-        onClick={() => void model.loadPage(page.offset - size)}
+        onClick={() => void picker.loadPage(page.offset - size)}
         data-testid="page-prev"
       >
         Previous
@@ -151,7 +154,7 @@ function Pager({ model }: IProps): JSX.Element | null {
         type="button"
         className="jp-RepoConnect-button"
         disabled={last >= page.total}
-        onClick={() => void model.loadPage(page.offset + size)}
+        onClick={() => void picker.loadPage(page.offset + size)}
         data-testid="page-next"
       >
         Next

@@ -3,12 +3,13 @@
  */
 import React, { useState } from 'react';
 
-import { ChannelList, RepoConnectModel } from '../model';
+import { ChannelList } from '../models/condarc';
+import { PanelModel } from '../models/panel';
 import { Breakable } from './Breakable';
 import { Feedback } from './Feedback';
 
 interface IProps {
-  model: RepoConnectModel;
+  model: PanelModel;
 }
 
 const DEFAULTS_WARNING =
@@ -16,8 +17,9 @@ const DEFAULTS_WARNING =
   'default channels, and packages you rely on may stop resolving.';
 
 export function ConfigureConda({ model }: IProps): JSX.Element {
-  const condarc = model.condarc;
-  const draft = model.draft;
+  const editor = model.condarc;
+  const condarc = editor.condarc;
+  const draft = editor.draft;
   return (
     <details className="jp-RepoConnect-details" data-testid="configure-conda">
       <summary>Configure Conda</summary>
@@ -34,12 +36,12 @@ export function ConfigureConda({ model }: IProps): JSX.Element {
             </p>
             <EditableList model={model} list="channels" entries={draft.channels} />
             <EditableList model={model} list="default_channels" entries={draft.default_channels} />
-            {model.pendingRemoval && <DefaultsWarning model={model} />}
+            {editor.pendingRemoval && <DefaultsWarning model={model} />}
             <AddByHand model={model} />
-            {model.conflict && (
+            {editor.conflict && (
               <p className="jp-RepoConnect-warn" data-testid="condarc-conflict">
-                The file changed on disk since it was read, so nothing was saved. Click
-                “Discard changes” to read it again, then make your changes again.
+                The file changed on disk since it was read, so nothing was saved. Click “Discard
+                changes” to read it again, then make your changes again.
               </p>
             )}
             <div className="jp-RepoConnect-actions">
@@ -47,17 +49,17 @@ export function ConfigureConda({ model }: IProps): JSX.Element {
                 type="button"
                 className="jp-RepoConnect-button"
                 id="jp-RepoConnect-reload-condarc"
-                onClick={() => void model.reloadCondarc()}
+                onClick={() => void editor.discard()}
                 data-testid="reload-condarc"
               >
-                {model.dirty ? 'Discard changes' : 'Reload'}
+                {editor.dirty ? 'Discard changes' : 'Reload'}
               </button>
               <button
                 type="button"
                 className="jp-RepoConnect-button jp-mod-accept"
-                disabled={!model.dirty || !!model.pendingRemoval}
+                disabled={!editor.dirty || !!editor.pendingRemoval}
                 onClick={async () => {
-                  if (await model.saveCondarc()) {
+                  if (await editor.save()) {
                     // Save is disabled now that nothing is pending: stay next to it.
                     document.getElementById('jp-RepoConnect-reload-condarc')?.focus();
                   }
@@ -86,15 +88,15 @@ function EditableList({
       <h4 id={titleId}>{list}:</h4>
       {entries === null ? (
         <p className="jp-RepoConnect-muted" data-testid="list-meaning">
-          not set — conda&apos;s <code>defaults</code> then means Anaconda&apos;s public
-          repository (repo.anaconda.com: main, r).
+          not set — conda&apos;s <code>defaults</code> then means Anaconda&apos;s public repository
+          (repo.anaconda.com: main, r).
         </p>
       ) : entries.length === 0 ? (
         <p className="jp-RepoConnect-muted" data-testid="list-meaning">
           {list === 'channels'
             ? '[] (empty) — conda searches no channel unless a command names one with -c; ' +
               'add the channels you need.'
-            : '[] (empty) — same as not set: conda\'s defaults are Anaconda\'s public ' +
+            : "[] (empty) — same as not set: conda's defaults are Anaconda's public " +
               'repository.'}
         </p>
       ) : (
@@ -118,7 +120,7 @@ function EditableList({
                   title="Move up"
                   disabled={index === 0}
                   onClick={() => {
-                    model.moveEntry(list, index, -1);
+                    model.condarc.moveEntry(list, index, -1);
                     focusEntry(list, index - 1, 'move-up');
                   }}
                   data-testid="move-up"
@@ -132,7 +134,7 @@ function EditableList({
                   title="Move down"
                   disabled={index === entries.length - 1}
                   onClick={() => {
-                    model.moveEntry(list, index, 1);
+                    model.condarc.moveEntry(list, index, 1);
                     focusEntry(list, index + 1, 'move-down');
                   }}
                   data-testid="move-down"
@@ -146,7 +148,7 @@ function EditableList({
                   title="Remove"
                   onClick={() => {
                     const asks = entry === 'defaults';
-                    model.removeEntry(list, index);
+                    model.condarc.removeEntry(list, index);
                     if (!asks) {
                       focusEntry(list, Math.min(index, entries.length - 2), 'remove-entry');
                     }
@@ -173,7 +175,7 @@ function DefaultsWarning({ model }: IProps): JSX.Element {
       onKeyDown={event => {
         if (event.key === 'Escape') {
           event.stopPropagation();
-          model.cancelRemoval();
+          model.condarc.cancelRemoval();
         }
       }}
     >
@@ -183,7 +185,7 @@ function DefaultsWarning({ model }: IProps): JSX.Element {
           type="button"
           className="jp-RepoConnect-button"
           autoFocus
-          onClick={() => model.cancelRemoval()}
+          onClick={() => model.condarc.cancelRemoval()}
           data-testid="cancel-remove-defaults"
         >
           Keep defaults
@@ -191,7 +193,7 @@ function DefaultsWarning({ model }: IProps): JSX.Element {
         <button
           type="button"
           className="jp-RepoConnect-button jp-mod-warn"
-          onClick={() => model.confirmRemoval()}
+          onClick={() => model.condarc.confirmRemoval()}
           data-testid="confirm-remove-defaults"
         >
           Remove defaults
@@ -224,10 +226,15 @@ function focusEntry(list: ChannelList, index: number, testid: string): void {
 /** "Add a channel by hand": a name or URL into either list; Cloud gets an org-channel builder. */
 function AddByHand({ model }: IProps): JSX.Element {
   const [entry, setEntry] = useState('');
-  const status = model.status;
-  const cloud = status?.connected && status.service === 'cloud' ? status.domain : null;
+  const status = model.connection.status;
+  const capabilities = model.connection.capabilities;
+  // Channels that are an organisation's live under the repository the user signed in to.
+  const repository = capabilities?.organisation_channels ? status?.domain : null;
+  // The service's name as a sentence uses it ("your Anaconda Server").
+  const name =
+    model.preferences.serviceInfo(status?.service)?.short_title ?? status?.service_title ?? null;
   const add = async (list: ChannelList) => {
-    if (await model.addByHand(list, entry)) {
+    if (await model.condarc.addByHand(list, entry)) {
       setEntry('');
     }
     document.getElementById('jp-RepoConnect-hand-input')?.focus();
@@ -255,8 +262,8 @@ function AddByHand({ model }: IProps): JSX.Element {
         data-testid="hand-input"
       />
       <p id="jp-RepoConnect-hand-hint" className="jp-RepoConnect-hint">
-        {status?.connected && status.service === 'server'
-          ? 'A name of your Anaconda Server resolves to its URL there. '
+        {capabilities?.names_resolve_under_alias
+          ? `A name of your ${name ?? 'repository'} resolves to its URL there. `
           : ''}
         Never type a token: conda adds it for the repository you signed in to.
       </p>
@@ -280,17 +287,19 @@ function AddByHand({ model }: IProps): JSX.Element {
           Add to default_channels
         </button>
       </div>
-      {cloud && <OrgChannelBuilder repository={cloud} onBuilt={setEntry} />}
+      {repository && <OrgChannelBuilder repository={repository} title={name} onBuilt={setEntry} />}
     </div>
   );
 }
 
-/** Cloud: `<repository>/<org>/<channel>`; the token is inserted by conda, never typed. */
+/** `<repository>/<org>/<channel>`; the token is inserted by conda, never typed. */
 function OrgChannelBuilder({
   repository,
+  title,
   onBuilt
 }: {
   repository: string;
+  title: string | null;
   onBuilt: (url: string) => void;
 }): JSX.Element {
   const [org, setOrg] = useState('');
@@ -302,7 +311,7 @@ function OrgChannelBuilder({
       : null;
   return (
     <fieldset className="jp-RepoConnect-builder" data-testid="org-channel-builder">
-      <legend>Organisation channel (Anaconda Professional)</legend>
+      <legend>{title ? `Organisation channel (${title})` : 'Organisation channel'}</legend>
       <div className="jp-RepoConnect-inputRow">
         <label>
           Organisation

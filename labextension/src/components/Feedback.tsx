@@ -4,7 +4,8 @@
  */
 import React, { useState } from 'react';
 
-import { Place, RepoConnectModel } from '../model';
+import { Place } from '../models/activity';
+import { PanelModel } from '../models/panel';
 
 export function BusyIndicator({ label }: { label: string | null }): JSX.Element {
   // The live region stays mounted so screen readers announce each new label.
@@ -27,8 +28,9 @@ export function BusyIndicator({ label }: { label: string | null }): JSX.Element 
 }
 
 /** The message of the last action if it belongs at `at`; errors offer "Troubleshoot". */
-export function Feedback({ model, at }: { model: RepoConnectModel; at: Place }): JSX.Element {
-  const feedback = model.feedback?.at === at ? model.feedback : null;
+export function Feedback({ model, at }: { model: PanelModel; at: Place }): JSX.Element {
+  const current = model.activity.feedback;
+  const feedback = current?.at === at ? current : null;
   const isError = feedback?.kind === 'error';
   return (
     // Both live regions stay mounted so the message is announced when it appears.
@@ -46,7 +48,7 @@ export function Feedback({ model, at }: { model: RepoConnectModel; at: Place }):
                 <button
                   type="button"
                   className="jp-RepoConnect-link"
-                  onClick={() => void model.runDoctor()}
+                  onClick={() => void model.doctor.run()}
                   data-testid="error-troubleshoot"
                 >
                   Troubleshoot
@@ -56,7 +58,7 @@ export function Feedback({ model, at }: { model: RepoConnectModel; at: Place }):
             </span>
           </div>
         )}
-        {at === 'signin' && model.trustPending && <TrustServer model={model} />}
+        {at === 'signin' && model.connection.trustPending && <TrustServer model={model} />}
       </div>
       <div role="status">
         {feedback && !isError && (
@@ -83,14 +85,14 @@ export function Feedback({ model, at }: { model: RepoConnectModel; at: Place }):
   );
 }
 
-function Dismiss({ model, label }: { model: RepoConnectModel; label: string }): JSX.Element {
+function Dismiss({ model, label }: { model: PanelModel; label: string }): JSX.Element {
   return (
     <button
       type="button"
       className="jp-RepoConnect-dismiss"
       aria-label={label}
       title="Dismiss"
-      onClick={() => model.dismissFeedback()}
+      onClick={() => model.activity.dismiss()}
     >
       ×
     </button>
@@ -98,7 +100,7 @@ function Dismiss({ model, label }: { model: RepoConnectModel; label: string }): 
 }
 
 /** After a TLS failure: "Trust this server", with a confirmation that says what it does. */
-function TrustServer({ model }: { model: RepoConnectModel }): JSX.Element {
+function TrustServer({ model }: { model: PanelModel }): JSX.Element {
   const [confirming, setConfirming] = useState(false);
   if (!confirming) {
     return (
@@ -121,23 +123,22 @@ function TrustServer({ model }: { model: RepoConnectModel }): JSX.Element {
       onKeyDown={event => {
         if (event.key === 'Escape') {
           event.stopPropagation();
-          model.cancelTrust();
+          model.connection.cancelTrust();
         }
       }}
     >
       <p>
         Trusting this server turns certificate checks off for conda: <code>ssl_verify: false</code>{' '}
-        is written to your .condarc, so conda no longer verifies any server&apos;s certificate
-        until you sign out (signing out restores the file). Only do this if your administrator
-        told you to; the safer fix is to set <code>ssl_verify</code> to your company&apos;s CA
-        bundle.
+        is written to your .condarc, so conda no longer verifies any server&apos;s certificate until
+        you sign out (signing out restores the file). Only do this if your administrator told you
+        to; the safer fix is to set <code>ssl_verify</code> to your company&apos;s CA bundle.
       </p>
       <div className="jp-RepoConnect-actions">
         <button
           type="button"
           className="jp-RepoConnect-button"
           autoFocus
-          onClick={() => model.cancelTrust()}
+          onClick={() => model.connection.cancelTrust()}
           data-testid="trust-cancel"
         >
           Cancel
@@ -145,7 +146,7 @@ function TrustServer({ model }: { model: RepoConnectModel }): JSX.Element {
         <button
           type="button"
           className="jp-RepoConnect-button jp-mod-warn"
-          onClick={() => void model.trustServer()}
+          onClick={() => void model.connection.trustServer()}
           data-testid="trust-confirm"
         >
           Trust and sign in

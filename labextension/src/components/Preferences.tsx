@@ -1,92 +1,59 @@
 /**
- * The reference's Preferences: the two API domains, "Apply".
+ * The reference's Preferences: the API domain of each service that needs one, "Apply".
  */
 import React, { useEffect, useState } from 'react';
 
-import { RepoConnectModel } from '../model';
+import { IServiceInfo } from '../api';
+import { PanelModel } from '../models/panel';
 import { Feedback } from './Feedback';
 
-export function PreferencesForm({ model }: { model: RepoConnectModel }): JSX.Element {
+const CLEARED =
+  'A domain cannot be cleared, only replaced: type another one, or put the old one back. ' +
+  'It is only used when you sign in to this service.';
+
+export function PreferencesForm({ model }: { model: PanelModel }): JSX.Element {
   const prefs = model.preferences;
-  const savedServer = prefs?.server_domain ?? '';
-  const savedEnterprise = prefs?.enterprise_domain ?? '';
-  const [server, setServer] = useState(savedServer);
-  const [enterprise, setEnterprise] = useState(savedEnterprise);
-  useEffect(() => setServer(savedServer), [savedServer]);
-  useEffect(() => setEnterprise(savedEnterprise), [savedEnterprise]);
-  const locked = prefs?.allow_domain_change === false;
-  const changed = server.trim() !== savedServer || enterprise.trim() !== savedEnterprise;
+  const services = prefs.domainServices;
+  const saved: Record<string, string> = {};
+  for (const service of services) {
+    saved[service.id] = prefs.domainOf(service.id) ?? '';
+  }
+  const savedKey = JSON.stringify(saved);
+  const [typed, setTyped] = useState<Record<string, string>>(saved);
+  useEffect(() => setTyped(JSON.parse(savedKey)), [savedKey]);
+  const valueOf = (id: string) => typed[id] ?? saved[id] ?? '';
+  const locked = prefs.locked;
+  const changed = services.some(s => valueOf(s.id).trim() !== saved[s.id]);
   // A remembered domain cannot be cleared (the sign-in form would have nothing to use):
   // refuse it on the field instead of "saving" with no effect.
-  const cleared = (value: string, saved: string) => !!saved && !value.trim();
-  const serverCleared = cleared(server, savedServer);
-  const enterpriseCleared = cleared(enterprise, savedEnterprise);
-  const refused = serverCleared || enterpriseCleared;
+  const cleared = (id: string) => !!saved[id] && !valueOf(id).trim();
+  const refused = services.some(s => cleared(s.id));
   const onSubmit = (event: React.FormEvent) => {
     event.preventDefault();
     if (!locked && changed && !refused) {
-      void model.savePreferences(server, enterprise);
+      const values: Record<string, string> = {};
+      for (const service of services) {
+        values[service.id] = valueOf(service.id);
+      }
+      void prefs.save(values);
     }
   };
-  const CLEARED =
-    'A domain cannot be cleared, only replaced: type another one, or put the old one back. ' +
-    'It is only used when you sign in to this service.';
   return (
     <details className="jp-RepoConnect-details" data-testid="preferences">
       <summary>Preferences</summary>
       <form className="jp-RepoConnect-form jp-RepoConnect-detailsBody" onSubmit={onSubmit}>
-        <label htmlFor="jp-RepoConnect-pref-server">Anaconda Server API domain</label>
-        <input
-          id="jp-RepoConnect-pref-server"
-          className="jp-RepoConnect-input"
-          type="text"
-          inputMode="url"
-          value={server}
-          readOnly={locked}
-          spellCheck={false}
-          placeholder="https://anaconda.example.com"
-          aria-invalid={serverCleared}
-          aria-describedby="jp-RepoConnect-pref-server-error"
-          onChange={event => setServer(event.target.value)}
-          data-testid="pref-server-domain"
-        />
-        {serverCleared && (
-          <p
-            id="jp-RepoConnect-pref-server-error"
-            className="jp-RepoConnect-fieldError"
-            data-testid="pref-server-error"
-          >
-            {CLEARED}
-          </p>
-        )}
-        <label htmlFor="jp-RepoConnect-pref-enterprise">Enterprise 4 Repository API domain</label>
-        <input
-          id="jp-RepoConnect-pref-enterprise"
-          className="jp-RepoConnect-input"
-          type="text"
-          inputMode="url"
-          value={enterprise}
-          readOnly={locked}
-          spellCheck={false}
-          placeholder="https://repo.example.com/api"
-          aria-invalid={enterpriseCleared}
-          aria-describedby="jp-RepoConnect-pref-enterprise-error"
-          onChange={event => setEnterprise(event.target.value)}
-          data-testid="pref-enterprise-domain"
-        />
-        {enterpriseCleared && (
-          <p
-            id="jp-RepoConnect-pref-enterprise-error"
-            className="jp-RepoConnect-fieldError"
-            data-testid="pref-enterprise-error"
-          >
-            {CLEARED}
-          </p>
-        )}
+        {services.map(service => (
+          <DomainRow
+            key={service.id}
+            service={service}
+            value={valueOf(service.id)}
+            locked={locked}
+            cleared={cleared(service.id)}
+            onChange={value => setTyped({ ...typed, [service.id]: value })}
+          />
+        ))}
         <p className="jp-RepoConnect-hint">
-          {locked
-            ? 'Your administrator set these domains.'
-            : 'Full URLs without a trailing slash.'}
+          {locked ? 'Your administrator set these domains.' : 'Full URLs without a trailing slash.'}
         </p>
         <div className="jp-RepoConnect-actions">
           <button
@@ -101,5 +68,49 @@ export function PreferencesForm({ model }: { model: RepoConnectModel }): JSX.Ele
         <Feedback model={model} at="prefs" />
       </form>
     </details>
+  );
+}
+
+function DomainRow({
+  service,
+  value,
+  locked,
+  cleared,
+  onChange
+}: {
+  service: IServiceInfo;
+  value: string;
+  locked: boolean;
+  cleared: boolean;
+  onChange: (value: string) => void;
+}): JSX.Element {
+  const inputId = `jp-RepoConnect-pref-${service.id}`;
+  return (
+    <>
+      <label htmlFor={inputId}>{service.short_title} API domain</label>
+      <input
+        id={inputId}
+        className="jp-RepoConnect-input"
+        type="text"
+        inputMode="url"
+        value={value}
+        readOnly={locked}
+        spellCheck={false}
+        placeholder="https://anaconda.example.com"
+        aria-invalid={cleared}
+        aria-describedby={`${inputId}-error`}
+        onChange={event => onChange(event.target.value)}
+        data-testid={`pref-${service.id}-domain`}
+      />
+      {cleared && (
+        <p
+          id={`${inputId}-error`}
+          className="jp-RepoConnect-fieldError"
+          data-testid={`pref-${service.id}-error`}
+        >
+          {CLEARED}
+        </p>
+      )}
+    </>
   );
 }

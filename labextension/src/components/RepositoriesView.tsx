@@ -5,7 +5,7 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import React from 'react';
 
-import { RepoConnectModel } from '../model';
+import { PanelModel } from '../models/panel';
 import { AccountSection } from './AccountSection';
 import { ChannelPicker } from './ChannelPicker';
 import { ConfigureConda } from './ConfigureConda';
@@ -15,21 +15,17 @@ import { SignIn } from './SignIn';
 import { StatusView } from './StatusView';
 import { Troubleshoot } from './Troubleshoot';
 
-export function RepositoriesView({ model }: { model: RepoConnectModel }): JSX.Element {
-  return (
-    <UseSignal signal={model.changed}>
-      {() => <Body model={model} />}
-    </UseSignal>
-  );
+export function RepositoriesView({ model }: { model: PanelModel }): JSX.Element {
+  return <UseSignal signal={model.changed}>{() => <Body model={model} />}</UseSignal>;
 }
 
-function Body({ model }: { model: RepoConnectModel }): JSX.Element {
-  const status = model.status;
+function Body({ model }: { model: PanelModel }): JSX.Element {
+  const status = model.connection.status;
   const connected = !!status?.connected;
   return (
     <div
       className="jp-RepoConnect-body"
-      aria-busy={!!model.busy}
+      aria-busy={!!model.activity.busy}
       data-testid="repoconnect-body"
       data-state={
         status === null || !model.ready ? 'loading' : connected ? 'connected' : 'signed-out'
@@ -37,7 +33,7 @@ function Body({ model }: { model: RepoConnectModel }): JSX.Element {
     >
       <header className="jp-RepoConnect-header">
         <h2 tabIndex={-1}>Repositories</h2>
-        <BusyIndicator label={model.busy} />
+        <BusyIndicator label={model.activity.busy} />
       </header>
       {status === null || !model.ready ? (
         // The first load has nowhere else to say why it failed.
@@ -45,7 +41,7 @@ function Body({ model }: { model: RepoConnectModel }): JSX.Element {
       ) : connected ? (
         <>
           <StatusView model={model} />
-          {status.service === 'server' && <ChannelPicker model={model} />}
+          {model.picker.available && <ChannelPicker model={model} />}
         </>
       ) : (
         <SignIn model={model} />
@@ -53,14 +49,14 @@ function Body({ model }: { model: RepoConnectModel }): JSX.Element {
       <ConfigureConda model={model} />
       <Troubleshoot model={model} />
       <PreferencesForm model={model} />
-      {status !== null && <AccountSection model={model} />}
+      {status !== null && <AccountSection account={model.account} />}
     </div>
   );
 }
 
 /** The left-sidebar widget; loads its state the first time it is shown. */
 export class RepositoriesPanel extends ReactWidget {
-  constructor(readonly model: RepoConnectModel) {
+  constructor(readonly model: PanelModel) {
     super();
     this.id = 'jp-repoconnect-panel';
     this.addClass('jp-RepoConnect');

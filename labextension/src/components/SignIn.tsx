@@ -1,17 +1,39 @@
 /**
- * Signed out: choose a service, "Set Domain", then "Login" or "Set Token".
+ * Signed out: choose a service, "Set Domain" where it needs one, then the service's sign-in
+ * form ("Login", "Set Token") built from what the server says the method takes.
  */
 import React, { useEffect, useRef, useState } from 'react';
 
-import { SERVICE_TITLES, Service } from '../api';
-import { RepoConnectModel } from '../model';
+import { ISignInField, ISignInMethod, IServiceInfo } from '../api';
+import { strips } from '../models/connection';
+import { PanelModel } from '../models/panel';
 import { Feedback } from './Feedback';
 
 interface IProps {
-  model: RepoConnectModel;
+  model: PanelModel;
+}
+
+/** The test ids the browser tests know, by sign-in method; others are derived from the id. */
+const TEST_IDS: Record<string, { form: string; submit: string }> = {
+  password: { form: 'login-form', submit: 'login-button' },
+  token: { form: 'token-form', submit: 'set-token' }
+};
+
+function testIds(method: ISignInMethod): { form: string; submit: string } {
+  return TEST_IDS[method.id] ?? { form: `${method.id}-form`, submit: `${method.id}-submit` };
+}
+
+/** A password is never kept or shown; another secret (a token) stays after a failure. */
+function revealable(field: ISignInField): boolean {
+  return field.secret && field.name !== 'password';
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export function SignIn({ model }: IProps): JSX.Element {
+  const connection = model.connection;
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     // After "Sign out" the button that had focus is gone: continue from here.
@@ -26,11 +48,12 @@ export function SignIn({ model }: IProps): JSX.Element {
       heading.current?.focus();
     }
   }, [focusRequests]);
-  const service = model.service;
-  // The domain field's text: Login uses what is typed, never an older domain silently.
-  const saved = model.domainOf(service) ?? '';
+  const info = connection.serviceInfo;
+  // The domain field's text: the sign-in uses what is typed, never an older domain silently.
+  const saved = info ? (model.preferences.domainOf(info.id) ?? '') : '';
   const [domain, setDomain] = useState(saved);
-  useEffect(() => setDomain(saved), [saved, service]);
+  useEffect(() => setDomain(saved), [saved, info?.id]);
+  const method = connection.method;
   return (
     <section
       className="jp-RepoConnect-section"
@@ -41,13 +64,17 @@ export function SignIn({ model }: IProps): JSX.Element {
         Sign in to a repository
       </h3>
       <ServiceChoice model={model} />
-      {service === 'cloud' ? (
-        <TokenForm model={model} />
-      ) : (
-        <>
-          <DomainForm model={model} service={service} domain={domain} setDomain={setDomain} />
-          <CredentialsForm model={model} service={service} domain={domain} />
-        </>
+      {info?.needs_domain && (
+        <DomainForm model={model} service={info} domain={domain} setDomain={setDomain} />
+      )}
+      {info && method && (
+        <CredentialsForm
+          key={`${info.id}/${method.id}`}
+          model={model}
+          service={info}
+          method={method}
+          domain={domain}
+        />
       )}
       <Feedback model={model} at="signin" />
     </section>
@@ -55,21 +82,21 @@ export function SignIn({ model }: IProps): JSX.Element {
 }
 
 function ServiceChoice({ model }: IProps): JSX.Element {
-  const allowed = model.allowedServices;
+  const connection = model.connection;
   return (
     <fieldset className="jp-RepoConnect-services" data-testid="service-choice">
       <legend>Service</legend>
-      {allowed.map(service => (
-        <label key={service} className="jp-RepoConnect-radio">
+      {connection.services.map(service => (
+        <label key={service.id} className="jp-RepoConnect-radio">
           <input
             type="radio"
             name="jp-RepoConnect-service"
-            value={service}
-            checked={model.service === service}
-            onChange={() => (model.service = service)}
-            data-testid={`service-${service}`}
+            value={service.id}
+            checked={connection.service === service.id}
+            onChange={() => (connection.service = service.id)}
+            data-testid={`service-${service.id}`}
           />
-          <span>{SERVICE_TITLES[service]}</span>
+          <span>{service.title}</span>
         </label>
       ))}
     </fieldset>
@@ -77,28 +104,27 @@ function ServiceChoice({ model }: IProps): JSX.Element {
 }
 
 interface IDomainProps extends IProps {
-  service: Service;
+  service: IServiceInfo;
   domain: string;
-  setDomain?: (value: string) => void;
+  setDomain: (value: string) => void;
 }
 
 function DomainForm({ model, service, domain, setDomain }: IDomainProps): JSX.Element {
-  const saved = model.domainOf(service) ?? '';
-  const locked = model.preferences?.allow_domain_change === false;
-  const inputId = `jp-RepoConnect-domain-${service}`;
-  const error = model.domainError;
+  const connection = model.connection;
+  const saved = model.preferences.domainOf(service.id) ?? '';
+  const locked = model.preferences.locked;
+  const inputId = `jp-RepoConnect-domain-${service.id}`;
+  const error = connection.domainError;
   const pending = !locked && domain.trim() !== '' && domain.trim() !== saved;
   const onSubmit = (event: React.FormEvent) => {
     event.preventDefault();
     if (!locked && domain.trim()) {
-      void model.setDomain(service, domain);
+      void connection.setDomain(domain);
     }
   };
   return (
     <form className="jp-RepoConnect-form" onSubmit={onSubmit} data-testid="domain-form">
-      <label htmlFor={inputId}>
-        {service === 'enterprise' ? 'Enterprise 4 Repository API domain' : 'Anaconda Server domain'}
-      </label>
+      <label htmlFor={inputId}>{service.domain_label ?? `${service.short_title} domain`}</label>
       <div className="jp-RepoConnect-inputRow">
         <input
           id={inputId}
@@ -113,8 +139,8 @@ function DomainForm({ model, service, domain, setDomain }: IDomainProps): JSX.El
           aria-invalid={!!error}
           aria-describedby={`${inputId}-hint`}
           onChange={event => {
-            setDomain?.(event.target.value);
-            model.clearDomainError();
+            setDomain(event.target.value);
+            connection.clearDomainError();
           }}
           data-testid="domain-input"
         />
@@ -148,23 +174,52 @@ function DomainForm({ model, service, domain, setDomain }: IDomainProps): JSX.El
   );
 }
 
-function CredentialsForm({ model, service, domain }: IDomainProps): JSX.Element {
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const hasDomain = !!model.domainOf(service) || !!domain.trim();
-  const busy = !!model.busy;
+interface ICredentialsProps extends IProps {
+  service: IServiceInfo;
+  method: ISignInMethod;
+  domain: string;
+}
+
+/** The method's fields (user name and password, or a token) and its button. */
+function CredentialsForm({ model, service, method, domain }: ICredentialsProps): JSX.Element {
+  const connection = model.connection;
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [shown, setShown] = useState<Record<string, boolean>>({});
+  const hasDomain =
+    !service.needs_domain || !!model.preferences.domainOf(service.id) || !!domain.trim();
+  const busy = !!model.activity.busy;
+  const filled = method.fields.every(field => {
+    const value = values[field.name] ?? '';
+    return (strips(field) ? value.trim() : value) !== '';
+  });
+  const ids = testIds(method);
   const onSubmit = async (event: React.FormEvent) => {
     event.preventDefault();
-    if (busy || !hasDomain || !username || !password) {
+    if (busy || !hasDomain || !filled) {
       return;
     }
-    const ok = await model.login(username.trim(), password, domain);
-    setPassword(''); // never keep a password around, whatever the answer
+    const ok = await connection.signIn(values, service.needs_domain ? domain : undefined);
+    // Never keep a password around, whatever the answer; a token stays after a failure.
+    const kept: Record<string, string> = {};
+    for (const field of method.fields) {
+      if (!field.secret || (!ok && revealable(field))) {
+        kept[field.name] = values[field.name] ?? '';
+      }
+    }
+    setValues(kept);
     if (!ok) {
-      const target = model.domainError
-        ? `jp-RepoConnect-domain-${service}`
-        : 'jp-RepoConnect-password';
-      document.getElementById(target)?.focus();
+      if (connection.domainError && service.needs_domain) {
+        document.getElementById(`jp-RepoConnect-domain-${service.id}`)?.focus();
+      } else {
+        const secret = [...method.fields].reverse().find(field => field.secret);
+        const input = secret
+          ? (document.getElementById(`jp-RepoConnect-${secret.name}`) as HTMLInputElement | null)
+          : null;
+        input?.focus();
+        if (secret && revealable(secret)) {
+          input?.select(); // selected for retyping ("Show" to check it)
+        }
+      }
     }
   };
   return (
@@ -173,44 +228,65 @@ function CredentialsForm({ model, service, domain }: IDomainProps): JSX.Element 
       onSubmit={onSubmit}
       autoComplete="off"
       aria-label="Credentials"
-      data-testid="login-form"
+      data-testid={ids.form}
+      data-method={method.id}
     >
-      {!hasDomain && (
-        <p className="jp-RepoConnect-hint">Enter the domain first, then sign in.</p>
-      )}
-      <label htmlFor="jp-RepoConnect-username">Username</label>
-      <input
-        id="jp-RepoConnect-username"
-        className="jp-RepoConnect-input"
-        type="text"
-        value={username}
-        autoComplete="off"
-        spellCheck={false}
-        readOnly={busy}
-        onChange={event => setUsername(event.target.value)}
-        data-testid="username-input"
-      />
-      <label htmlFor="jp-RepoConnect-password">Password</label>
-      <input
-        id="jp-RepoConnect-password"
-        className="jp-RepoConnect-input"
-        type="password"
-        value={password}
-        autoComplete="off"
-        readOnly={busy}
-        onChange={event => setPassword(event.target.value)}
-        data-testid="password-input"
-      />
+      {!hasDomain && <p className="jp-RepoConnect-hint">Enter the domain first, then sign in.</p>}
+      {method.fields.map(field => {
+        const id = `jp-RepoConnect-${field.name}`;
+        const input = (
+          <input
+            id={id}
+            className="jp-RepoConnect-input"
+            type={field.secret && !shown[field.name] ? 'password' : 'text'}
+            value={values[field.name] ?? ''}
+            autoComplete="off"
+            spellCheck={false}
+            readOnly={busy}
+            aria-describedby={method.id === 'token' ? `${id}-hint` : undefined}
+            onChange={event => setValues({ ...values, [field.name]: event.target.value })}
+            data-testid={`${field.name}-input`}
+          />
+        );
+        return (
+          <React.Fragment key={field.name}>
+            <label htmlFor={id}>{capitalised(field.label)}</label>
+            {revealable(field) ? (
+              <div className="jp-RepoConnect-inputRow">
+                {input}
+                <button
+                  type="button"
+                  className="jp-RepoConnect-button"
+                  aria-pressed={!!shown[field.name]}
+                  aria-controls={id}
+                  onClick={() => setShown({ ...shown, [field.name]: !shown[field.name] })}
+                  data-testid={`show-${field.name}`}
+                >
+                  {shown[field.name] ? 'Hide' : 'Show'}
+                </button>
+              </div>
+            ) : (
+              input
+            )}
+            {method.id === 'token' && (
+              <p id={`${id}-hint`} className="jp-RepoConnect-hint">
+                Issue yourself a token on the Token Access page of your {service.short_title}{' '}
+                organization.
+              </p>
+            )}
+          </React.Fragment>
+        );
+      })}
       <div className="jp-RepoConnect-actions">
         <CancelSignIn model={model} />
         <button
           type="submit"
           className="jp-RepoConnect-button jp-mod-accept"
-          disabled={!hasDomain || !username || !password}
+          disabled={!hasDomain || !filled}
           aria-busy={busy}
-          data-testid="login-button"
+          data-testid={ids.submit}
         >
-          Login
+          {method.submit}
         </button>
       </div>
     </form>
@@ -219,86 +295,17 @@ function CredentialsForm({ model, service, domain }: IDomainProps): JSX.Element 
 
 /** While a sign-in is in flight: stop waiting for it. */
 function CancelSignIn({ model }: IProps): JSX.Element | null {
-  if (!model.cancellable) {
+  if (!model.connection.cancellable) {
     return null;
   }
   return (
     <button
       type="button"
       className="jp-RepoConnect-button"
-      onClick={() => model.cancelSignIn()}
+      onClick={() => model.connection.cancelSignIn()}
       data-testid="cancel-signin"
     >
       Cancel
     </button>
-  );
-}
-
-function TokenForm({ model }: IProps): JSX.Element {
-  const [token, setToken] = useState('');
-  const [shown, setShown] = useState(false);
-  const busy = !!model.busy;
-  const onSubmit = async (event: React.FormEvent) => {
-    event.preventDefault();
-    if (busy || !token.trim()) {
-      return;
-    }
-    const ok = await model.setToken(token.trim());
-    if (ok) {
-      setToken('');
-    } else {
-      // A wrong token stays in the field (use "Show" to check it), selected for retyping.
-      const input = document.getElementById('jp-RepoConnect-token') as HTMLInputElement | null;
-      input?.focus();
-      input?.select();
-    }
-  };
-  return (
-    <form
-      className="jp-RepoConnect-form"
-      onSubmit={onSubmit}
-      autoComplete="off"
-      data-testid="token-form"
-    >
-      <label htmlFor="jp-RepoConnect-token">Token</label>
-      <div className="jp-RepoConnect-inputRow">
-        <input
-          id="jp-RepoConnect-token"
-          className="jp-RepoConnect-input"
-          type={shown ? 'text' : 'password'}
-          value={token}
-          autoComplete="off"
-          spellCheck={false}
-          readOnly={busy}
-          aria-describedby="jp-RepoConnect-token-hint"
-          onChange={event => setToken(event.target.value)}
-          data-testid="token-input"
-        />
-        <button
-          type="button"
-          className="jp-RepoConnect-button"
-          aria-pressed={shown}
-          aria-controls="jp-RepoConnect-token"
-          onClick={() => setShown(!shown)}
-          data-testid="show-token"
-        >
-          {shown ? 'Hide' : 'Show'}
-        </button>
-      </div>
-      <p id="jp-RepoConnect-token-hint" className="jp-RepoConnect-hint">
-        Issue yourself a token on the Token Access page of your Anaconda Cloud organization.
-      </p>
-      <div className="jp-RepoConnect-actions">
-        <CancelSignIn model={model} />
-        <button
-          type="submit"
-          className="jp-RepoConnect-button jp-mod-accept"
-          disabled={!token.trim()}
-          data-testid="set-token"
-        >
-          Set Token
-        </button>
-      </div>
-    </form>
   );
 }

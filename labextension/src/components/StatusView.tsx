@@ -3,12 +3,12 @@
  */
 import React, { useEffect, useRef } from 'react';
 
-import { IStatus, SERVICE_TITLES } from '../api';
-import { RepoConnectModel } from '../model';
+import { IStatus } from '../api';
+import { PanelModel } from '../models/panel';
 import { Breakable } from './Breakable';
 import { Feedback } from './Feedback';
 
-export function StatusView({ model }: { model: RepoConnectModel }): JSX.Element | null {
+export function StatusView({ model }: { model: PanelModel }): JSX.Element | null {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     // After "Login" the form that had focus is gone: continue from here.
@@ -23,7 +23,9 @@ export function StatusView({ model }: { model: RepoConnectModel }): JSX.Element 
       heading.current?.focus();
     }
   }, [focusRequests]);
-  const status = model.status;
+  const connection = model.connection;
+  const status = connection.status;
+  const capabilities = connection.capabilities;
   if (!status) {
     return null;
   }
@@ -40,9 +42,7 @@ export function StatusView({ model }: { model: RepoConnectModel }): JSX.Element 
       </h3>
       <dl className="jp-RepoConnect-facts">
         <dt>Repository</dt>
-        <dd data-testid="status-service">
-          {status.service ? SERVICE_TITLES[status.service] : 'Unknown'}
-        </dd>
+        <dd data-testid="status-service">{status.service_title ?? 'Unknown'}</dd>
         {status.domain && (
           <>
             <dt>Domain</dt>
@@ -69,7 +69,7 @@ export function StatusView({ model }: { model: RepoConnectModel }): JSX.Element 
           {status.message}
         </p>
       )}
-      {(status.service === 'enterprise' || status.service === 'cloud') && (
+      {capabilities?.channels_by_hand && (
         <div className="jp-RepoConnect-actions">
           <button
             type="button"
@@ -77,19 +77,19 @@ export function StatusView({ model }: { model: RepoConnectModel }): JSX.Element 
             onClick={openAddByHand}
             data-testid="goto-add-by-hand"
           >
-            {status.service === 'cloud'
+            {capabilities.organisation_channels
               ? 'Add an organisation channel…'
               : 'Add the channels you need…'}
           </button>
         </div>
       )}
-      <Warnings warnings={[...status.warnings, ...model.liveWarnings]} />
+      <Warnings warnings={[...status.warnings, ...connection.liveWarnings]} />
       <ChannelSummary status={status} />
       <div className="jp-RepoConnect-actions">
         <button
           type="button"
           className="jp-RepoConnect-button"
-          onClick={() => void model.runDoctor()}
+          onClick={() => void model.doctor.run()}
           data-testid="troubleshoot-button"
         >
           Troubleshoot
@@ -106,7 +106,7 @@ export function StatusView({ model }: { model: RepoConnectModel }): JSX.Element 
         <button
           type="button"
           className="jp-RepoConnect-button jp-mod-warn"
-          onClick={() => void model.signOut()}
+          onClick={() => void connection.signOut()}
           data-testid="signout-button"
         >
           Sign out

@@ -4,13 +4,13 @@
  */
 import React, { useEffect, useRef } from 'react';
 
-import { RepoConnectModel } from '../model';
+import { PanelModel } from '../models/panel';
 import { Feedback } from './Feedback';
 
-export function Troubleshoot({ model }: { model: RepoConnectModel }): JSX.Element {
+export function Troubleshoot({ model }: { model: PanelModel }): JSX.Element {
   const details = useRef<HTMLDetailsElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
-  const requests = model.doctorRequests;
+  const requests = model.doctor.requests;
   useEffect(() => {
     if (requests && details.current) {
       details.current.open = true;
@@ -18,7 +18,7 @@ export function Troubleshoot({ model }: { model: RepoConnectModel }): JSX.Elemen
       heading.current?.focus();
     }
   }, [requests]);
-  const diagnosis = model.diagnosis;
+  const diagnosis = model.doctor.diagnosis;
   return (
     <details className="jp-RepoConnect-details" ref={details} data-testid="troubleshoot">
       <summary>Troubleshooting</summary>
@@ -62,7 +62,7 @@ export function Troubleshoot({ model }: { model: RepoConnectModel }): JSX.Elemen
           <button
             type="button"
             className="jp-RepoConnect-button"
-            onClick={() => void model.runDoctor()}
+            onClick={() => void model.doctor.run()}
             data-testid="run-doctor"
           >
             {diagnosis === null ? 'Run the checks' : 'Run again'}

@@ -6,7 +6,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { ApiError, IStatus, requestAPI } from './api';
+import { ApiError, IStatus, requestAPI } from '../api';
 
 export interface IAccountStatus {
   allowed: boolean;
