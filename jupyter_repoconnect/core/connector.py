@@ -31,7 +31,6 @@ from .files import locked
 from .journal import NAME as JOURNAL
 from .journal import Journal
 from .models import (
-    Channel,
     ChannelPage,
     CondarcChannels,
     Diagnosis,
@@ -42,7 +41,7 @@ from .models import (
 )
 from .parts import Parts, parts_key
 from .services import registry, server_sso
-from .services.base import RepositoryService, SignInField
+from .services.base import ChannelList, RepositoryService, SignInField
 from .settings import RepoConnectSettings
 from .sinks import registry as sink_registry
 from .state import RecordedState, StateStore
@@ -64,7 +63,7 @@ class Connector:
 
     def __init__(self, settings: RepoConnectSettings | None = None) -> None:
         self.settings = settings or RepoConnectSettings()
-        self._channel_cache: dict[tuple[str, str, bool], list[Channel]] = {}
+        self._channel_cache: dict[tuple[str, str, bool], ChannelList] = {}
         self._recovered: list[str] = []  # what recovery undid, said once by the next status
         self._parts: Parts | None = None
         self._sso = server_sso.SsoBook()  # started single sign-ons: in memory only
@@ -477,20 +476,16 @@ class Connector:
                 "the channels you need by name or URL.",
                 code=Code.NO_CHANNEL_LISTING,
             )
-        everything = self._server_channels(current, refresh)
-        needle = q.strip().lower()
-        matching = (
-            [c for c in everything if needle in c.name.lower()] if needle else list(everything)
-        )
+        matching = self._server_channels(current, refresh).matching(q.strip().lower())
         return ChannelPage(
-            items=matching[offset : offset + limit],
+            items=matching.page(offset, limit),
             total=len(matching),
             offset=offset,
             limit=limit,
             q=q.strip(),
         )
 
-    def _server_channels(self, current: Connection, refresh: bool) -> list[Channel]:
+    def _server_channels(self, current: Connection, refresh: bool) -> ChannelList:
         import hashlib
 
         show_all = self.settings.show_hidden_channels
@@ -498,7 +493,8 @@ class Connector:
         cached = self._channel_cache.get(key)
         if cached is None or refresh:
             service = registry.get(current.service)
-            client = self.parts.client(service, current.domain, self.condarc.load().settings())
+            # conda's TLS and proxy settings read from the files (no .condarc round trip)
+            client = self.parts.client(service, current.domain, None)
             cached = service.list_channels(client, current.token, show_all)
             self._channel_cache.clear()  # one connection at a time: keep only its list
             self._channel_cache[key] = cached

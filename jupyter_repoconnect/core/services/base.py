@@ -78,6 +78,42 @@ ACCESS_TOKEN_LOGIN = SignInMethod(
 )
 
 
+class ChannelList:
+    """A repository's whole channel listing, kept as the server sent it: a channel becomes a
+    :class:`~..models.Channel` only when a page shows it (listings reach 10,000s of items)."""
+
+    def __init__(self, items: list[dict[str, Any]], make: Callable[[dict[str, Any]], Any]):
+        self._items = items
+        self._make = make
+        self._names: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def names(self) -> list[str]:
+        """Every channel's name, lower-cased, made once (what a filter searches)."""
+        if self._names is None:
+            self._names = [_full_name(item).lower() for item in self._items]
+        return self._names
+
+    def matching(self, needle: str) -> ChannelList:
+        """The channels whose name contains ``needle`` (lower-case): a parent's name finds its
+        sub-channels, as they are named ``<parent>/<name>``."""
+        if not needle:
+            return self
+        names = self.names()
+        return ChannelList([self._items[i] for i, n in enumerate(names) if needle in n], self._make)
+
+    def page(self, offset: int, limit: int) -> list[Any]:
+        return [self._make(item) for item in self._items[offset : offset + limit]]
+
+
+def _full_name(item: dict[str, Any]) -> str:
+    parent = item.get("parent")
+    name = str(item.get("name"))
+    return f"{parent}/{name}" if isinstance(parent, str) and parent else name
+
+
 class RepositoryService:
     """One repository service: its words, its sign-in, its files and its HTTP client.
 
@@ -224,7 +260,7 @@ class RepositoryService:
         """Raise AuthenticationRefused when the service refuses ``token``."""
         client.whoami(token)
 
-    def list_channels(self, client: Any, token: str, all_channels: bool) -> list[Any]:
+    def list_channels(self, client: Any, token: str, all_channels: bool) -> ChannelList:
         raise NotImplementedError
 
     def info(self) -> dict[str, Any]:

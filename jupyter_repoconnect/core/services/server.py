@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import AuthenticationRefused, BadInput, ServiceUnavailable
 from ..models import Channel
 from . import alias_change, insert_token, is_html, peek, server_sso
-from .base import ACCESS_TOKEN_LOGIN, PASSWORD_LOGIN, Capabilities, RepositoryService
+from .base import ACCESS_TOKEN_LOGIN, PASSWORD_LOGIN, Capabilities, ChannelList, RepositoryService
 from .server_sso import SSO_LOGIN
 
 if TYPE_CHECKING:
@@ -162,8 +162,12 @@ class ServerService:
     def channels(self, token: str, all_channels: bool = False) -> list[Channel]:
         """Every channel the user can see (``all_channels``: every channel of the server),
         sub-channels included, sorted by name — all pages, since the server cannot filter."""
+        return [self._channel(item) for item in self.channel_items(token, all_channels)]
+
+    def channel_items(self, token: str, all_channels: bool = False) -> list[dict[str, Any]]:
+        """The listing's items as the server sent them (named ones only), every page."""
         path = "/channels" if all_channels else "/account/channels"
-        found: list[Channel] = []
+        found: list[dict[str, Any]] = []
         offset = 0
         for _ in range(MAX_PAGES):
             params: dict[str, Any] = {
@@ -180,8 +184,7 @@ class ServerService:
                     f"{TITLE} at {self.domain} answered the channel list in an unknown format.",
                     code="bad_response",
                 )
-            items = [i for i in body["items"] if isinstance(i, dict) and i.get("name")]
-            found += [self._channel(item) for item in items]
+            found += [i for i in body["items"] if isinstance(i, dict) and i.get("name")]
             offset += len(body["items"])
             total = body.get("total_count")
             if not body["items"] or (isinstance(total, int) and offset >= total):
@@ -458,5 +461,5 @@ class Server(RepositoryService):
     def revoke_advice(self) -> str:
         return "Revoke it on the server's web page (your account's access tokens)."
 
-    def list_channels(self, client: ServerService, token: str, all_channels: bool) -> list[Any]:
-        return client.channels(token, all_channels=all_channels)
+    def list_channels(self, client: ServerService, token: str, all_channels: bool) -> ChannelList:
+        return ChannelList(client.channel_items(token, all_channels), client._channel)
