@@ -30,6 +30,7 @@ def test_urls_shape(sandbox: Sandbox) -> None:
         "server": roots["server"],
         "enterprise": roots["enterprise"] + "/api",
         "account": sandbox.root("account"),
+        "oidc": sandbox.root("oidc"),  # the Server's single sign-on provider
     }
     ports = {sandbox.port, *(int(root.rsplit(":", 1)[1]) for root in roots.values())}
     assert len(ports) == 4  # one port per service, plus the control port
@@ -74,6 +75,20 @@ def test_other_header_schemes_are_refused(
     name, _, scheme = header.partition(": ")
     headers = {name.rstrip(":"): f"{scheme} {token}".strip()}
     assert cloud.get(_repodata(None), headers=headers).status_code == 401
+
+
+def test_an_account_api_key_reads_as_bearer(sandbox: Sandbox, cloud: httpx.Client) -> None:
+    """anaconda-auth's conda handler sends `Bearer <API key>` (main-x, or every channel with
+    use_unified_repo_api_key): a live key with repo:read reads its organisations' channels."""
+    key = sandbox.account.add_api_key()
+    bearer = {"Authorization": f"Bearer {key}"}
+    assert cloud.get(_repodata(None), headers=bearer).status_code == 200
+    org_channel = "/repo/acme/internal/noarch/repodata.json"
+    assert cloud.get(org_channel, headers=bearer).status_code == 200
+    both = cloud.get(_repodata(sandbox.cloud_tokens[0]), headers=bearer)
+    assert both.status_code == 401  # one credential per request
+    sandbox.account.revoke_api_key(key)
+    assert cloud.get(_repodata(None), headers=bearer).status_code == 401
 
 
 @pytest.mark.parametrize(
