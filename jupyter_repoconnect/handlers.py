@@ -30,6 +30,7 @@ from .core.errors import (
     AuthenticationRefused,
     BadInput,
     BodyTooLarge,
+    Code,
     Conflict,
     CorruptCondarc,
     FileProblem,
@@ -266,7 +267,7 @@ class ConnectHandler(RepoConnectHandler):
     @authorized
     async def post(self) -> None:
         body = self.json_object(
-            {"service", "domain", "username", "password", "token", "trust_server"}
+            {"service", "method", "domain", "username", "password", "token", "trust_server"}
         )
         service = self.optional_str(body, "service")
         if not service:
@@ -281,7 +282,61 @@ class ConnectHandler(RepoConnectHandler):
             password=self.optional_str(body, "password"),
             token=self.optional_str(body, "token"),
             trust_server=body.get("trust_server", False),
+            method=self.optional_str(body, "method"),
         )
+
+
+class SsoHandler(RepoConnectHandler):
+    """Single sign-on in two steps: POST starts it (the browser opens ``authorization_url``),
+    POST sso/finish takes the address the browser landed on; GET tells a listening one's
+    outcome, DELETE cancels. The redirect address carries a one-time code: never logged."""
+
+    def sso_id(self) -> str:
+        value = self.get_query_argument("id", "")
+        if not value or len(value) > 64 or not value.isascii():
+            raise BadInput("'id' is required: the id that POST sso returned.")
+        return value
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.json_object({"service", "domain", "trust_server", "listen"})
+        # Jupyter may run on another machine than the browser: a loopback listener only
+        # when the client says the browser shares this machine.
+        await self.reply(
+            self.connector.start_sso,
+            self.optional_str(body, "domain"),
+            service=self.optional_str(body, "service") or "server",
+            listen=body.get("listen", False),
+            trust_server=body.get("trust_server", False),
+        )
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        await self.reply(self.connector.sso_progress, self.sso_id())
+
+    @web.authenticated
+    @authorized
+    async def delete(self) -> None:
+        self.connector.cancel_sso(self.sso_id())  # in memory only: no file, no network
+        await self.reply(self.connector.status)
+
+
+class SsoFinishHandler(RepoConnectHandler):
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.json_object({"id", "redirect_address"})
+        sso_id = self.optional_str(body, "id")
+        address = self.optional_str(body, "redirect_address")
+        if not sso_id or not address:
+            raise BadInput(
+                "'id' (from POST sso) and 'redirect_address' (the address the browser landed "
+                "on) are required.",
+                code=Code.MISSING_INPUT,
+            )
+        await self.reply(self.connector.finish_sso, sso_id, address)
 
 
 class ChannelsHandler(RepoConnectHandler):
@@ -390,6 +445,8 @@ class DoctorHandler(RepoConnectHandler):
 REPOSITORY_ROUTES: list[tuple[str, type[RepoConnectHandler]]] = [
     ("status", StatusHandler),
     ("connect", ConnectHandler),
+    ("sso", SsoHandler),
+    ("sso/finish", SsoFinishHandler),
     ("channels", ChannelsHandler),
     ("condarc", CondarcHandler),
     ("disconnect", DisconnectHandler),
