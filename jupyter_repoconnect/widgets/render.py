@@ -1,7 +1,8 @@
 """Rich HTML and plain-text views of core results, for frontends with or without widgets.
 
 Each view has ``_repr_html_`` and ``_repr_pretty_`` so IPython shows the best one the
-frontend supports. Nothing here imports ipywidgets.
+frontend supports. The plain text is the CLI's (:mod:`jupyter_repoconnect.text.render`), with
+the magic's commands. Nothing here imports ipywidgets.
 """
 
 from __future__ import annotations
@@ -16,53 +17,15 @@ from ..core.models import (
     Preferences,
     Status,
 )
-
-# What sign-out does to .condarc when nothing said otherwise: a session made here restores the
-# copy saved before the sign-in (the status' sign_out_note says so, and what a command-line
-# session's sign-out does).
-SIGNED_OUT_NOTE = ".condarc is back to how it was before the sign-in."
-
-
-def signed_out_note(before: Status | None) -> str:
-    """What signing out did to ``.condarc``, from the status just before it."""
-    return (before.sign_out_note if before is not None else None) or SIGNED_OUT_NOTE
-
-
-def sign_out_text(before: Status | None, after: Status) -> tuple[str, str]:
-    """(message, kind) after a sign-out: never a bare "Signed out." when warnings exist."""
-    note = signed_out_note(before)
-    if after.warnings:
-        warnings = " ".join(f"Warning: {w}" for w in after.warnings)
-        return f"Signed out, with warnings. {note} {warnings}", "warning"
-    return f"Signed out. {note}", "success"
-
-
-def added_text(
-    before: CondarcChannels,
-    after: CondarcChannels,
-    channels: list[str] | tuple[str, ...],
-    default_channels: list[str] | tuple[str, ...],
-) -> str:
-    """What "Add channels" wrote: counts only entries that are new, else "already in"."""
-    parts = []
-    for key in ("channels", "default_channels"):
-        old = getattr(before, key) or []
-        n = len([e for e in (getattr(after, key) or []) if e not in old])
-        if n:
-            parts.append(f"{n} to {key}")
-    if parts:
-        return f"Added {' and '.join(parts)} in {after.path}."
-    names = ", ".join([*channels, *default_channels])
-    where = "channels" if channels else "default_channels"
-    verb = "is" if len([*channels, *default_channels]) == 1 else "are"
-    return f"{names} {verb} already in {where}; nothing was written."
-
-
-def service_title(service: str | None) -> str:
-    from ..core.services import registry
-
-    found = registry.find(service)
-    return found.title if found else service or ""
+from ..text import render as shared
+from ..text.render import (  # noqa: F401 - the widgets' names for the shared text helpers
+    SIGNED_OUT_NOTE,
+    added_text,
+    page_range,
+    service_title,
+    sign_out_text,
+    signed_out_note,
+)
 
 
 def status_message(status: Status) -> str | None:
@@ -123,29 +86,22 @@ class StatusView(_View):
         self.status = status
         self.note = note
 
-    def _rows(self) -> list[tuple[str, str, str]]:
+    def _rows(self) -> list[tuple[str, str]]:
+        """(label, HTML) rows; server-sent values are made inert, then escaped."""
         s = self.status
         rows = []
         if s.connected:
-            rows += [
-                ("service", service_title(s.service), escape(service_title(s.service))),
-                ("domain", s.domain or "-", escape(s.domain or "-")),
-                ("user", s.username or "-", escape(s.username or "-")),
-            ]
-            if s.source == "cli":
-                rows.append(("signed in from", "a command line", "a command line"))
+            rows.append(("service", escape(service_title(s.service))))
+            rows += [(label, escape(value)) for label, value in shared.status_rows(s)]
         rows += [
-            ("channels", _list_text(s.channels), _list_html(s.channels)),
-            ("default_channels", _list_text(s.default_channels), _list_html(s.default_channels)),
-            (".condarc", s.condarc_path, f"<code>{escape(s.condarc_path)}</code>"),
+            ("channels", _list_html(s.channels)),
+            ("default_channels", _list_html(s.default_channels)),
+            (".condarc", f"<code>{escape(shared.inert(s.condarc_path))}</code>"),
         ]
         return rows
 
     def headline(self) -> str:
-        s = self.status
-        if s.connected:
-            return f"Signed in to {service_title(s.service)}"
-        return "Not signed in to a repository"
+        return shared.status_headline(self.status)
 
     def _notes(self) -> list[tuple[str, str]]:
         notes = [(w, "warning") for w in self.status.warnings]
@@ -157,20 +113,13 @@ class StatusView(_View):
         return notes
 
     def text(self) -> str:
-        lines = [self.headline()]
-        lines += [f"  {k + ':':<18} {v}" for k, v, _ in self._rows()]
-        for text, kind in self._notes():
-            lines.append(("Warning: " if kind == "warning" else "") + text)
-        return "\n".join(lines)
+        return shared.status_text(self.status, shared.MAGIC, note=self.note)
 
     def _repr_html_(self) -> str:
-        parts = [f"<b>{escape(self.headline())}</b>", _table([(k, h) for k, _, h in self._rows()])]
-        for text, kind in self._notes():
-            parts.append(
-                _note_html(
-                    text, "var(--jp-warn-color0, #b45f06)" if kind == "warning" else "inherit"
-                )
-            )
+        parts = [f"<b>{escape(self.headline())}</b>", _table(self._rows())]
+        for note, kind in self._notes():
+            color = "var(--jp-warn-color0, #b45f06)" if kind == "warning" else "inherit"
+            parts.append(_note_html(note, color))
         return f'<div class="repoconnect-status">{"".join(parts)}</div>'
 
 
@@ -182,17 +131,7 @@ class CondarcView(_View):
         self.note = note
 
     def text(self) -> str:
-        c = self.condarc
-        lines = [f"{c.path}{'' if c.exists else ' (does not exist yet)'}"]
-        for key, items in (("channels", c.channels), ("default_channels", c.default_channels)):
-            if items is None:
-                lines.append(f"{key}: (not set)")
-            else:
-                lines.append(f"{key}:" + ("" if items else " []"))
-                lines += [f"  - {item}" for item in items]
-        if self.note:
-            lines.append(self.note)
-        return "\n".join(lines)
+        return shared.lists_text(self.condarc, note=self.note)
 
     def _repr_html_(self) -> str:
         c = self.condarc
@@ -217,13 +156,7 @@ class ChannelPageView(_View):
         return page_range(self.page.offset, len(self.page.items), self.page.total)
 
     def text(self) -> str:
-        p = self.page
-        head = f"Channels {self.range_text()}" + (f" matching {p.q!r}" if p.q else "")
-        lines = [head]
-        for ch in p.items:
-            extra = " ".join(x for x in (ch.privacy and f"[{ch.privacy}]", ch.description) if x)
-            lines.append(f"  {ch.name}" + (f"  {extra}" if extra else ""))
-        return "\n".join(lines)
+        return shared.page_text(self.page, shared.MAGIC)
 
     def _repr_html_(self) -> str:
         rows = "".join(
@@ -241,31 +174,13 @@ class PreferencesView(_View):
         self.prefs = prefs
         self.note = note
 
-    def _rows(self) -> list[tuple[str, str]]:
-        p = self.prefs
-        domains = [
-            (s["domain_label"] or s["title"], p.domains.get(s["id"]) or "(not set)")
-            for s in p.services
-            if s["needs_domain"]
-        ]
-        return [
-            *domains,
-            (
-                "Domains may be changed",
-                "yes" if p.allow_domain_change else "no (set by the administrator)",
-            ),
-            ("Allowed services", ", ".join(p.allowed_services)),
-        ]
-
     def text(self) -> str:
-        lines = [f"{k}: {v}" for k, v in self._rows()]
-        if self.note:
-            lines.append(self.note)
-        return "\n".join(lines)
+        return shared.preferences_text(self.prefs, self.note)
 
     def _repr_html_(self) -> str:
         note = _note_html(self.note) if self.note else ""
-        return f"<div>{_table([(k, escape(v)) for k, v in self._rows()])}{note}</div>"
+        rows = [(k, escape(v)) for k, v in shared.preferences_rows(self.prefs)]
+        return f"<div>{_table(rows)}{note}</div>"
 
 
 class DiagnosisView(_View):
@@ -275,17 +190,10 @@ class DiagnosisView(_View):
         self.diagnosis = diagnosis
 
     def headline(self) -> str:
-        if self.diagnosis.ok:
-            return "Everything looks fine."
-        return "Some checks failed:"
+        return shared.diagnosis_headline(self.diagnosis)
 
     def text(self) -> str:
-        lines = [self.headline()]
-        for f in self.diagnosis.findings:
-            lines.append(f"  [{'ok' if f.ok else 'FAIL'}] {f.check}: {f.message}")
-            if f.hint and not f.ok:
-                lines.append(f"         hint: {f.hint}")
-        return "\n".join(lines)
+        return shared.diagnosis_text(self.diagnosis)
 
     def _repr_html_(self) -> str:
         items = []
@@ -300,10 +208,3 @@ class DiagnosisView(_View):
                 f"{escape(f.message)}{hint}</li>"
             )
         return f"<div><b>{escape(self.headline())}</b><ul>{''.join(items)}</ul></div>"
-
-
-def page_range(offset: int, count: int, total: int) -> str:
-    """``"x–y of N"`` for a page of ``count`` rows starting at ``offset``."""
-    if count == 0:
-        return f"0 of {total}"
-    return f"{offset + 1}\u2013{offset + count} of {total}"

@@ -98,7 +98,7 @@ def test_login_add_status_logout(
 
     human = cli("status")
     assert human.rc == 0, human.err
-    assert "Connected to" in human.out
+    assert "Signed in to" in human.out
     assert secret not in human.output
 
     logout = cli("logout")
