@@ -23,7 +23,7 @@ from .output import (
 
 if TYPE_CHECKING:
     from ..core import CondarcChannels
-    from ..core.services.base import RepositoryService
+    from ..core.services.base import RepositoryService, SignInField, SignInMethod
 
 # --- helpers --------------------------------------------------------------------------
 
@@ -47,60 +47,87 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_secret_flags(args: argparse.Namespace, service: RepositoryService) -> None:
-    """The flags of another service's secret are bad usage (a token for a password...)."""
+def _check_secret_flags(
+    args: argparse.Namespace, service: RepositoryService, method: SignInMethod
+) -> None:
+    """The flags of a secret the sign-in does not take are bad usage (a token for a password,
+    a password with --sso...)."""
     from ..core.services import registry
-    from ..text.secret import secret_field
+    from ..text.secret import method_secret, secret_field
 
-    kind = secret_field(service).name
+    secret = method_secret(method)
+    kind = secret.name if secret else None
     for other in {secret_field(s).name for s in registry.all_services()} - {kind}:
         if getattr(args, f"{other}_stdin") or getattr(args, f"{other}_env"):
-            what = " and ".join(f.label for f in service.sign_in_methods[0].fields)
+            if secret is None:
+                raise UsageError(
+                    f"--{method.id.replace('_', '-')} takes no --{other}-stdin/--{other}-env: "
+                    "you sign in in the browser"
+                )
+            what = " and ".join(f.label for f in method.fields)
             raise UsageError(
-                f"{service.id} signs in with a {what}: use --{kind}-stdin or --{kind}-env VAR "
-                f"instead of --{other}-stdin/--{other}-env"
+                f"{service.id} signs in with a {what} here: use --{kind}-stdin or --{kind}-env "
+                f"VAR instead of --{other}-stdin/--{other}-env"
             )
 
 
-def _login_secret(args: argparse.Namespace, service: RepositoryService) -> str:
-    """The service's secret (a password or a token) from --X-stdin, --X-env or a prompt."""
-    from ..text.secret import SecretError, SecretSources, read_secret, secret_field
+def _login_secret(args: argparse.Namespace, field: SignInField) -> str:
+    """The sign-in's secret (a password or a token) from --X-stdin, --X-env or a prompt."""
+    from ..text.secret import SecretError, SecretSources, read_secret
 
-    kind = secret_field(service).name
+    kind = field.name
     given = SecretSources(env=getattr(args, f"{kind}_env"), stdin=getattr(args, f"{kind}_stdin"))
     if given.env is None and not given.stdin:
         if not _stdin_is_tty():
             raise UsageError(
-                f"no {kind} given and stdin is not a terminal to prompt for it: "
+                f"no {field.label} given and stdin is not a terminal to prompt for it: "
                 f"use --{kind}-stdin or --{kind}-env VAR"
             )
         given = SecretSources(prompt=True)
     try:
-        value = read_secret(kind, given, flags=f"--{kind}-stdin or --{kind}-env VAR")
+        value = read_secret(field.label, given, flags=f"--{kind}-stdin or --{kind}-env VAR")
     except SecretError as exc:
         raise UsageError(str(exc)) from None
     assert value is not None
     return value
 
 
+def _method_of(args: argparse.Namespace, service: RepositoryService) -> SignInMethod:
+    """The sign-in method the flags ask for (none: the service's usual one)."""
+    from ..core.services import registry
+
+    wanted = "sso" if args.sso else "access_token" if args.access_token else None
+    if wanted is not None and wanted not in {m.id for m in service.sign_in_methods}:
+        offering = [
+            s.id for s in registry.all_services() if any(m.id == wanted for m in s.sign_in_methods)
+        ]
+        flag = f"--{wanted.replace('_', '-')}"
+        raise UsageError(f"{flag} works with {' and '.join(offering) or 'no service'} only")
+    return service.method(wanted)
+
+
 def cmd_login(args: argparse.Namespace) -> int:
     from ..core.services import registry
-    from ..text.secret import secret_field
+    from ..text.secret import method_secret
 
     service = registry.get(args.service)
-    _check_secret_flags(args, service)
-    fields = service.sign_in_methods[0].fields
-    secret = secret_field(service)
+    method = _method_of(args, service)
+    _check_secret_flags(args, service, method)
+    fields = method.fields
+    secret = method_secret(method)
     takes = {f.name for f in fields} | ({"domain"} if service.needs_domain else set())
     unused = [f"--{n}" for n in ("domain", "username") if getattr(args, n) and n not in takes]
     if unused:
-        what = " and ".join(f.label for f in fields)
+        what = " and ".join(f.label for f in fields) or "single sign-on in the browser"
         verb = "does" if len(unused) == 1 else "do"
         raise UsageError(
-            f"{service.id} signs in with a {what} only; {' and '.join(unused)} {verb} not "
-            "apply (the repository URL comes from the settings)"
+            f"{service.id} signs in with a {what} here; {' and '.join(unused)} {verb} not "
+            "apply"
+            + ("" if service.needs_domain else " (the repository URL comes from the settings)")
         )
-    reading_stdin = bool(getattr(args, f"{secret.name}_stdin", False))
+    if args.no_browser and method.id != "sso":
+        raise UsageError("--no-browser goes with --sso")
+    reading_stdin = bool(secret and getattr(args, f"{secret.name}_stdin", False))
     connector = connector_from(args)
     domain = args.domain
     if service.needs_domain and domain is None:
@@ -123,9 +150,19 @@ def cmd_login(args: argparse.Namespace) -> int:
             value = input(f"{field.name.capitalize()}: ")
         values[field.name] = value
     trust = _confirm_trust(args, domain or "the repository")
-    values[secret.name] = _login_secret(args, service)
-    st = connector.connect(service.id, domain=domain, trust_server=trust, **values)
-    values.clear()
+    if method.id == "sso":
+        from .sso import sign_in_with_sso
+
+        st = sign_in_with_sso(
+            connector, service.id, domain, trust, open_browser=not args.no_browser
+        )
+    else:
+        if secret is not None:
+            values[secret.name] = _login_secret(args, secret)
+        st = connector.connect(
+            service.id, domain=domain, trust_server=trust, method=method.id, **values
+        )
+        values.clear()
     print_signed_in(st)
     return 0
 

@@ -114,6 +114,20 @@ def build_parser() -> argparse.ArgumentParser:
         ".condarc). Asks first; --yes answers for you",
     )
     p.add_argument("--yes", action="store_true", help="confirm --trust-server without asking")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument(
+        "--sso",
+        action="store_true",
+        help="server: sign in with single sign-on in the browser (opened for you; from a "
+        "browser on another machine, paste the address it lands on)",
+    )
+    how.add_argument(
+        "--access-token",
+        action="store_true",
+        help="server: sign in with an access token made on the server's web page (read like "
+        "a password: --token-stdin, --token-env VAR or a prompt)",
+    )
+    p.add_argument("--no-browser", action="store_true", help="--sso: print the link only")
 
     p = add("channels", "list, add, remove or reorder channels")
     p.add_argument("--available", action="store_true", help="channels the connected server offers")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..core.services.base import RepositoryService, SignInField
+    from ..core.services.base import RepositoryService, SignInField, SignInMethod
 
 # People paste the secret itself where the variable's name goes: show only what looks like one.
 _ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,63}")
@@ -32,8 +32,13 @@ class SecretSources:
 
 
 def secret_field(service: RepositoryService) -> SignInField:
-    """The field of the service's sign-in that is a secret (a password or a token)."""
+    """The field of the service's usual sign-in that is a secret (a password or a token)."""
     return next(f for f in service.sign_in_methods[0].fields if f.secret)
+
+
+def method_secret(method: SignInMethod) -> SignInField | None:
+    """The field of a sign-in method that is a secret (None: single sign-on takes none)."""
+    return next((f for f in method.fields if f.secret), None)
 
 
 def read_secret(
