@@ -450,6 +450,47 @@ class Connector:
             attempt = signin.Attempt(self.parts, state, doc, trust_server)
             service.sign_in(attempt, domain, credentials, method)
 
+    def renew(
+        self,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        token: str | None = None,
+        method: str | None = None,
+    ) -> Status:
+        """Renew: sign in again to the connected service with a sign-in method (default: the
+        one used), in one step. The new token replaces the old one everywhere it was stored;
+        ``.condarc`` (the channels chosen) is kept; the old token is revoked where it was ours.
+        """
+        validate.connect_inputs(None, username, password, token)
+        with self._locked() as store:
+            state = store.load()
+            current = self.current_connection(state)
+            if current is None or current.source != "repoconnect":
+                raise NotConnected(
+                    "There is no sign-in made here to renew. Sign in instead.",
+                    code=Code.NOT_CONNECTED,
+                )
+            service = registry.get(current.service)
+            chosen = service.method(method if method is not None else state.sign_in_method)
+            if not chosen.fields:
+                raise BadInput(
+                    f"Renewing with {chosen.submit!r} takes the browser: sign out, then sign in "
+                    "with it again.",
+                    code=Code.BAD_METHOD,
+                )
+            given = {"username": username, "password": password, "token": token}
+            credentials = {f.name: _required(given.get(f.name), f) for f in chosen.fields}
+            _, old_session = store.read_copy(store.server_session)
+            old_revoke = service.pending_revoke(current, state, old_session)
+            doc = self.condarc.load()
+            attempt = signin.Attempt(
+                self.parts, state, doc, renewing=service.grant(current.domain, current.token)
+            )
+            service.sign_in(attempt, current.domain, credentials, chosen.id)
+            notes = signin.revoke(self.parts, old_revoke)
+        return self._with_notes(self.status(), notes + self._clean_index_cache())
+
     # --- channels ----------------------------------------------------------------------
     def available_channels(
         self, q: str = "", offset: int = 0, limit: int = 50, refresh: bool = False

@@ -34,6 +34,9 @@ class Attempt:
     doc: CondarcDocument
 
     trust_server: bool = False  # the user confirmed: do not verify this server's certificate
+    # Renew: a new token for the live connection; .condarc, its saved original and the
+    # recorded preferences stay as they are (the user's channel choices are kept).
+    renewing: Grant | None = None  # the connection's credential being replaced
 
     def client(self, service: RepositoryService, domain: str) -> Any:
         settings = self.doc.settings()
@@ -46,7 +49,10 @@ class Attempt:
         """Everything a sign-in may change, journalled before the first change; on any
         failure every file is put back and what was created on the service revoked."""
         journal = Journal.begin(
-            self.parts.store.directory, "sign-in", touched_files(self.parts, token_urls), **remote
+            self.parts.store.directory,
+            "sign-in",
+            touched_files(self.parts, token_urls, every_sink=self.renewing is not None),
+            **remote,
         )
         try:
             yield journal
@@ -78,6 +84,9 @@ class Attempt:
             if self.trust_server:
                 doc.set_scalar("ssl_verify", False)  # Navigator's "trust this server", confirmed
 
+        if self.renewing is not None:
+            self._replace_token(tokens, new_state, session, grant)
+            return
         store.save_copy(store.saved_condarc, self.doc.raw)
         if client_url:
             store.save_copy(store.saved_client_config, read_bytes(parts.client_config))
@@ -93,6 +102,29 @@ class Attempt:
         for sink in parts.sinks if grant else []:
             sink.install(grant)
         store.save(new_state)
+
+    def _replace_token(
+        self,
+        tokens: dict[str, str],
+        new_state: RecordedState,
+        session: str | None,
+        grant: Grant | None,
+    ) -> None:
+        """Renew's writes: the new token where the old one was, and the record."""
+        parts, store = self.parts, self.parts.store
+        for url, token in tokens.items():
+            parts.tokens.set(url, token)
+        if session:
+            store.save_copy(store.server_session, session.encode())
+        else:
+            store.drop_copy(store.server_session)
+        for sink in sink_registry.all_sinks():
+            if self.renewing is not None:
+                sink.remove(self.renewing)
+        for sink in parts.sinks if grant else []:
+            sink.install(grant)
+        # the sign-in's record of the .condarc stays: it names the saved original's file
+        store.save(replace(new_state, condarc_path=self.state.condarc_path))
 
 
 def _names_another_file(recorded: str | None, current: Path) -> bool:

@@ -8,10 +8,12 @@ import datetime as dt
 import httpx
 import pytest
 
-from jupyter_repoconnect.core import AuthenticationRefused, BadInput
+from jupyter_repoconnect.core import AuthenticationRefused, BadInput, NotConnected
 from jupyter_repoconnect.core.connector import expiry_warnings
 from jupyter_repoconnect.core.services.registry import SERVICES
 from jupyter_repoconnect.core.services.server import ServerService
+
+from .conftest import ORIGINAL_CONDARC
 
 
 def web_page_token(sandbox, name: str = "made-on-the-web-page") -> tuple[str, str]:
@@ -113,3 +115,47 @@ def test_the_picker_lists_sub_channels_by_their_real_names(env, connector, sandb
     assert "stable" not in names  # a bare sub-channel name would be another channel to conda
     connector.add_channels(["internal-tools/stable"])
     assert connector.doctor().ok  # conda reaches /api/repo/t/<TOKEN>/internal-tools/stable
+
+
+def test_renew_replaces_the_token_keeps_channels_and_revokes_the_old(env, connector, sandbox):
+    login = {"username": "demo", "password": "demo-password"}
+    connector.connect("server", domain=sandbox.urls["server"], **login)
+    connector.add_channels(["internal-tools"])
+    condarc = env.condarc.read_bytes()
+    state = connector.state_store.load()
+    old_id, old_token = state.anaconda_server_token_id, state.anaconda_server_token
+
+    status = connector.renew(**login)
+    new = connector.state_store.load()
+    assert status.connected and status.expires_at
+    assert new.anaconda_server_token != old_token and new.anaconda_server_token_id != old_id
+    assert env.condarc.read_bytes() == condarc  # the channels chosen are kept
+    assert not sandbox.server_tokens[old_id].valid  # the old token is revoked
+    assert connector.doctor().ok  # conda reaches the channel with the new token
+    connector.disconnect()
+    assert env.condarc.read_bytes() == ORIGINAL_CONDARC  # the original is still the saved one
+
+
+def test_renew_with_a_new_access_token(env, connector, sandbox):
+    first, _ = web_page_token(sandbox, "first")
+    connector.connect("server", domain=sandbox.urls["server"], token=first, method="access_token")
+    second, _ = web_page_token(sandbox, "second")
+    status = connector.renew(token=second)
+    assert status.connected
+    assert connector.state_store.load().anaconda_server_token == second
+
+
+def test_renew_needs_a_sign_in_made_here(env, connector, sandbox):
+    with pytest.raises(NotConnected):
+        connector.renew(username="demo", password="demo-password")
+
+
+def test_a_refused_renew_keeps_the_connection(env, connector, sandbox, snapshot):
+    connector.connect(
+        "server", domain=sandbox.urls["server"], username="demo", password="demo-password"
+    )
+    before = snapshot()
+    with pytest.raises(AuthenticationRefused):
+        connector.renew(username="demo", password="wrong")
+    assert snapshot() == before
+    assert connector.status().connected
