@@ -787,7 +787,7 @@ def expiry_warnings(expires_at: str | None, domain: str, today: dt.date | None =
     except ValueError:
         return []
     left = (day - (today or dt.date.today())).days
-    renew = "Renew it: sign in again (sign out, then sign in); your channels stay as they are."
+    renew = "Renew it (sign in again with Renew): your channels stay as they are."
     if left < 0:
         return [
             f"The token of this sign-in to {domain} expired on {day.isoformat()}: the "

@@ -175,7 +175,8 @@ def _token_works(
                 "token",
                 False,
                 "The repository refused your token: it has expired or was revoked.",
-                "Sign out, then sign in again to get a new token.",
+                "Renew the sign-in (sign in again; your channels stay as they are), or sign "
+                "out and sign in again.",
             )
         )
     except TLSFailure as exc:
