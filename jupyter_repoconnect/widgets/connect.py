@@ -1,8 +1,16 @@
-"""ConnectPanel: choose a service, "Set Domain", sign in ("Login" / "Set Token"), then pick
-channels (Anaconda Server) or see the status (the others)."""
+"""ConnectPanel: choose a service, "Set Domain", sign in with one of the service's sign-in
+methods (a toggle when it offers more than one; the form is rendered from the method's fields),
+then pick channels (Anaconda Server) or see the status (the others).
+
+Single sign-on from a kernel: the kernel may run on the browser's machine (desktop Jupyter) or
+not (JupyterHub, a remote server), and cannot tell which. So both are set up: a loopback
+listener finishes the sign-in by itself when the browser can reach it, and a paste box takes
+the address the browser landed on when it cannot.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -11,9 +19,10 @@ import ipywidgets as w
 
 from ..core import Connector, Preferences, Status
 from ..core.services import registry
-from ..core.services.base import TOKEN_LOGIN
+from ..core.services.base import RepositoryService, SignInField, SignInMethod
+from ..text.render import PASTE_HINT
 from .channels import ChannelPicker
-from .common import Panel
+from .common import Panel, error_text
 from .render import service_title, sign_out_text, status_message
 from .status import StatusPanel
 
@@ -21,6 +30,14 @@ TOKEN_HELP = (
     "Where is my token? You can issue yourself a private access token from the Token Access "
     "page of your Anaconda Cloud organization. Re-issuing a token invalidates the previous one."
 )
+# What each sign-in method's form says first (by method id; none: nothing).
+METHOD_HELP = {
+    "token": TOKEN_HELP,
+    "access_token": "Use an access token you created on the server's web page (your account's "
+    "access tokens). Signing out here does not revoke it.",
+    "sso": "Sign in at your organisation's single sign-on page, opened in a new tab.",
+}
+KEEP_WAITING = ("bad_redirect_address", "sso_state_mismatch")  # a wrong paste: try again
 DOMAIN_HELP = (
     "The domain must be a full URL without a trailing slash, e.g. https://anaconda.example.com"
 )
@@ -38,6 +55,7 @@ class ConnectPanel(Panel):
         service: str = "server",
         domain: str | None = None,
         username: str | None = None,
+        method: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(connector, **kwargs)  # worker, background: see Panel
@@ -63,24 +81,52 @@ class ConnectPanel(Panel):
                 w.HTML(f'<span style="opacity:0.7">{DOMAIN_HELP}</span>'),
             ]
         )
+        # One input per field name any method takes, kept across method changes.
         self.username = w.Text(value=username or "", description="Username")
         self.password = w.Password(description="Password")
-        self.login_button = w.Button(description="Login", button_style="primary")
-        self.credentials_box = w.VBox([self.username, self.password, self.login_button])
         self.token = w.Password(description="Token", placeholder="organization access token")
-        self.set_token_button = w.Button(description="Set Token", button_style="primary")
-        self.token_box = w.VBox(
+        self.inputs: dict[str, w.Text] = {
+            "username": self.username,
+            "password": self.password,
+            "token": self.token,
+        }
+        self.method = w.ToggleButtons(
+            description="Sign in with", style={"description_width": "initial"}
+        )
+        self.method_help = w.HTML()
+        self.fields_box = w.VBox()
+        self.submit_button = w.Button(description="Login", button_style="primary")
+        # the reference's names of the one submit button
+        self.login_button = self.set_token_button = self.submit_button
+        self.sign_in_box = w.VBox(
+            [self.method, self.method_help, self.fields_box, self.submit_button]
+        )
+        # single sign-on, once started: the link, then the paste box
+        self.sso_link = w.HTML()
+        self.sso_address = w.Text(
+            description="Address",
+            placeholder="http://localhost:…/?code=…&state=…",
+            layout=w.Layout(width="auto"),
+        )
+        self.sso_finish_button = w.Button(description="Finish sign-in", button_style="primary")
+        self.sso_cancel_button = w.Button(description="Cancel")
+        self.sso_box = w.VBox(
             [
-                w.HTML(f'<span style="opacity:0.7">{TOKEN_HELP}</span>'),
-                w.HBox([self.token, self.set_token_button]),
+                self.sso_link,
+                w.HTML(f'<span style="opacity:0.7">{escape(PASTE_HINT)}</span>'),
+                w.HBox([self.sso_address, self.sso_finish_button, self.sso_cancel_button]),
             ]
         )
+        self.sso_box.layout.display = "none"
+        self._sso_id: str | None = None
+        self._sso_cancel = threading.Event()
+        self._sso_waiter: threading.Thread | None = None
         self.form = w.VBox(
             [
                 self.service,
                 self.domain_box,
-                self.credentials_box,
-                self.token_box,
+                self.sign_in_box,
+                self.sso_box,
                 self.busy,
                 self.message,
             ]
@@ -90,9 +136,11 @@ class ConnectPanel(Panel):
 
         self.service.observe(lambda _: self._service_changed(), "value")
         self.set_domain_button.on_click(lambda _: self.set_domain())
-        self.login_button.on_click(lambda _: self.login())
-        self.set_token_button.on_click(lambda _: self.set_token())
-        self._service_changed(prefill=domain)
+        self.submit_button.on_click(lambda _: self.submit())
+        self.method.observe(lambda _: self._method_changed(), "value")
+        self.sso_finish_button.on_click(lambda _: self.finish_sso())
+        self.sso_cancel_button.on_click(lambda _: self.cancel_sso())
+        self._service_changed(prefill=domain, method=method)
 
         status = self.connector.status()
         if status.connected:
@@ -107,20 +155,47 @@ class ConnectPanel(Panel):
     # --- form -----------------------------------------------------------------------
     @property
     def _form_controls(self) -> list[w.Widget]:
-        return [self.service, self.set_domain_button, self.login_button, self.set_token_button]
+        return [self.service, self.method, self.set_domain_button, self.submit_button]
 
-    def _service_changed(self, prefill: str | None = None) -> None:
-        service = registry.get(self.service.value)
-        takes_token = service.sign_in_methods[0].id == TOKEN_LOGIN.id
+    @property
+    def chosen_service(self) -> RepositoryService:
+        return registry.get(self.service.value)
+
+    @property
+    def chosen_method(self) -> SignInMethod:
+        return self.chosen_service.method(self.method.value)
+
+    def _service_changed(self, prefill: str | None = None, method: str | None = None) -> None:
+        service = self.chosen_service
+        default = self.preferences.default_methods.get(service.id)
+        offered = [m.id for m in service.sign_in_methods]
+        self.method.options = [(_method_label(m), m.id) for m in service.sign_in_methods]
+        self.method.value = next(
+            (m for m in (method, default) if m in offered), service.sign_in_methods[0].id
+        )
+        self.method.layout.display = None if len(offered) > 1 else "none"
         self.domain_box.layout.display = None if service.needs_domain else "none"
-        self.credentials_box.layout.display = "none" if takes_token else None
-        self.token_box.layout.display = None if takes_token else "none"
         if service.needs_domain:
             remembered = self.preferences.domains.get(service.id)
             self.domain.value = prefill or remembered or ""
             locked = not self.preferences.allow_domain_change
             self.domain.disabled = locked
             self.set_domain_button.disabled = locked
+        self._method_changed()
+
+    def _method_changed(self) -> None:
+        """The form of the chosen method: one input per field, its help, its button."""
+        if self.method.value is None:
+            return
+        chosen = self.chosen_method
+        for field in chosen.fields:
+            self.inputs[field.name].description = field.label.capitalize()
+        self.fields_box.children = [self.inputs[f.name] for f in chosen.fields]
+        help_text = METHOD_HELP.get(chosen.id)
+        self.method_help.value = (
+            f'<span style="opacity:0.7">{escape(help_text)}</span>' if help_text else ""
+        )
+        self.submit_button.description = chosen.submit
         self.message.clear()
 
     def _show_form(self) -> None:
@@ -141,40 +216,130 @@ class ConnectPanel(Panel):
             self._form_controls,
         )
 
-    def login(self) -> None:
-        """ "Login" with username and password (Anaconda Server, Enterprise 4)."""
-        service = self.service.value
-        username, password = self.username.value.strip(), self.password.value
-        self.password.value = ""  # never leave a secret in widget state (saved in notebooks)
+    def _domain_to_send(self, service: str) -> str | None:
         # Only a domain the user changed is sent (a preset, locked one needs no changing).
         domain = self.domain.value.strip() or None
-        if domain == self.preferences.domains.get(service):
-            domain = None
-        if not username or not password:
-            self.message.error("Enter your username and password, then click Login.")
+        return None if domain == self.preferences.domains.get(service) else domain
+
+    def submit(self) -> None:
+        """The chosen method's button: "Login", "Set Token", "Sign in with single sign-on"."""
+        service, chosen = self.service.value, self.chosen_method
+        if not chosen.fields:
+            self.start_sso()
             return
+        values = {f.name: _value_of(self.inputs[f.name], f) for f in chosen.fields}
+        for field in chosen.fields:
+            if field.secret:
+                self.inputs[field.name].value = ""  # never left in widget state (saved notebooks)
+        missing = [f.name for f in chosen.fields if not values[f.name]]
+        if missing:
+            self.message.error(f"Enter your {' and '.join(missing)}, then click {chosen.submit}.")
+            return
+        domain = self._domain_to_send(service) if self.chosen_service.needs_domain else None
+        label = (
+            "Validating the token…"
+            if any(f.secret for f in chosen.fields) and "username" not in values
+            else f"Signing in to {service_title(service)}…"
+        )
         self.run(
-            f"Signing in to {service_title(service)}…",
-            lambda: self.connector.connect(
-                service, domain=domain, username=username, password=password
-            ),
+            label,
+            lambda: self.connector.connect(service, domain=domain, method=chosen.id, **values),
             self._after_connect,
             self._form_controls,
         )
 
+    def login(self) -> None:
+        """ "Login" with username and password (Anaconda Server, Enterprise 4)."""
+        self.submit()
+
     def set_token(self) -> None:
         """ "Set Token" (Anaconda Professional / Package Security Manager Cloud)."""
-        service, token = self.service.value, self.token.value.strip()
-        self.token.value = ""  # never leave a secret in widget state (saved in notebooks)
-        if not token:
-            self.message.error("Paste your organization access token, then click Set Token.")
-            return
+        self.submit()
+
+    # --- single sign-on -------------------------------------------------------------
+    def start_sso(self) -> None:
+        """Start a single sign-on: show the link and the paste box; a listener waits too."""
+        service = self.service.value
+        domain = self._domain_to_send(service)
+        self.cancel_sso(quiet=True)
         self.run(
-            "Validating the token…",
-            lambda: self.connector.connect(service, token=token),
-            self._after_connect,
+            "Starting single sign-on…",
+            lambda: self.connector.start_sso(domain, service=service, listen=True),
+            self._sso_started,
             self._form_controls,
         )
+
+    def _sso_started(self, start: Any) -> None:
+        self._sso_id = start.id
+        link = escape(start.authorization_url, quote=True)
+        self.sso_link.value = (
+            f'<a href="{link}" target="_blank" rel="noopener noreferrer">'
+            "<b>Open the single sign-on page</b></a> (a new tab) and sign in."
+        )
+        self.sso_address.value = ""
+        self.sso_box.layout.display = None
+        self.sign_in_box.layout.display = "none"
+        cancel = self._sso_cancel = threading.Event()
+        waiter = threading.Thread(
+            target=self._wait_sso, args=(start.id, cancel), name="repoconnect-sso", daemon=True
+        )
+        self._sso_waiter = waiter
+        waiter.start()
+
+    def _wait_sso(self, sso_id: str, cancel: threading.Event) -> None:
+        """The one place that shows a single sign-on's outcome (listener or paste)."""
+        try:
+            status = self.connector.wait_sso(sso_id, cancel=cancel)
+        except Exception as exc:
+            if not cancel.is_set():
+                self._sso_ended()
+                self.message.error(error_text(exc))
+            return
+        self._sso_ended()
+        self._after_connect(status)
+
+    def finish_sso(self) -> None:
+        """Finish with the address pasted from a browser that could not reach this machine."""
+        sso_id, address = self._sso_id, self.sso_address.value.strip()
+        self.sso_address.value = ""  # it holds a one-time code: not kept in widget state
+        if sso_id is None:
+            return
+        if not address:
+            self.message.error("Paste the address the browser landed on, then click Finish.")
+            return
+
+        def failed(exc: BaseException) -> None:
+            if getattr(exc, "code", None) in KEEP_WAITING:  # else the waiter says it
+                self.message.error(error_text(exc))
+
+        self.run(
+            "Finishing the sign-in…",
+            lambda: self.connector.finish_sso(sso_id, address),
+            lambda _: None,  # the waiter shows the outcome
+            [self.sso_finish_button],
+            failed=failed,
+        )
+
+    def cancel_sso(self, quiet: bool = False) -> None:
+        sso_id, self._sso_id = self._sso_id, None
+        self._sso_cancel.set()
+        if sso_id is not None:
+            self.connector.cancel_sso(sso_id)
+        self._sso_ended()
+        if not quiet and sso_id is not None:
+            self.message.show("Single sign-on cancelled; nothing was changed.")
+
+    def _sso_ended(self) -> None:
+        self._sso_id = None
+        self.sso_box.layout.display = "none"
+        self.sign_in_box.layout.display = None
+
+    def wait_sso(self, timeout: float | None = 60.0) -> None:
+        """Block until a started single sign-on has ended (handy in scripts/tests)."""
+        waiter = self._sso_waiter
+        if waiter is not None:
+            waiter.join(timeout)
+        self.wait()
 
     # --- after sign-in --------------------------------------------------------------
     def _after_connect(self, status: Status) -> None:
@@ -224,3 +389,14 @@ class ConnectPanel(Panel):
         self.preferences = self.connector.preferences()  # sign-in may have remembered a domain
         self._service_changed()
         self._show_form()
+
+
+def _method_label(method: SignInMethod) -> str:
+    """The toggle's word for a method: what it takes ("User name and password")."""
+    words = " and ".join(f.label for f in method.fields) or "single sign-on"
+    return words[0].upper() + words[1:]
+
+
+def _value_of(widget: w.Text, field: SignInField) -> str:
+    value = widget.value
+    return value.strip() if field.strip else value

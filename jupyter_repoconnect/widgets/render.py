@@ -15,6 +15,7 @@ from ..core.models import (
     CondarcChannels,
     Diagnosis,
     Preferences,
+    SsoStart,
     Status,
 )
 from ..text import render as shared
@@ -208,3 +209,21 @@ class DiagnosisView(_View):
                 f"{escape(f.message)}{hint}</li>"
             )
         return f"<div><b>{escape(self.headline())}</b><ul>{''.join(items)}</ul></div>"
+
+
+class SsoLinkView(_View):
+    """A started single sign-on: the link to open, and what to do if its page cannot load."""
+
+    def __init__(self, start: SsoStart) -> None:
+        self.start = start
+
+    def text(self) -> str:
+        return f"Open this link and sign in: {self.start.authorization_url}\n{shared.PASTE_HINT}"
+
+    def _repr_html_(self) -> str:
+        link = escape(self.start.authorization_url, quote=True)
+        return (
+            f'<div><a href="{link}" target="_blank" rel="noopener noreferrer">'
+            f"<b>Open the single sign-on page</b></a> (a new tab) and sign in."
+            f"{_note_html(shared.PASTE_HINT)}</div>"
+        )

@@ -115,8 +115,8 @@ def test_busy_indicator_and_disabled_buttons_while_waiting(connector, env):
 def test_cloud_set_token_and_status(connector, env):
     token = env.sandbox.cloud_tokens[0]
     panel = ConnectPanel(connector, service="cloud")
-    assert panel.token_box.layout.display is None
-    assert panel.credentials_box.layout.display == "none"
+    assert panel.fields_box.children == (panel.token,)  # the form of cloud's one method
+    assert panel.method.layout.display == "none"  # one method: no toggle
     panel.token.value = token
     panel.set_token_button.click()
     assert panel.token.value == ""
