@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from .core import Connector
     from .core.errors import RepoConnectError
-    from .core.services.base import RepositoryService
+    from .core.services.base import RepositoryService, SignInMethod
 
 PROG = "%repo_connect"
 
@@ -97,6 +97,18 @@ class RepoConnectMagics(Magics):
     @argument(
         "--getpass", action="store_true", help="prompt for the password or token (not echoed)"
     )
+    @argument(
+        "--sso",
+        action="store_true",
+        help="server: sign in with single sign-on (a link to open; finishes by itself when the "
+        "browser runs on the kernel's machine, else paste the address it lands on)",
+    )
+    @argument(
+        "--access-token",
+        action="store_true",
+        help="server: sign in with an access token made on the server's web page "
+        "(--token-env VAR, --getpass, or the token field)",
+    )
     @argument("--password", metavar="SECRET", help="refused: a literal password in a cell")
     @argument("--token", metavar="SECRET", help="refused: a literal token in a cell")
     @argument(
@@ -135,6 +147,8 @@ class RepoConnectMagics(Magics):
 
           %repo_connect                 the whole panel (connect, channels, status, Configure Conda)
           %repo_connect server          sign in to Anaconda Server / PSM (On-prem)
+          %repo_connect server --sso    ... with single sign-on (a link, then a paste box)
+          %repo_connect server --access-token   ... with an access token from its web page
           %repo_connect cloud           sign in to Anaconda Professional / PSM (Cloud)
           %repo_connect enterprise      sign in to Anaconda Enterprise 4 Repository
           %repo_connect status          the connection status, with Refresh and Sign out
@@ -157,6 +171,11 @@ class RepoConnectMagics(Magics):
 
           %repo_connect server --domain https://anaconda.example.com --username me --password-env PW
           %repo_connect cloud --token-env ANACONDA_TOKEN
+
+        Single sign-on (--sso) shows a link to the sign-in page and a box for the address the
+        browser lands on afterwards; a listener on the kernel's machine finishes it by itself
+        when the browser runs there too (desktop Jupyter). With a browser elsewhere (JupyterHub,
+        a remote server) that page shows "cannot connect to localhost": paste its address.
 
         Secrets come only from a password field, --getpass, or an environment variable
         (--password-env VAR / --token-env VAR) and are never shown. --password/--token with a
@@ -203,12 +222,16 @@ class RepoConnectMagics(Magics):
 
     def _sign_in(self, args: Namespace) -> None:
         from .core.services import registry
-        from .text.secret import secret_field
+        from .text.secret import method_secret
 
         service = registry.get(args.command)
         self._no_extra_args(args, service.id)
-        fields = service.sign_in_methods[0].fields
-        secret = self._secret(args, service)  # with --getpass, may prompt for the others too
+        method = self._method(args, service)
+        if not method.fields:
+            self._sso(args, service)
+            return
+        fields = method.fields
+        secret = self._secret(args, service, method)  # with --getpass, may prompt for the rest
         values: dict[str, Any] = {
             f.name: getattr(args, f.name, None) for f in fields if not f.secret
         }
@@ -224,44 +247,132 @@ class RepoConnectMagics(Magics):
                     f"--{f.name}-env VAR" if f.secret else f"--{f.name} {f.name.upper()}"
                     for f in fields
                 )
+                flag = _method_flag(method, service)
                 raise UsageError(
-                    f"This frontend shows no widgets: sign in with {PROG} {service.id} {how} "
-                    "(or --getpass)."
+                    f"This frontend shows no widgets: sign in with {PROG} {service.id}{flag} "
+                    f"{how} (or --getpass)."
                 )
             from .widgets.connect import ConnectPanel
 
             self._display(
                 ConnectPanel(
-                    self.connector, service=service.id, domain=args.domain, username=args.username
+                    self.connector,
+                    service=service.id,
+                    domain=args.domain,
+                    username=args.username,
+                    method=method.id,
                 )
             )
             return
-        values[secret_field(service).name] = secret
+        field = method_secret(method)
+        assert field is not None
+        values[field.name] = secret
         del secret
         domain = args.domain if service.needs_domain else None
-        status = self.connector.connect(service.id, domain=domain, **values)
+        status = self.connector.connect(service.id, domain=domain, method=method.id, **values)
         values.clear()
+        self._signed_in(status)
+
+    def _signed_in(self, status: Any) -> None:
         from .widgets.render import StatusView
 
         note = None
-        if service.capabilities.lists_channels:
+        if (status.capabilities or {}).get("lists_channels"):
             note = (
                 f"Pick channels with {PROG} channels, or add them with "
                 f"{PROG} channels add NAME... [--to default_channels]."
             )
         self._display(StatusView(status, note=note))
 
-    def _secret(self, args: Namespace, service: RepositoryService) -> str | None:
+    @staticmethod
+    def _method(args: Namespace, service: RepositoryService) -> SignInMethod:
+        """The sign-in method the flags ask for (none: the service's usual one)."""
+        from .core.services import registry
+
+        wanted = "sso" if args.sso else "access_token" if args.access_token else None
+        if args.sso and args.access_token:
+            raise UsageError("Give --sso or --access-token, not both.")
+        if wanted is not None and wanted not in {m.id for m in service.sign_in_methods}:
+            offering = [
+                s.id
+                for s in registry.all_services()
+                if any(m.id == wanted for m in s.sign_in_methods)
+            ]
+            flag = f"--{wanted.replace('_', '-')}"
+            raise UsageError(f"{flag} works with {' and '.join(offering) or 'no service'} only.")
+        return service.method(wanted)
+
+    def _sso(self, args: Namespace, service: RepositoryService) -> None:
+        """Single sign-on: the panel (link + paste box + listener), or the same as text."""
+        given = [f"--{n}" for n in ("username", "password", "token", "password_env", "token_env")
+                 if getattr(args, n, None)]  # fmt: skip
+        if given or args.getpass:
+            raise UsageError(
+                f"--sso takes no {' or '.join(given) or '--getpass'}: you sign in in the browser."
+            )
+        domain = args.domain if service.needs_domain else None
+        if self._widgets(args):
+            from .widgets.connect import ConnectPanel
+
+            panel = ConnectPanel(self.connector, service=service.id, domain=domain, method="sso")
+            self._display(panel)
+            if panel.children == (panel.form,):  # not signed in yet: start at once
+                panel.start_sso()
+            return
+        from .widgets.render import SsoLinkView
+
+        start = self.connector.start_sso(domain, service=service.id, listen=True)
+        try:
+            self._display(SsoLinkView(start))
+            status = self._sso_by_text(start.id)
+        finally:
+            self.connector.cancel_sso(start.id)  # nothing once ended; else the listener stops
+        self._signed_in(status)
+
+    def _sso_by_text(self, sso_id: str) -> Any:
+        """Ask for the address until one works or the listener finished (Enter: check)."""
+        from IPython.core.error import StdinNotImplementedError
+
+        from .core.errors import Code, RepoConnectError
+        from .text.render import inert
+
+        while True:
+            try:
+                line = input("Address the browser landed on (or Enter once signed in): ")
+            except (StdinNotImplementedError, EOFError):  # no stdin: only the listener
+                return self.connector.wait_sso(sso_id)
+            if self.connector.sso_progress(sso_id).state != "waiting":
+                return self.connector.wait_sso(sso_id)
+            if not line.strip():
+                continue
+            try:
+                return self.connector.finish_sso(sso_id, line)
+            except RepoConnectError as exc:
+                if exc.code not in (Code.BAD_REDIRECT_ADDRESS, Code.SSO_STATE_MISMATCH):
+                    raise
+                print(f"{inert(exc.message)} Paste it again.")  # never the line: it holds a code
+
+    def _secret(
+        self, args: Namespace, service: RepositoryService, method: SignInMethod
+    ) -> str | None:
         """The password or token, from exactly one of: env var, getpass, literal (refused)."""
         from .core.services import registry
-        from .text.secret import SecretError, SecretSources, read_secret, secret_field
+        from .text.secret import (
+            SecretError,
+            SecretSources,
+            method_secret,
+            read_secret,
+            secret_field,
+        )
 
-        kind = secret_field(service).name
+        field = method_secret(method)
+        assert field is not None
+        kind = field.name
         for other in {secret_field(s).name for s in registry.all_services()} - {kind}:
             if getattr(args, other) is not None or getattr(args, f"{other}_env") is not None:
                 raise UsageError(
-                    f"{service.id} signs in with a {kind}, not a {other}: "
-                    f"use --{kind}-env VAR or --getpass."
+                    f"{service.id}{_method_flag(method, service)} signs in with {_a(field.label)}, "
+                    f"not a {other}: use --{kind}-env VAR or --getpass."
                 )
         literal = getattr(args, kind)
         refused = None
@@ -273,12 +384,13 @@ class RepoConnectMagics(Magics):
             env=getattr(args, f"{kind}_env"), prompt=args.getpass, literal=literal
         )
         if args.getpass and given.env is None and literal is None:
-            for field in service.sign_in_methods[0].fields:
-                if not field.secret and not getattr(args, field.name, None):
-                    setattr(args, field.name, input(f"{field.name.capitalize()}: ").strip())
+            for other_field in method.fields:
+                if not other_field.secret and not getattr(args, other_field.name, None):
+                    value = input(f"{other_field.name.capitalize()}: ").strip()
+                    setattr(args, other_field.name, value)
         try:
             return read_secret(
-                kind,
+                field.label,
                 given,
                 flags=f"--{kind}-env VAR or --getpass",
                 env_hint=" in this kernel. Set it before starting Jupyter, then restart the kernel",
@@ -394,6 +506,16 @@ class RepoConnectMagics(Magics):
             yes=args.yes,
             display=self._display,
         )
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
+def _method_flag(method: SignInMethod, service: RepositoryService) -> str:
+    """The flag that chose ``method`` (none for the service's usual one)."""
+    usual = method.id == service.sign_in_methods[0].id
+    return "" if usual else f" --{method.id.replace('_', '-')}"
 
 
 def load_ipython_extension(ipython: Any) -> None:
