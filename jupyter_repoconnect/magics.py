@@ -44,6 +44,12 @@ LITERAL_SECRET_REFUSED = (
 )
 
 
+ACCOUNT_USAGE = (
+    "Usage: %repo_connect cloud-account [status | login [--api-key-env VAR] | orgs | "
+    "install ORG [--yes] | remove | logout]"
+)
+
+
 class RepoConnectFailed(Exception):
     """A core error shown as one plain line (with the magic's next step) instead of a
     traceback."""
@@ -496,16 +502,68 @@ class RepoConnectMagics(Magics):
             self._display(CondarcView(self.connector.condarc_channels(), note=note))
 
     def _cloud_account(self, args: Namespace) -> None:
-        from .widgets.account import run_magic
+        """``cloud-account …``: the panel, or one action said in the words the CLI's
+        ``account`` uses (text/account.py)."""
+        from .core.account import Account
+        from .text import account as said
 
-        run_magic(
-            self.connector,
-            list(args.args),
-            widgets=self._widgets(args),
-            api_key_env=args.api_key_env,
-            yes=args.yes,
-            display=self._display,
-        )
+        account = Account(self.connector)
+        words = list(args.args)
+        sub, rest = (words[0], words[1:]) if words else (None, [])
+        if (sub != "install" and rest) or (sub == "install" and len(rest) != 1):
+            raise UsageError(ACCOUNT_USAGE)
+        widgets = self._widgets(args)
+        if sub is None and widgets:
+            from .widgets.account import AccountPanel
+
+            self._display(AccountPanel(self.connector, account=account))
+        elif sub in (None, "status"):
+            print(said.status_text(account.status()))
+        elif sub == "login":
+            install = f"{PROG} cloud-account install ORG"
+            if args.api_key_env:
+                key = self._api_key(args.api_key_env)
+                print(said.signed_in_text(account.sign_in_with_api_key(key), install))
+            elif widgets:
+                from .widgets.account import AccountPanel
+
+                panel = AccountPanel(self.connector, account=account)
+                self._display(panel)
+                panel.sign_in()
+            else:
+                st = said.wait_for_device_login(account, print, "interrupt the kernel")
+                print(said.signed_in_text(st, install) if st else "Sign-in cancelled.")
+        elif sub == "orgs":
+            print(said.orgs_text(account.organizations()))
+        elif sub == "install":
+            from .widgets.render import StatusView
+
+            done = account.install_token(rest[0], confirm_reissue=args.yes)  # refused: --yes
+            self._display(StatusView(done.status, note=said.installed_text(done)))
+        elif sub == "remove":
+            from .widgets.render import StatusView
+
+            self._display(StatusView(account.remove_token(), note=said.REMOVED))
+        elif sub == "logout":
+            print(said.signed_out_text(account.sign_out(), f"{PROG} cloud-account remove"))
+        else:
+            raise UsageError(ACCOUNT_USAGE)
+
+    @staticmethod
+    def _api_key(variable: str) -> str:
+        from .text.secret import SecretError, SecretSources, read_secret
+
+        try:
+            key = read_secret(
+                "API key",
+                SecretSources(env=variable),
+                flags="--api-key-env VAR",
+                env_hint=" in this kernel. Set it before starting Jupyter, then restart the kernel",
+            )
+        except SecretError as exc:
+            raise UsageError(str(exc)) from None
+        assert key is not None
+        return key
 
 
 def _a(noun: str) -> str:

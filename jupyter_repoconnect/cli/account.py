@@ -100,23 +100,9 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _print_status(st: AccountStatus) -> None:
-    if not st.allowed:
-        print(st.message)
-        return
-    if st.signed_in:
-        who = f" as {st.username}" if st.username else ""
-        print(f"Signed in to your Anaconda Cloud account at {st.domain}{who}.")
-        if st.managed:
-            print("  managed by the administrator (ANACONDA_AUTH_API_KEY)")
-        if st.expires_at:
-            print(f"  API key expires: {st.expires_at}" + (" (expired)" if st.expired else ""))
-    else:
-        print(f"Not signed in to an Anaconda Cloud account ({st.domain}).")
-    if st.installed_orgs:
-        print(f"  repository token installed for: {', '.join(st.installed_orgs)}")
-    print(f"  stored in: {st.keyring} (shared with the anaconda command line)")
-    if st.message:
-        print(st.message)
+    from ..text.account import status_text
+
+    print(status_text(st))
 
 
 def _login(args: argparse.Namespace) -> int:
@@ -134,25 +120,16 @@ def _login(args: argparse.Namespace) -> int:
         st = account.sign_in_with_api_key(secret)
         del secret
     else:
-        login = account.begin_login()
-        print(f"Open {login.verification_uri_complete}", flush=True)
-        print(
-            f"(on any device: or open {login.verification_uri} and enter the code "
-            f"{login.user_code}), then approve.",
-            flush=True,
-        )
-        print("Waiting for approval (Ctrl-C to cancel)...", flush=True)
-        try:
-            result = account.wait_login(login.login_id)
-        finally:
-            account.cancel_login(login.login_id)
+        from ..text.account import wait_for_device_login
+
+        result = wait_for_device_login(account, lambda text: print(text, flush=True), "Ctrl-C")
         if result is None:
             print("Cancelled.", file=sys.stderr)
             return 1
         st = result
-    who = f" as {st.username}" if st.username else ""
-    print(f"Signed in to your Anaconda Cloud account{who}.")
-    print(f"Install your organisation's token with: {PROG} account token install")
+    from ..text.account import signed_in_text
+
+    print(signed_in_text(st, f"{PROG} account token install"))
     return 0
 
 
@@ -163,17 +140,9 @@ def _orgs(args: argparse.Namespace) -> int:
 
         print_json([o.to_dict() for o in orgs])
         return 0
-    if not orgs:
-        print("Your account belongs to no organisation.")
-    for org in orgs:
-        if not org.business:
-            token = "starter subscription: no repository token"
-        elif org.token_expires_at:
-            token = f"token expires {org.token_expires_at}"
-        else:
-            token = "no token yet"
-        mark = " (installed here)" if org.installed else ""
-        print(f"  {org.name}  {org.title}  [{token}]{mark}")
+    from ..text.account import orgs_text
+
+    print(orgs_text(orgs))
     return 0
 
 
@@ -201,31 +170,31 @@ def _token_install(args: argparse.Namespace) -> int:
             print("Nothing changed: the current token stays.")
             return 1
         done = account.install_token(org, confirm_reissue=True)
-    print(f"Installed the repository token of {org} (expires {done.expires_at}).")
-    if done.revoked_previous:
-        print("Its previous token is revoked.")
+    from ..text.account import installed_text
     from .output import print_signed_in
+
+    print(installed_text(done))
 
     print_signed_in(done.status)
     return 0
 
 
 def _token_remove(args: argparse.Namespace) -> int:
+    from ..text.account import REMOVED
+    from ..text.render import inert_lines
+
     st = _account(args).remove_token()
-    print(f"Removed the repository token; .condarc restored ({st.condarc_path}).")
+    print(f"{REMOVED} ({st.condarc_path})")
     for warning in st.warnings:
-        print(f"Warning: {warning}")
+        print(f"Warning: {inert_lines(warning)}")
     return 0
 
 
 def _logout(args: argparse.Namespace) -> int:
+    from ..text.account import signed_out_text
+
     st = _account(args).sign_out()
-    print("Signed out of your Anaconda Cloud account.")
-    if st.installed_orgs:
-        print(
-            f"The repository token of {', '.join(st.installed_orgs)} stays installed "
-            f"(remove it with: {PROG} account token remove)."
-        )
+    print(signed_out_text(st, f"{PROG} account token remove"))
     return 0
 
 

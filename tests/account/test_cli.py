@@ -69,7 +69,7 @@ def test_cli_flow_without_a_secret_in_any_output(account_env: Any, keyring: Path
     assert "acme" in orgs.out and "starter subscription" in orgs.out
     first = cli("account", "token", "install")  # the only business organisation
     assert first.rc == 0, first.err
-    assert "Installed the repository token of acme" in first.out
+    assert "Installed acme's token" in first.out
     again = cli("account", "token", "install", "acme")  # not a terminal: --yes is needed
     assert again.rc == 1 and "revokes it" in again.err and "--yes" in again.err
     reissued = cli("account", "token", "install", "acme", "--yes")

@@ -93,3 +93,13 @@ def test_the_next_step_is_in_each_surfaces_grammar() -> None:
     assert "Sign in with: %repo_connect cloud|server|enterprise" in (
         render.status_text(signed_out, render.MAGIC)
     )
+
+
+def test_organisation_names_are_inert() -> None:
+    from jupyter_repoconnect.core.account import Organization
+    from jupyter_repoconnect.text.account import orgs_text
+
+    shown = orgs_text([Organization("acme" + EVIL, "Acme" + EVIL, True, "2027-01-01", False)])
+    for raw in CONTROLS:
+        assert raw not in shown
+    assert "acme\\x1b]0;owned" in shown
