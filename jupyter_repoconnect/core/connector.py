@@ -387,10 +387,12 @@ class Connector:
     def _drop_spent_session(self) -> None:
         """Delete the saved login session once it can serve no revoke (its JWT and refresh
         token expired): a credential kept no longer than it is needed."""
+        from .cache import FILES
+
         store = self.state_store
         with contextlib.suppress(RepoConnectError):
-            found, raw = store.read_copy(store.server_session)
-            saved = server_sso.SavedSession.parse(raw) if found else None
+            # status is polled: read through the file cache (a stat when unchanged)
+            saved = FILES.get(store.server_session, server_sso.SavedSession.parse)
             if saved is None or not saved.over():
                 return
             with self._locked(timeout=0):  # busy: another process' sign-in or sign-out
