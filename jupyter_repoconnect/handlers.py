@@ -286,6 +286,22 @@ class ConnectHandler(RepoConnectHandler):
         )
 
 
+class RenewHandler(RepoConnectHandler):
+    """Renew: a new token for the live connection, channels kept (the method's values)."""
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.json_object({"method", "username", "password", "token"})
+        await self.reply(
+            self.connector.renew,
+            username=self.optional_str(body, "username"),
+            password=self.optional_str(body, "password"),
+            token=self.optional_str(body, "token"),
+            method=self.optional_str(body, "method"),
+        )
+
+
 class SsoHandler(RepoConnectHandler):
     """Single sign-on in two steps: POST starts it (the browser opens ``authorization_url``),
     POST sso/finish takes the address the browser landed on; GET tells a listening one's
@@ -445,6 +461,7 @@ class DoctorHandler(RepoConnectHandler):
 REPOSITORY_ROUTES: list[tuple[str, type[RepoConnectHandler]]] = [
     ("status", StatusHandler),
     ("connect", ConnectHandler),
+    ("renew", RenewHandler),
     ("sso", SsoHandler),
     ("sso/finish", SsoFinishHandler),
     ("channels", ChannelsHandler),
