@@ -188,6 +188,42 @@ def _confirm_trust(args: argparse.Namespace, where: str) -> bool:
     return True
 
 
+def cmd_renew(args: argparse.Namespace) -> int:
+    """A new token for the sign-in made here, in one step; .condarc stays as it is."""
+    from ..core.services import registry
+
+    connector = connector_from(args)
+    st = connector.status()
+    if not st.connected or st.source != "repoconnect" or st.service is None:
+        raise UsageError(f"there is no sign-in made here to renew: `{PROG} login ...` instead")
+    service = registry.get(st.service)
+    args.sso = False
+    method = (
+        _method_of(args, service)
+        if args.access_token
+        else service.method(connector.state_store.load().sign_in_method)
+    )
+    if not method.fields:
+        raise UsageError(
+            f"this sign-in was made with {method.submit.lower()}: renew it with "
+            f"`{PROG} logout`, then `{PROG} login {service.id} --{method.id}`"
+        )
+    _check_secret_flags(args, service, method)
+    values: dict[str, str] = {}
+    for field in method.fields:
+        if field.secret:
+            values[field.name] = _login_secret(args, field)
+        else:
+            value = getattr(args, field.name, None) or st.username
+            if not value:
+                raise UsageError(f"renewing needs --{field.name} {field.name.upper()}")
+            values[field.name] = value
+    renewed = connector.renew(method=method.id, **values)
+    values.clear()
+    print_signed_in(renewed)
+    return 0
+
+
 def cmd_channels(args: argparse.Namespace) -> int:
     action = getattr(args, "channels_command", None)
     if action:
@@ -305,6 +341,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Any] = {
     "status": cmd_status,
     "login": cmd_login,
+    "renew": cmd_renew,
     "channels": cmd_channels,
     "logout": cmd_logout,
     "domain": cmd_domain,

@@ -129,6 +129,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-browser", action="store_true", help="--sso: print the link only")
 
+    p = add("renew", "renew the sign-in made here with a new token; channels stay as they are")
+    p.add_argument("--username", metavar="U")
+    secret = p.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin"
+    )
+    secret.add_argument("--token-stdin", action="store_true", help="read the token from stdin")
+    secret.add_argument("--password-env", metavar="VAR", help="read the password from $VAR")
+    secret.add_argument("--token-env", metavar="VAR", help="read the token from $VAR")
+    for flag in ("--password", "--token"):
+        p.add_argument(flag, nargs="?", action=_RefuseLiteralSecret, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--access-token",
+        action="store_true",
+        help="renew with a new access token made on the server's web page (default: the way "
+        "the sign-in was made)",
+    )
+
     p = add("channels", "list, add, remove or reorder channels")
     p.add_argument("--available", action="store_true", help="channels the connected server offers")
     p.add_argument("--filter", metavar="TEXT", default="", help="only channels containing TEXT")
