@@ -74,6 +74,20 @@ def _common_options() -> argparse.ArgumentParser:
     return common
 
 
+def _secret_flags(p: argparse.ArgumentParser) -> None:
+    """--username and where the secret comes from (never a literal on the command line)."""
+    p.add_argument("--username", metavar="U")
+    secret = p.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin"
+    )
+    secret.add_argument("--token-stdin", action="store_true", help="read the token from stdin")
+    secret.add_argument("--password-env", metavar="VAR", help="read the password from $VAR")
+    secret.add_argument("--token-env", metavar="VAR", help="read the token from $VAR")
+    for flag in ("--password", "--token"):
+        p.add_argument(flag, nargs="?", action=_RefuseLiteralSecret, help=argparse.SUPPRESS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common_options()
     parser = argparse.ArgumentParser(
@@ -96,16 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("login", "sign in to a repository service (Login / Set Token)")
     p.add_argument("service", choices=SERVICES)
     p.add_argument("--domain", metavar="URL", help="API domain of server/enterprise (Set Domain)")
-    p.add_argument("--username", metavar="U")
-    secret = p.add_mutually_exclusive_group()
-    secret.add_argument(
-        "--password-stdin", action="store_true", help="read the password from stdin"
-    )
-    secret.add_argument("--token-stdin", action="store_true", help="read the token from stdin")
-    secret.add_argument("--password-env", metavar="VAR", help="read the password from $VAR")
-    secret.add_argument("--token-env", metavar="VAR", help="read the token from $VAR")
-    for flag in ("--password", "--token"):
-        p.add_argument(flag, nargs="?", action=_RefuseLiteralSecret, help=argparse.SUPPRESS)
+    _secret_flags(p)
     p.add_argument(
         "--trust-server",
         action="store_true",
@@ -130,16 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-browser", action="store_true", help="--sso: print the link only")
 
     p = add("renew", "renew the sign-in made here with a new token; channels stay as they are")
-    p.add_argument("--username", metavar="U")
-    secret = p.add_mutually_exclusive_group()
-    secret.add_argument(
-        "--password-stdin", action="store_true", help="read the password from stdin"
-    )
-    secret.add_argument("--token-stdin", action="store_true", help="read the token from stdin")
-    secret.add_argument("--password-env", metavar="VAR", help="read the password from $VAR")
-    secret.add_argument("--token-env", metavar="VAR", help="read the token from $VAR")
-    for flag in ("--password", "--token"):
-        p.add_argument(flag, nargs="?", action=_RefuseLiteralSecret, help=argparse.SUPPRESS)
+    _secret_flags(p)
     p.add_argument(
         "--access-token",
         action="store_true",
