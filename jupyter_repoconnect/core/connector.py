@@ -41,7 +41,7 @@ from .models import (
 )
 from .parts import Parts, parts_key
 from .services import registry, server_sso
-from .services.base import ChannelList, RepositoryService, SignInField
+from .services.base import ChannelList, RepositoryService, SignInField, SignInMethod
 from .settings import RepoConnectSettings
 from .sinks import registry as sink_registry
 from .state import RecordedState, StateStore
@@ -216,9 +216,8 @@ class Connector:
                 '"trust this server" is not available. Ask your administrator for the CA bundle.'
             )
         validate.connect_inputs(domain, username, password, token)
-        given = {"username": username, "password": password, "token": token}
         chosen_method = chosen.method(method)
-        credentials = {f.name: _required(given.get(f.name), f) for f in chosen_method.fields}
+        credentials = _credentials(chosen_method, username=username, password=password, token=token)
         fresh = not self.state_store.directory.exists()
         try:
             self._connect(chosen, chosen_method.id, domain, credentials, trust_server)
@@ -481,8 +480,7 @@ class Connector:
                     "with it again.",
                     code=Code.BAD_METHOD,
                 )
-            given = {"username": username, "password": password, "token": token}
-            credentials = {f.name: _required(given.get(f.name), f) for f in chosen.fields}
+            credentials = _credentials(chosen, username=username, password=password, token=token)
             _, old_session = store.read_copy(store.server_session)
             old_revoke = service.pending_revoke(current, state, old_session)
             doc = self.condarc.load()
@@ -811,6 +809,11 @@ def channel_alias(current: Connection) -> str | None:
 def _title(service: str) -> str:
     found = registry.find(service)
     return found.title if found else service
+
+
+def _credentials(method: SignInMethod, **given: str | None) -> dict[str, str]:
+    """The values ``method`` takes, each as its field takes it."""
+    return {f.name: _required(given.get(f.name), f) for f in method.fields}
 
 
 def _required(value: object, field: SignInField) -> str:
