@@ -35,10 +35,11 @@ class RepoConnectApp(ExtensionApp):
     )
 
     warm_up_delay = Float(
-        1.0,
+        3.0,
         config=True,
         help="Seconds after start-up to warm up (import ruamel.yaml, read the files) in a "
-        "worker thread, so the first request is as fast as the next; negative: never.",
+        "worker thread, so the first request is as fast as the next; negative: never. Late "
+        "enough not to hold the GIL while the server itself gets ready.",
     )
 
     repoconnect_settings = Instance(RepoConnectSettings)
