@@ -31,8 +31,9 @@ class CloudService:
 
     def validate(self, token: str) -> None:
         """``HEAD`` ``main``'s token-protected repodata and accept only 200, as the token tools
-        and anaconda-auth do. Then the first bytes of the body, never decoded, must look like
-        repodata: a proxy's or a captive portal's "200 OK" is not a valid token."""
+        and anaconda-auth do: one request. A 200 that is a web page (a proxy's or a captive
+        portal's) is not a valid token; only an answer that says neither JSON nor HTML has the
+        first bytes of its body read (never decoded) to tell."""
         url = insert_token(self.repo_url + "main/noarch/repodata.json", token)
         response = self.caller.send("HEAD", url)
         if response.status_code in (401, 403, 404):
@@ -43,7 +44,8 @@ class CloudService:
                 "checking the token. Try again later."
             )
         kind = "a web page" if is_html(response) else None
-        if kind is None:
+        content_type = str(response.headers.get("content-type", "")).lower()
+        if kind is None and "json" not in content_type:
             status, start = peek_start(self.caller, url)
             if status == 502:
                 kind = "a web page"
