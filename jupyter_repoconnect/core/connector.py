@@ -127,20 +127,21 @@ class Connector:
     # --- status ------------------------------------------------------------------------
     def status(self) -> Status:
         """Current connection, including one made from a command line (``source="cli"``)."""
-        store = self.state_store
-        if self.recovery_pending():
+        parts = self.parts  # once: status is polled
+        store = parts.store
+        if (store.directory / JOURNAL).exists():
             # recovery first; if the lock is held, the journal is a live operation's
             with contextlib.suppress(Conflict), self._locked(timeout=0):
                 pass
-        self._drop_spent_session()
+        self._drop_spent_session(store)
         state = store.load()
-        current = self.current_connection(state)
+        current = connection.detect(self.settings, state, parts.tokens)
         warnings: list[str] = self._recovered[:]
         self._recovered.clear()
         channels: list[str] = []
         default_channels: list[str] | None = None
         alias = None
-        condarc = self.condarc  # resolved once: status is polled
+        condarc = parts.condarc
         try:
             doc = condarc.load()
             channels = [mask_token(c) for c in doc.get_list("channels") or []]
@@ -383,12 +384,11 @@ class Connector:
         pending.done.set()
         pending.close()
 
-    def _drop_spent_session(self) -> None:
+    def _drop_spent_session(self, store: StateStore) -> None:
         """Delete the saved login session once it can serve no revoke (its JWT and refresh
         token expired): a credential kept no longer than it is needed."""
         from .cache import FILES
 
-        store = self.state_store
         with contextlib.suppress(RepoConnectError):
             # status is polled: read through the file cache (a stat when unchanged)
             saved = FILES.get(store.server_session, server_sso.SavedSession.parse)

@@ -29,6 +29,8 @@ the sign-in writes for conda already. The file is 0600; removal takes out only o
 
 from __future__ import annotations
 
+import functools
+import os
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,6 +47,12 @@ if TYPE_CHECKING:
 
 
 def auth_path() -> Path:
+    return _auth_path(os.environ.get("HOME"))
+
+
+@functools.lru_cache(maxsize=8)
+def _auth_path(home: str | None) -> Path:
+    # the status asks on every poll: the path is made once per home
     return Path.home() / ".mamba" / "auth" / "authentication.json"
 
 

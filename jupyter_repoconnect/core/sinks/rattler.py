@@ -25,6 +25,7 @@ file stays as it was, and a file we created goes when nothing else is left in it
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -50,12 +51,21 @@ _TABLE = re.compile(r"^\[\s*mirrors\s*\][^\n]*\n", re.MULTILINE)
 
 def credentials_path() -> Path:
     """The file rattler reads first (and pixi writes): ``$RATTLER_AUTH_FILE`` or the default."""
-    env = os.environ.get("RATTLER_AUTH_FILE")
+    return _credentials_path(os.environ.get("RATTLER_AUTH_FILE"), os.environ.get("HOME"))
+
+
+@functools.lru_cache(maxsize=8)
+def _credentials_path(env: str | None, home: str | None) -> Path:
+    # the status asks on every poll: the paths are made once per environment
     return Path(env) if env else Path.home() / ".rattler" / "credentials.json"
 
 
 def pixi_home() -> Path:
-    env = os.environ.get("PIXI_HOME")
+    return _pixi_home(os.environ.get("PIXI_HOME"), os.environ.get("HOME"))
+
+
+@functools.lru_cache(maxsize=8)
+def _pixi_home(env: str | None, home: str | None) -> Path:
     return Path(env) if env else Path.home() / ".pixi"
 
 
