@@ -64,7 +64,9 @@ def test_loading_the_extension_imports_no_http_or_yaml_library(tmp_path: Path) -
     )
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["heavy"] == []
-    assert len(result["routes"]) == 7 + 6  # the repository routes and the account's
+    from jupyter_repoconnect.routes import ROUTES
+
+    assert len(result["routes"]) == len(ROUTES)  # every route of the table, registered
 
 
 @pytest.mark.parametrize(
