@@ -15,9 +15,21 @@ def test_each_server_loads_the_extension_with_the_presets(hub_env: HubSetup) -> 
 
         status, prefs = hub.user_api(user, "GET", "preferences")
         assert status == 200, (user.name, status, prefs)
-        assert prefs == {
+        presets = {
+            k: prefs[k]
+            for k in (
+                "server_domain",
+                "enterprise_domain",
+                "allow_domain_change",
+                "allowed_services",
+                "domains",
+            )
+        }
+        assert presets == {
             "server_domain": hub_env.domain,
             "enterprise_domain": None,
             "allow_domain_change": False,
             "allowed_services": ["server"],
+            "domains": {"server": hub_env.domain, "enterprise": None},
         }
+        assert prefs["default_service"] == "server"
