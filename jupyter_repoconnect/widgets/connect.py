@@ -227,7 +227,7 @@ class ConnectPanel(Panel):
         if not chosen.fields:
             self.start_sso()
             return
-        values = {f.name: _value_of(self.inputs[f.name], f) for f in chosen.fields}
+        values: dict[str, Any] = {f.name: _value_of(self.inputs[f.name], f) for f in chosen.fields}
         for field in chosen.fields:
             if field.secret:
                 self.inputs[field.name].value = ""  # never left in widget state (saved notebooks)
