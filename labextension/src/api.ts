@@ -64,6 +64,10 @@ export interface IStatus {
   sign_out_note?: string | null;
   /** Null when not connected. */
   capabilities?: ICapabilities | null;
+  /** Other package managers holding this connection (`rattler`, `mamba`). */
+  package_managers?: string[];
+  /** When the token of a sign-in made here expires (ISO date or time), where the service said. */
+  expires_at?: string | null;
 }
 
 export interface IChannel {
@@ -97,6 +101,8 @@ export interface IPreferences {
   /** The remembered domain of each service that needs one. */
   domains: Record<string, string | null>;
   default_service: string | null;
+  /** The sign-in method to offer first, per service (an id of its `sign_in`). */
+  default_methods?: Record<string, string>;
 }
 
 export interface IFinding {
@@ -118,6 +124,29 @@ export interface IConnectRequest {
   trust_server?: boolean;
   /** The sign-in method's fields by name: username, password, token. */
   [field: string]: string | boolean | undefined;
+}
+
+export interface IRenewRequest {
+  method?: string;
+  username?: string;
+  password?: string;
+  token?: string;
+}
+
+export interface ISsoRequest {
+  domain?: string;
+  trust_server?: boolean;
+  listen?: boolean;
+}
+
+export interface ISsoStart {
+  id: string;
+  /** The provider's sign-in page, to open in a new tab. */
+  authorization_url: string;
+  /** Where the browser lands after signing in: http://localhost:<port>/. */
+  redirect_uri: string;
+  expires_in: number;
+  listening: boolean;
 }
 
 export interface IAddChannelsRequest {
@@ -218,6 +247,12 @@ export function createApi(settings: ServerConnection.ISettings = ServerConnectio
       statusIfChanged(etag, settings),
     connect: (body: IConnectRequest, signal?: AbortSignal): Promise<IStatus> =>
       call<IStatus>('connect', json('POST', body, signal)),
+    renew: (body: IRenewRequest): Promise<IStatus> => call<IStatus>('renew', json('POST', body)),
+    startSso: (body: ISsoRequest): Promise<ISsoStart> => call<ISsoStart>('sso', json('POST', body)),
+    finishSso: (id: string, redirectAddress: string): Promise<IStatus> =>
+      call<IStatus>('sso/finish', json('POST', { id, redirect_address: redirectAddress })),
+    cancelSso: (id: string): Promise<IStatus> =>
+      call<IStatus>(`sso?${new URLSearchParams({ id })}`, { method: 'DELETE' }),
     channels: (
       q: string,
       offset: number,

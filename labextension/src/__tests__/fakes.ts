@@ -6,7 +6,9 @@ import {
   ICondarcChannels,
   IConnectRequest,
   IPreferences,
+  IRenewRequest,
   IServiceInfo,
+  ISsoRequest,
   IStatus
 } from '../api';
 import { PanelModel } from '../models/panel';
@@ -19,6 +21,15 @@ const PASSWORD = {
   ],
   submit: 'Login'
 };
+
+export const SSO_METHOD = { id: 'sso', fields: [], submit: 'Sign in with single sign-on' };
+export const ACCESS_TOKEN = {
+  id: 'access_token',
+  fields: [{ name: 'token', label: 'access token', secret: true, strip: true }],
+  submit: 'Set Token'
+};
+/** Anaconda Server as it is now: password, single sign-on, access token. */
+export const SERVER_METHODS = [PASSWORD, SSO_METHOD, ACCESS_TOKEN];
 
 export const SERVICES: IServiceInfo[] = [
   {
@@ -174,14 +185,24 @@ export function fakeApi(server: IFakeServer): jest.Mocked<Api> {
       };
       return server.preferences;
     }),
-    doctor: jest.fn(async () => ({ ok: true, findings: [] }))
+    doctor: jest.fn(async () => ({ ok: true, findings: [] })),
+    renew: jest.fn(async (_body: IRenewRequest) => server.status),
+    startSso: jest.fn(async (_body: ISsoRequest) => ({
+      id: 'sso-1',
+      authorization_url: 'https://idp.example.com/auth?state=s',
+      redirect_uri: 'http://localhost:8765/',
+      expires_in: 600,
+      listening: false
+    })),
+    finishSso: jest.fn(async (_id: string, _address: string) => server.status),
+    cancelSso: jest.fn(async (_id: string) => server.status)
   } as jest.Mocked<Api>;
 }
 
 export function setUp(
   status: IStatus = SIGNED_OUT,
   prefs: IPreferences = preferences()
-): { server: IFakeServer; api: jest.Mocked<Api>; model: PanelModel } {
+): { server: IFakeServer; api: jest.Mocked<Api>; model: PanelModel; opened: string[] } {
   const server: IFakeServer = {
     status,
     etag: 0,
@@ -190,8 +211,14 @@ export function setUp(
   };
   const api = fakeApi(server);
   const accountApi = {} as any; // the account section is not under test here
-  const model = new PanelModel({ api, accountApi, searchDelay: 0 });
-  return { server, api, model };
+  const opened: string[] = [];
+  const model = new PanelModel({
+    api,
+    accountApi,
+    searchDelay: 0,
+    openSignInPage: url => opened.push(url)
+  });
+  return { server, api, model, opened };
 }
 
 /** Let pending promises (and the models' chained requests) settle. */

@@ -67,17 +67,209 @@ export function SignIn({ model }: IProps): JSX.Element {
       {info?.needs_domain && (
         <DomainForm model={model} service={info} domain={domain} setDomain={setDomain} />
       )}
-      {info && method && (
-        <CredentialsForm
-          key={`${info.id}/${method.id}`}
-          model={model}
-          service={info}
-          method={method}
-          domain={domain}
-        />
+      {info && connection.methods.length > 1 && !model.sso.pending && (
+        <MethodChoice model={model} />
+      )}
+      {info && model.sso.pending ? (
+        <SsoWaiting model={model} />
+      ) : info && method && !method.fields.length ? (
+        <SsoForm key={`${info.id}/${method.id}`} model={model} method={method} domain={domain} />
+      ) : (
+        info &&
+        method && (
+          <CredentialsForm
+            key={`${info.id}/${method.id}`}
+            model={model}
+            service={info}
+            method={method}
+            domain={domain}
+          />
+        )
       )}
       <Feedback model={model} at="signin" />
     </section>
+  );
+}
+
+/** Readable names of the sign-in methods the server may offer; others show their button. */
+const METHOD_TITLES: Record<string, string> = {
+  password: 'Password',
+  sso: 'Single sign-on',
+  access_token: 'Access token',
+  token: 'Token'
+};
+
+export function methodTitle(method: ISignInMethod): string {
+  return METHOD_TITLES[method.id] ?? method.submit;
+}
+
+/** How to sign in, when the service offers more than one way. */
+export function MethodChoice({
+  model,
+  methods,
+  current,
+  choose,
+  name = 'jp-RepoConnect-method'
+}: IProps & {
+  methods?: ISignInMethod[];
+  current?: string | null;
+  choose?: (id: string) => void;
+  name?: string;
+}): JSX.Element {
+  const connection = model.connection;
+  const offered = methods ?? connection.methods;
+  const chosen = current === undefined ? connection.method?.id : current;
+  const onChoose = choose ?? ((id: string) => connection.setMethod(id));
+  return (
+    <fieldset className="jp-RepoConnect-services" data-testid={`${name}-choice`}>
+      <legend>Sign in with</legend>
+      {offered.map(method => (
+        <label key={method.id} className="jp-RepoConnect-radio">
+          <input
+            type="radio"
+            name={name}
+            value={method.id}
+            checked={chosen === method.id}
+            disabled={!!model.activity.busy}
+            onChange={() => onChoose(method.id)}
+            data-testid={`method-${method.id}`}
+          />
+          <span>{methodTitle(method)}</span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** Single sign-on: the button that opens the organisation's sign-in page. */
+function SsoForm({
+  model,
+  method,
+  domain
+}: IProps & { method: ISignInMethod; domain: string }): JSX.Element {
+  const info = model.connection.serviceInfo;
+  const hasDomain = !info?.needs_domain || !!model.preferences.domainOf(info.id) || !!domain.trim();
+  const busy = !!model.activity.busy;
+  const onSubmit = (event: React.FormEvent) => {
+    event.preventDefault();
+    if (!busy && hasDomain) {
+      void model.sso.start(domain);
+    }
+  };
+  return (
+    <form
+      className="jp-RepoConnect-form"
+      onSubmit={onSubmit}
+      data-testid="sso-form"
+      data-method={method.id}
+    >
+      {!hasDomain && <p className="jp-RepoConnect-hint">Enter the domain first, then sign in.</p>}
+      <p className="jp-RepoConnect-hint">
+        Your organisation's sign-in page opens in a new browser tab.
+      </p>
+      <div className="jp-RepoConnect-actions">
+        <button
+          type="submit"
+          className="jp-RepoConnect-button jp-mod-accept"
+          disabled={!hasDomain}
+          aria-busy={busy}
+          data-testid="sso-submit"
+        >
+          {method.submit}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** A started single sign-on: paste the address the browser landed on, then "Finish". */
+function SsoWaiting({ model }: IProps): JSX.Element | null {
+  const sso = model.sso;
+  const pending = sso.pending;
+  const [address, setAddress] = useState('');
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.focus(), [pending?.id]);
+  if (!pending) {
+    return null;
+  }
+  const busy = !!model.activity.busy;
+  const onSubmit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    if (busy || !address.trim()) {
+      return;
+    }
+    const sent = address;
+    setAddress(''); // used once, never kept
+    const ok = await sso.finish(sent);
+    if (!ok) {
+      input.current?.focus();
+    }
+  };
+  const inputId = 'jp-RepoConnect-sso-address';
+  return (
+    <form
+      className="jp-RepoConnect-form"
+      onSubmit={onSubmit}
+      autoComplete="off"
+      aria-label="Finish single sign-on"
+      data-testid="sso-waiting"
+    >
+      <p className="jp-RepoConnect-info" id={`${inputId}-hint`}>
+        After signing in, your browser lands on a localhost page that may not load: copy that page's
+        address and paste it here.
+      </p>
+      <p className="jp-RepoConnect-hint">
+        No new tab?{' '}
+        <a
+          href={pending.authorizationUrl}
+          target="_blank"
+          rel="noopener noreferrer"
+          data-testid="sso-open-page"
+        >
+          Open the sign-in page
+        </a>
+        .
+      </p>
+      <label htmlFor={inputId}>Address of the page</label>
+      <input
+        id={inputId}
+        ref={input}
+        className="jp-RepoConnect-input"
+        type="text"
+        inputMode="url"
+        placeholder="http://localhost:…/?code=…&state=…"
+        value={address}
+        autoComplete="off"
+        spellCheck={false}
+        readOnly={busy}
+        aria-describedby={`${inputId}-hint`}
+        onChange={event => setAddress(event.target.value)}
+        data-testid="sso-address-input"
+      />
+      <div className="jp-RepoConnect-actions">
+        <button
+          type="button"
+          className="jp-RepoConnect-button"
+          disabled={busy}
+          onClick={() => {
+            setAddress('');
+            void sso.cancel();
+          }}
+          data-testid="sso-cancel"
+        >
+          Cancel
+        </button>
+        <button
+          type="submit"
+          className="jp-RepoConnect-button jp-mod-accept"
+          disabled={!address.trim()}
+          aria-busy={busy}
+          data-testid="sso-finish"
+        >
+          Finish
+        </button>
+      </div>
+    </form>
   );
 }
 

@@ -84,9 +84,37 @@ export class ConnectionModel {
   get serviceInfo(): IServiceInfo | null {
     return this._preferences.serviceInfo(this.service);
   }
-  /** The sign-in method the form shows: the service's first. */
+  /** The chosen service's sign-in methods (the form offers a choice when there are several). */
+  get methods(): ISignInMethod[] {
+    return this.serviceInfo?.sign_in ?? [];
+  }
+  /** The sign-in method the form shows: the one chosen, else the server's default, else the first. */
   get method(): ISignInMethod | null {
-    return this.serviceInfo?.sign_in[0] ?? null;
+    const methods = this.methods;
+    const service = this.service;
+    if (!service) {
+      return methods[0] ?? null;
+    }
+    const chosen = this._methods[service];
+    const preferred = this._preferences.defaultMethod(service);
+    return (
+      methods.find(m => m.id === chosen) ??
+      methods.find(m => m.id === preferred) ??
+      methods[0] ??
+      null
+    );
+  }
+  /** Choose the sign-in method of the chosen service. */
+  setMethod(id: string): void {
+    const service = this.service;
+    if (service && this.methods.some(m => m.id === id)) {
+      this._methods[service] = id;
+      this._changed.emit();
+    }
+  }
+  /** The method of the sign-in made in this panel (null when unknown: made before or elsewhere). */
+  get signedInWith(): string | null {
+    return this._signedInWith;
   }
   /** The message of the domain field, when the typed domain cannot be used. */
   get domainError(): string | null {
@@ -178,7 +206,13 @@ export class ConnectionModel {
     if (!info || !method) {
       return false;
     }
+    if (!method.fields.length) {
+      return false; // single sign-on goes through the browser (SsoModel)
+    }
     const request: IConnectRequest = { service: info.id };
+    if (info.sign_in.length > 1) {
+      request.method = method.id;
+    }
     for (const field of method.fields) {
       const value = values[field.name] ?? '';
       request[field.name] = strips(field) ? value.trim() : value;
@@ -253,6 +287,14 @@ export class ConnectionModel {
     });
   }
 
+  /** A status another part obtained (single sign-on, renew); `method`: how it signed in. */
+  adopt(status: IStatus, method?: string): void {
+    this._setStatus(status);
+    if (method && status.connected) {
+      this._signedInWith = method;
+    }
+  }
+
   dispose(): void {
     Signal.clearData(this);
   }
@@ -275,7 +317,7 @@ export class ConnectionModel {
     const ok = await this._activity.run('Signing in…', 'signin', async () => {
       try {
         const status = await this._api.connect(request, abort.signal);
-        this._setStatus(status);
+        this.adopt(status, this._methodOf(request));
         if (request.domain) {
           await this._preferences.reload();
         }
@@ -304,6 +346,13 @@ export class ConnectionModel {
       void this.check();
     }
     return ok;
+  }
+
+  private _methodOf(request: IConnectRequest): string | undefined {
+    if (typeof request.method === 'string') {
+      return request.method;
+    }
+    return this._preferences.serviceInfo(request.service)?.sign_in[0]?.id;
   }
 
   /** A status read by a check: say what changed elsewhere, then show it. */
@@ -349,6 +398,7 @@ export class ConnectionModel {
     }
     if (!status.connected || before?.connected !== status.connected) {
       this._liveWarnings = []; // they described the connection that was
+      this._signedInWith = null;
     }
     if (changed) {
       this._statusChanged.emit(status);
@@ -373,4 +423,6 @@ export class ConnectionModel {
   private _signIn: AbortController | null = null;
   private _cancelled = false;
   private _trustRequest: IConnectRequest | null = null;
+  private _methods: Record<string, string> = {};
+  private _signedInWith: string | null = null;
 }

@@ -13,6 +13,7 @@ import { ConnectionModel } from './connection';
 import { DoctorModel } from './doctor';
 import { ChannelPickerModel } from './picker';
 import { PreferencesModel } from './preferences';
+import { Opener, SsoModel } from './sso';
 import { StatusWatch } from './watch';
 
 export interface IPanelModelOptions {
@@ -28,6 +29,8 @@ export interface IPanelModelOptions {
   pollInterval?: number;
   /** Milliseconds between status checks while the panel is hidden (0: none). */
   hiddenPollInterval?: number;
+  /** Opens single sign-on's page (default: a new tab without opener). */
+  openSignInPage?: Opener;
 }
 
 export class PanelModel {
@@ -43,6 +46,13 @@ export class PanelModel {
     });
     this.preferences = new PreferencesModel(api, this.activity);
     this.connection = new ConnectionModel(api, this.activity, this.preferences);
+    this.sso = new SsoModel(
+      api,
+      this.activity,
+      this.connection,
+      this.preferences,
+      options.openSignInPage
+    );
     this.condarc = new CondarcModel(api, this.activity, this.connection);
     this.picker = new ChannelPickerModel(api, this.activity, this.connection, this.condarc, {
       pageSize: options.pageSize ?? 50,
@@ -62,6 +72,7 @@ export class PanelModel {
       this.activity,
       this.preferences,
       this.connection,
+      this.sso,
       this.condarc,
       this.picker,
       this.doctor
@@ -73,6 +84,7 @@ export class PanelModel {
   readonly activity: Activity;
   readonly preferences: PreferencesModel;
   readonly connection: ConnectionModel;
+  readonly sso: SsoModel;
   readonly condarc: CondarcModel;
   readonly picker: ChannelPickerModel;
   readonly doctor: DoctorModel;
@@ -136,6 +148,7 @@ export class PanelModel {
     this.picker.dispose();
     this.condarc.dispose();
     this.doctor.dispose();
+    this.sso.dispose();
     this.connection.dispose();
     this.preferences.dispose();
     this.activity.dispose();

@@ -46,6 +46,11 @@ export class PreferencesModel {
     return allowed[0]?.id ?? null;
   }
 
+  /** The sign-in method a service offers first (the administrator may choose it). */
+  defaultMethod(id: string): string | null {
+    return this._preferences?.default_methods?.[id] ?? null;
+  }
+
   serviceInfo(id: string | null | undefined): IServiceInfo | null {
     return this.services.find(s => s.id === id) ?? null;
   }

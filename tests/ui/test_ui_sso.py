@@ -1,0 +1,100 @@
+"""Anaconda Server's other sign-in methods through the panel: an access token made on the
+server's web page, single sign-on with the pasted address, and Renew after a password sign-in."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from .uihelpers import Lab, open_panel_from_sidebar
+
+pytestmark = pytest.mark.browser
+
+
+def web_page_token(lab: Lab) -> str:
+    """What a user does on the server's web page: log in, create a private access token."""
+    from jupyter_repoconnect.core.services.server import TOKEN_SCOPES
+
+    with httpx.Client(base_url=lab.sandbox.urls["server"], trust_env=False) as http:
+        login = {"username": "demo", "password": "demo-password"}
+        session = http.post("/api/auth/login", json=login).json()["token"]
+        created = http.post(
+            "/api/account/tokens",
+            headers={"Authorization": f"Bearer {session}"},
+            json={"name": "from-the-ui-test", "expires_at": "2999-01-01",
+                  "scopes": list(TOKEN_SCOPES)},
+        ).json()  # fmt: skip
+    return str(created["token"])
+
+
+def choose_server(page: Page, lab: Lab) -> None:
+    page.get_by_test_id("service-server").check()
+    page.get_by_test_id("domain-input").fill(lab.sandbox.urls["server"])
+    page.get_by_test_id("set-domain").click()
+    expect(page.get_by_test_id("repoconnect-notice")).to_contain_text("Domain set")
+
+
+def test_access_token_sign_in(page: Page, lab_env: Lab) -> None:
+    lab = lab_env
+    token = web_page_token(lab)
+    open_panel_from_sidebar(page)
+    choose_server(page, lab)
+    choice = page.get_by_test_id("jp-RepoConnect-method-choice")
+    for method in ("password", "sso", "access_token"):
+        expect(choice.get_by_test_id(f"method-{method}")).to_be_visible()
+    page.get_by_test_id("method-access_token").check()
+    page.get_by_test_id("token-input").fill(token)
+    page.get_by_test_id("access_token-submit").click()
+
+    status = page.get_by_test_id("repoconnect-status")
+    expect(status).to_have_attribute("data-service", "server")
+    expect(page.get_by_test_id("status-username")).to_have_text("demo")
+    assert token not in page.content()
+
+
+def test_single_sign_on_with_the_pasted_address(page: Page, lab_env: Lab) -> None:
+    lab = lab_env
+    open_panel_from_sidebar(page)
+    choose_server(page, lab)
+    page.get_by_test_id("method-sso").check()
+    with page.context.expect_page() as opened:
+        page.get_by_test_id("sso-submit").click()
+    provider = opened.value
+    provider.wait_for_load_state()
+    assert provider.url.startswith(lab.sandbox.urls["oidc"])
+    waiting = page.get_by_test_id("sso-waiting")
+    expect(waiting).to_contain_text("copy that page's address and paste it here")
+
+    provider.locator('input[name="username"]').fill("demo")
+    provider.locator('input[name="password"]').fill("demo-password")
+    with provider.expect_request(lambda r: r.url.startswith("http://localhost:")) as landed:
+        provider.locator('button[name="login"]').click()
+    address = landed.value.url
+    assert "code=" in address and "state=" in address
+    provider.close()
+
+    page.get_by_test_id("sso-address-input").fill(address)
+    page.get_by_test_id("sso-finish").click()
+    expect(page.get_by_test_id("repoconnect-status")).to_have_attribute("data-connected", "true")
+    expect(page.get_by_role("heading", name="Connected")).to_be_visible()
+    expect(page.get_by_test_id("status-username")).to_have_text("demo")
+    assert address not in page.content()
+
+
+def test_single_sign_on_cancel_and_wrong_address(page: Page, lab_env: Lab) -> None:
+    lab = lab_env
+    open_panel_from_sidebar(page)
+    choose_server(page, lab)
+    page.get_by_test_id("method-sso").check()
+    with page.context.expect_page() as opened:
+        page.get_by_test_id("sso-submit").click()
+    opened.value.close()
+    page.get_by_test_id("sso-address-input").fill("http://localhost:1/?nothing=here")
+    page.get_by_test_id("sso-finish").click()
+    error = page.get_by_test_id("repoconnect-error")
+    expect(error).to_contain_text("Still waiting")
+    expect(page.get_by_test_id("sso-address-input")).to_have_value("")
+    page.get_by_test_id("sso-cancel").click()
+    expect(page.get_by_test_id("sso-form")).to_be_visible()
+    assert lab.api("GET", "status")[1]["connected"] is False
