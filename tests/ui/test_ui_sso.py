@@ -7,7 +7,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from .uihelpers import Lab, open_panel_from_sidebar
+from .uihelpers import Lab, fill_server_sign_in, open_panel_from_sidebar
 
 pytestmark = pytest.mark.browser
 
@@ -98,3 +98,25 @@ def test_single_sign_on_cancel_and_wrong_address(page: Page, lab_env: Lab) -> No
     page.get_by_test_id("sso-cancel").click()
     expect(page.get_by_test_id("sso-form")).to_be_visible()
     assert lab.api("GET", "status")[1]["connected"] is False
+
+
+def test_renew_after_a_password_sign_in(page: Page, lab_env: Lab) -> None:
+    lab = lab_env
+    open_panel_from_sidebar(page)
+    fill_server_sign_in(page, lab)
+    page.get_by_test_id("method-password").check()
+    page.get_by_test_id("login-button").click()
+    expect(page.get_by_test_id("repoconnect-status")).to_have_attribute("data-connected", "true")
+    expect(page.get_by_test_id("status-expires")).to_contain_text("Expires")
+    before = lab.api("GET", "status")[1]
+
+    page.get_by_test_id("renew-button").click()
+    form = page.get_by_test_id("renew-form")
+    expect(form).to_have_attribute("data-method", "password")
+    expect(page.get_by_test_id("renew-username-input")).to_have_value("demo")
+    page.get_by_test_id("renew-password-input").fill(lab.sandbox.users["demo"])
+    page.get_by_test_id("renew-submit").click()
+    expect(page.get_by_test_id("repoconnect-notice")).to_contain_text("Renewed")
+    expect(form).to_have_count(0)
+    after = lab.api("GET", "status")[1]
+    assert after["connected"] and after["channels"] == before["channels"]

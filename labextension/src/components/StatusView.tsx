@@ -1,12 +1,26 @@
 /**
  * Signed in: which repository, as whom, the channels in use, "Refresh" and "Sign out".
  */
-import React, { useEffect, useRef } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 
 import { IStatus } from '../api';
+import { strips } from '../models/connection';
 import { PanelModel } from '../models/panel';
+import { packageManagerName } from '../models/renew';
 import { Breakable } from './Breakable';
 import { Feedback } from './Feedback';
+import { MethodChoice } from './SignIn';
+
+/** "Also connected: pixi and rattler, mamba and micromamba". */
+export function alsoConnected(ids: string[]): string {
+  return `Also connected: ${ids.map(packageManagerName).join(', ')}`;
+}
+
+/** An ISO date or time as the reader's locale writes a date. */
+export function expiryDate(iso: string): string {
+  const date = new Date(iso);
+  return isNaN(date.getTime()) ? iso : date.toLocaleDateString();
+}
 
 export function StatusView({ model }: { model: PanelModel }): JSX.Element | null {
   const heading = useRef<HTMLHeadingElement>(null);
@@ -57,6 +71,14 @@ export function StatusView({ model }: { model: PanelModel }): JSX.Element | null
             <dd data-testid="status-username">{status.username}</dd>
           </>
         )}
+        {connection.status?.connected && model.renew.expiresAt && (
+          <>
+            <dt>Token</dt>
+            <dd data-testid="status-expires" title={model.renew.expiresAt}>
+              Expires {expiryDate(model.renew.expiresAt)}
+            </dd>
+          </>
+        )}
         {status.source === 'cli' && (
           <>
             <dt>Signed in</dt>
@@ -64,6 +86,11 @@ export function StatusView({ model }: { model: PanelModel }): JSX.Element | null
           </>
         )}
       </dl>
+      {!!status.package_managers?.length && (
+        <p className="jp-RepoConnect-hint" data-testid="status-package-managers">
+          {alsoConnected(status.package_managers)}
+        </p>
+      )}
       {status.message && (
         <p className="jp-RepoConnect-info" data-testid="status-message">
           {status.message}
@@ -85,7 +112,19 @@ export function StatusView({ model }: { model: PanelModel }): JSX.Element | null
       )}
       <Warnings warnings={[...status.warnings, ...connection.liveWarnings]} />
       <ChannelSummary status={status} />
+      {model.renew.open && <RenewForm model={model} />}
       <div className="jp-RepoConnect-actions">
+        {model.renew.available && !model.renew.open && (
+          <button
+            type="button"
+            className="jp-RepoConnect-button"
+            title="Sign in again for a new token; the channels stay"
+            onClick={() => model.renew.show()}
+            data-testid="renew-button"
+          >
+            Renew
+          </button>
+        )}
         <button
           type="button"
           className="jp-RepoConnect-button"
@@ -114,6 +153,96 @@ export function StatusView({ model }: { model: PanelModel }): JSX.Element | null
       </div>
       <Feedback model={model} at="status" />
     </section>
+  );
+}
+
+/** The fields of the connection's sign-in method (user name prefilled), then "Renew". */
+function RenewForm({ model }: { model: PanelModel }): JSX.Element | null {
+  const renew = model.renew;
+  const method = renew.method;
+  const username = model.connection.status?.username ?? '';
+  const [values, setValues] = useState<Record<string, string>>({ username });
+  if (!method) {
+    return null;
+  }
+  const busy = !!model.activity.busy;
+  const filled = method.fields.every(field => {
+    const value = values[field.name] ?? '';
+    return (strips(field) ? value.trim() : value) !== '';
+  });
+  const onSubmit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    if (busy || !filled) {
+      return;
+    }
+    const sent = values;
+    // Never keep a secret around, whatever the answer.
+    const kept: Record<string, string> = {};
+    for (const field of method.fields) {
+      if (!field.secret) {
+        kept[field.name] = sent[field.name] ?? '';
+      }
+    }
+    setValues(kept);
+    await renew.renew(sent);
+  };
+  return (
+    <form
+      className="jp-RepoConnect-form"
+      onSubmit={onSubmit}
+      autoComplete="off"
+      aria-label="Renew"
+      data-testid="renew-form"
+      data-method={method.id}
+    >
+      {renew.methods.length > 1 && (
+        <MethodChoice
+          model={model}
+          methods={renew.methods}
+          current={method.id}
+          choose={id => renew.setMethod(id)}
+          name="jp-RepoConnect-renew-method"
+        />
+      )}
+      {method.fields.map(field => {
+        const id = `jp-RepoConnect-renew-${field.name}`;
+        return (
+          <React.Fragment key={field.name}>
+            <label htmlFor={id}>{field.label.charAt(0).toUpperCase() + field.label.slice(1)}</label>
+            <input
+              id={id}
+              className="jp-RepoConnect-input"
+              type={field.secret ? 'password' : 'text'}
+              value={values[field.name] ?? ''}
+              autoComplete="off"
+              spellCheck={false}
+              readOnly={busy}
+              onChange={event => setValues({ ...values, [field.name]: event.target.value })}
+              data-testid={`renew-${field.name}-input`}
+            />
+          </React.Fragment>
+        );
+      })}
+      <div className="jp-RepoConnect-actions">
+        <button
+          type="button"
+          className="jp-RepoConnect-button"
+          onClick={() => renew.hide()}
+          data-testid="renew-cancel"
+        >
+          Cancel
+        </button>
+        <button
+          type="submit"
+          className="jp-RepoConnect-button jp-mod-accept"
+          disabled={!filled}
+          aria-busy={busy}
+          data-testid="renew-submit"
+        >
+          Renew
+        </button>
+      </div>
+    </form>
   );
 }
 

@@ -13,6 +13,7 @@ import { ConnectionModel } from './connection';
 import { DoctorModel } from './doctor';
 import { ChannelPickerModel } from './picker';
 import { PreferencesModel } from './preferences';
+import { RenewModel } from './renew';
 import { Opener, SsoModel } from './sso';
 import { StatusWatch } from './watch';
 
@@ -53,6 +54,7 @@ export class PanelModel {
       this.preferences,
       options.openSignInPage
     );
+    this.renew = new RenewModel(api, this.activity, this.connection, this.preferences);
     this.condarc = new CondarcModel(api, this.activity, this.connection);
     this.picker = new ChannelPickerModel(api, this.activity, this.connection, this.condarc, {
       pageSize: options.pageSize ?? 50,
@@ -73,6 +75,7 @@ export class PanelModel {
       this.preferences,
       this.connection,
       this.sso,
+      this.renew,
       this.condarc,
       this.picker,
       this.doctor
@@ -85,6 +88,7 @@ export class PanelModel {
   readonly preferences: PreferencesModel;
   readonly connection: ConnectionModel;
   readonly sso: SsoModel;
+  readonly renew: RenewModel;
   readonly condarc: CondarcModel;
   readonly picker: ChannelPickerModel;
   readonly doctor: DoctorModel;
@@ -148,6 +152,7 @@ export class PanelModel {
     this.picker.dispose();
     this.condarc.dispose();
     this.doctor.dispose();
+    this.renew.dispose();
     this.sso.dispose();
     this.connection.dispose();
     this.preferences.dispose();
