@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -9,7 +10,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.ui.uihelpers import CHROMIUM, CHROMIUM_ARGS, REPO, open_panel_from_sidebar
+from tests.ui.uihelpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    REPO,
+    browser_env,
+    open_panel_from_sidebar,
+)
 
 from .conftest import HubSetup, unavailable
 from .harness import HUB_PASSWORD
@@ -32,8 +39,13 @@ def in_browser(steps: Callable[[Page], None]) -> None:
     def run() -> None:
         from playwright.sync_api import sync_playwright
 
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with (
+            tempfile.TemporaryDirectory(prefix="browser-home-") as home,
+            sync_playwright() as playwright,
+        ):
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=browser_env(Path(home))
+            )
             try:
                 context = browser.new_context(viewport={"width": 1280, "height": 1200})
                 context.set_default_timeout(60_000)

@@ -33,6 +33,7 @@ from .uihelpers import (
     LAB_EXTENSION,
     TOKEN,
     Lab,
+    browser_env,
 )
 
 if TYPE_CHECKING:
@@ -202,7 +203,7 @@ def lab_env(lab: Lab) -> Lab:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - playwright is a test dependency
@@ -210,7 +211,11 @@ def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         _unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium).")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            env=browser_env(tmp_path_factory.mktemp("browser-home")),
+        )
         try:
             yield chromium
         finally:

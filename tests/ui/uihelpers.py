@@ -27,6 +27,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def browser_env(home: Path) -> dict[str, str]:
+    """The environment Chromium runs in: its profile, crash reports and dconf cache go under
+    ``home``, a throw-away folder, never the real home of whoever runs the tests."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
+    return {**env, "HOME": str(home)}
+
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "ui"
 LAB_EXTENSION = Path("jupyter-repoconnect", "package.json")  # under a labextensions folder
