@@ -216,6 +216,7 @@ def _channel_findings(
     stored = {t.url: value for t in parts.tokens.list() if (value := parts.tokens.get(t.url))}
     hosts = {urlsplit(client.channel_url("x")).netloc, urlsplit(current.domain).netloc}
     found: list[Finding] = []
+    subchannels = _SubChannels(registry.get(current.service), client, current.token)
     checked = 0
     for entry in conda_tokens.configured_entries(settings):
         if checked >= MAX_CHANNEL_CHECKS:
@@ -234,8 +235,48 @@ def _channel_findings(
         except RepoConnectError as exc:
             found.append(Finding("channel", False, f"{shown}: {exc.message}"))
             continue
-        found.append(_misplaced(shown, asked, code, ours in (200, 206), client))
+        finding = _misplaced(shown, asked, code, ours in (200, 206), client)
+        if finding.check == "channel" and (full := subchannels.named(entry)):
+            finding = _bare_subchannel(shown, code, full)
+        found.append(finding)
     return found
+
+
+class _SubChannels:
+    """The repository's sub-channels by their own name (``stable`` → ``internal-tools/stable``),
+    read once and only when a channel is unreachable: before sub-channels were written by
+    their full name, a picked ``internal-tools/stable`` was written as ``stable``."""
+
+    def __init__(self, service: RepositoryService, client: Any, token: str) -> None:
+        self._service, self._client, self._token = service, client, token
+        self._by_name: dict[str, list[str]] | None = None
+
+    def named(self, entry: str) -> list[str]:
+        if "/" in entry or ":" in entry or not self._service.capabilities.lists_channels:
+            return []
+        if self._by_name is None:
+            self._by_name = {}
+            try:
+                listing = self._service.list_channels(self._client, self._token, False)
+            except RepoConnectError:
+                return []  # the channel finding stands as it is
+            for full in listing.names():
+                parent, _, sub = full.rpartition("/")
+                if parent:
+                    self._by_name.setdefault(sub, []).append(full)
+        return self._by_name.get(entry.lower(), [])
+
+
+def _bare_subchannel(shown: str, code: int, full: list[str]) -> Finding:
+    names = " or ".join(full[:3]) + (" …" if len(full) > 3 else "")
+    which = full[0] if len(full) == 1 else f"the one you meant ({names})"
+    return Finding(
+        "channel",
+        False,
+        f"{shown} is unreachable (HTTP {code}): the repository has no channel of that name, "
+        f"but a sub-channel {names}, which conda knows only by its full name.",
+        f"Replace {shown} by {which} in Configure Conda.",
+    )
 
 
 def _misplaced(shown: str, asked: Any, code: int, ours_works: bool, client: Any) -> Finding:

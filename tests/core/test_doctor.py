@@ -71,3 +71,22 @@ def test_tls_failure_is_named_as_such(connector, snapshot, sandbox):
         connector.connect("server", domain=https, username="demo", password="demo-password")
     assert "secure connection" in info.value.message and "ssl_verify" in info.value.message
     assert snapshot() == before
+
+
+def test_a_sub_channel_written_by_its_bare_name_is_found_with_the_fix(signed_in, env):
+    # What a sign-in before sub-channels had their full name wrote for internal-tools/stable.
+    env.condarc.write_text(env.condarc.read_text().replace("channels: []", "channels: [stable]"))
+    assert "stable" in signed_in.status().channels
+    diagnosis = signed_in.doctor()
+    (finding,) = [f for f in diagnosis.findings if f.check == "channel"]
+    assert not finding.ok
+    assert "sub-channel " in finding.message and "internal-tools/stable" in finding.message
+    assert finding.hint.startswith("Replace stable by ")
+    assert "internal-tools/stable" in finding.hint
+
+
+def test_an_unknown_bare_name_is_not_taken_for_a_sub_channel(signed_in):
+    signed_in.add_channels(["no-such-channel"])
+    (finding,) = [f for f in signed_in.doctor().findings if f.check == "channel"]
+    assert "sub-channel" not in finding.message
+    assert "Remove it in Configure Conda" in finding.hint
