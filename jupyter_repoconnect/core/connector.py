@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import re
 import secrets
 import threading
@@ -11,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 
 from . import configure, connection, signin, validate
 from .conda_rules import condarc_warnings, ignored_condarc_message
@@ -27,7 +29,7 @@ from .errors import (
     NotConnected,
     RepoConnectError,
 )
-from .files import locked
+from .files import TEMP_SUFFIX, locked, sweep_temps
 from .journal import NAME as JOURNAL
 from .journal import Journal
 from .models import (
@@ -98,15 +100,29 @@ class Connector:
     def _recover(self, store: StateStore) -> None:
         """Roll back a sign-in or sign-out that a killed process left half done (journal.py);
         the next status says so."""
+        sweep_temps(store.directory)  # a journal killed before its rename holds secrets
         interrupted = Journal.load(store.directory)
         if interrupted is None:
             return
+        signin.sweep_temps(self.parts)  # killed mid-write: temp copies may hold secrets
+        if interrupted.damaged:
+            self._recovered.append(
+                f"An interrupted operation's record could not be read: {interrupted.damaged} "
+                f"It was moved to {interrupted.path} (it may hold your previous .condarc and a "
+                "token: delete it when you no longer need it). Check .condarc; sign out and in "
+                "again if the connection is not as you expect."
+            )
+            return
         if interrupted.remote.get("signed_out"):  # only the revoke was left: finish it
-            notes = signin.revoke(self.parts, interrupted.remote.get("revoke") or {})
+            revoke = interrupted.remote.get("revoke")
+            notes = signin.revoke(self.parts, revoke if isinstance(revoke, dict) else {})
             interrupted.finish()
             done = "An interrupted sign-out was finished."
         else:
-            notes = interrupted.rollback(lambda remote: signin.undo_remote(self.parts, remote))
+            notes = interrupted.rollback(
+                lambda remote: signin.undo_remote(self.parts, remote),
+                signin.may_write(self.parts),
+            )
             done = (
                 f"An interrupted {interrupted.kind} was undone: .condarc, tokens and the "
                 "recorded state are as they were before it."
@@ -115,7 +131,7 @@ class Connector:
 
     def recovery_pending(self) -> bool:
         """Whether an interrupted operation's journal waits (status then recovers first)."""
-        return (self.state_store.directory / JOURNAL).exists()
+        return _interrupted(self.state_store.directory)
 
     def known_domains(self, state: RecordedState) -> dict[str, str | None]:
         return connection.known_domains(self.settings, state)
@@ -129,7 +145,7 @@ class Connector:
         """Current connection, including one made from a command line (``source="cli"``)."""
         parts = self.parts  # once: status is polled
         store = parts.store
-        if (store.directory / JOURNAL).exists():
+        if _interrupted(store.directory):
             # recovery first; if the lock is held, the journal is a live operation's
             with contextlib.suppress(Conflict), self._locked(timeout=0):
                 pass
@@ -836,3 +852,13 @@ def _new(values: list[str], existing: list[str], alias: str) -> list[str]:
     """``values`` not yet in ``existing`` — a name and its URL under ``alias`` are one channel."""
     taken = configure.already_listed(values, existing, alias)
     return [v for v in dict.fromkeys(values) if v not in taken]
+
+
+def _interrupted(directory: Path) -> bool:
+    """A journal waits, or a write killed before the journal existed left its temp copy."""
+    if (directory / JOURNAL).exists():
+        return True
+    try:
+        return any(name.endswith(TEMP_SUFFIX) for name in os.listdir(directory))
+    except OSError:
+        return False

@@ -20,10 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from .errors import FileProblem
-from .files import atomic_write, read_bytes, restore_bytes, unlink
+from .files import MAX_FILE_SIZE, atomic_write, read_bytes, restore_bytes, unlink
 
 NAME = "transaction.json"
 VERSION = 1
+# base64 copies of .condarc and its saved original (each at most MAX_FILE_SIZE) and a few
+# small files: a journal this tool wrote is always smaller
+MAX_SIZE = 3 * MAX_FILE_SIZE
 
 
 def _mode(path: Path) -> int | None:
@@ -41,6 +44,8 @@ class Journal:
     kind: str
     files: dict[str, tuple[bytes | None, int | None]]
     remote: dict[str, Any] = field(default_factory=dict)
+    # set when the record could not be read: what went wrong, and where it was moved
+    damaged: str | None = None
 
     @classmethod
     def begin(cls, directory: Path, kind: str, paths: Iterable[Path], **remote: Any) -> Journal:
@@ -64,17 +69,30 @@ class Journal:
         """The operation is complete: forget the way back."""
         unlink(self.path)
 
-    def rollback(self, undo_remote: Callable[[dict[str, Any]], list[str]]) -> list[str]:
+    def rollback(
+        self,
+        undo_remote: Callable[[dict[str, Any]], list[str]],
+        may_write: Callable[[Path], bool] = lambda path: True,
+    ) -> list[str]:
         """Put every file back, undo what was created on the service, forget the journal.
 
+        ``may_write``: whether a path the record names is one this tool writes — a journal read
+        back from disk is input like any other and never decides alone which file is written.
         Returns what could not be undone, as messages for the user."""
+        notes: list[str] = []
         for name, (content, mode) in self.files.items():
             path = Path(name)
+            if not may_write(path):
+                notes.append(
+                    f"The interrupted {self.kind}'s record named {name!r}, which is not a file "
+                    "this tool writes with the current settings: it was left alone."
+                )
+                continue
             if content is None:
                 restore_bytes(path, None)
             else:
                 atomic_write(path, content, mode=mode)
-        notes = undo_remote(self.remote) if self.remote else []
+        notes += undo_remote(self.remote) if self.remote else []
         self.finish()
         return notes
 
@@ -101,19 +119,51 @@ class Journal:
         A journal that cannot be read was never complete (it is written atomically), so the
         operation it began had not changed anything yet."""
         path = Path(directory) / NAME
-        raw = read_bytes(path)
+        try:
+            raw = read_bytes(path, max_size=MAX_SIZE)
+        except FileProblem as exc:
+            return cls._set_aside(path, exc.message)
         if raw is None:
             return None
         try:
             data = json.loads(raw)
             files = {
-                name: (
-                    None if entry["data"] is None else base64.b64decode(entry["data"]),
-                    entry.get("mode"),
+                _text(name): (
+                    None if entry["data"] is None else base64.b64decode(_text(entry["data"])),
+                    _file_mode(entry.get("mode")),
                 )
                 for name, entry in data["files"].items()
             }
-            return cls(path, str(data["kind"]), files, dict(data.get("remote") or {}))
-        except (ValueError, KeyError, TypeError, AttributeError):
+            remote = data.get("remote") or {}
+            if not isinstance(remote, dict) or not isinstance(data["kind"], str):
+                raise TypeError("remote must be an object, kind a string")
+            return cls(path, data["kind"], files, remote)
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            return cls._set_aside(path, f"{path} is not a record this tool wrote ({exc}).")
+
+    @classmethod
+    def _set_aside(cls, path: Path, why: str) -> Journal:
+        """An unreadable record: moved aside (it may hold the only copy of an original, and
+        secrets: it stays 0600) so that every later operation works again, and said."""
+        aside = path.with_name(f"{NAME}.damaged")
+        try:
+            os.replace(path, aside)
+        except OSError:
+            aside = path
             unlink(path)
-            return None
+        return cls(aside, "operation", {}, damaged=why)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, found {type(value).__name__}")
+    return value
+
+
+def _file_mode(value: Any) -> int | None:
+    """A recorded permission mode, without set-uid, set-gid or sticky bits whatever it says."""
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"unexpected file mode {value!r}")
+    return value & 0o777

@@ -3,6 +3,7 @@ write of every file."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -13,6 +14,7 @@ from . import anaconda_client
 from .condarc import CondarcDocument
 from .errors import Conflict, RepoConnectError
 from .files import read_bytes, restore_bytes
+from .files import sweep_temps as sweep_folder
 from .journal import Journal
 from .parts import Parts
 from .services import registry
@@ -161,6 +163,37 @@ def touched_files(parts: Parts, token_urls: list[str], every_sink: bool = False)
     for sink in sink_registry.all_sinks() if every_sink else parts.sinks:
         files += sink.files()
     return files
+
+
+def may_write(parts: Parts) -> Callable[[Path], bool]:
+    """Whether a path an interrupted operation's record names is one that this tool writes
+    with the current settings and environment: those of :func:`touched_files`, a token file in
+    conda's token folders, a copy set aside in the state folder."""
+    fixed = {_absolute(p) for p in touched_files(parts, [], every_sink=True)}
+    folders = {_absolute(parts.tokens.directory), _absolute(parts.tokens.legacy)}
+    state = _absolute(parts.store.directory)
+
+    def allowed(path: Path) -> bool:
+        path = _absolute(path)
+        if path in fixed:
+            return True
+        if path.parent in folders:
+            return path.suffix == ".token"
+        return path.parent == state and path.name.startswith(f"{parts.store.saved_condarc.name}.")
+
+    return allowed
+
+
+def sweep_temps(parts: Parts) -> None:
+    """Delete the temp copies that killed writes left in every folder this tool writes:
+    they may hold a token, a session or an original .condarc (files.atomic_write)."""
+    folders = {p.parent for p in touched_files(parts, [], every_sink=True)}
+    for folder in folders | {parts.tokens.directory, parts.tokens.legacy}:
+        sweep_folder(folder)
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.abspath(path))
 
 
 def undo_remote(parts: Parts, remote: dict[str, Any], killed: bool = True) -> list[str]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import json
+from pathlib import Path
+
 import pytest
 
 from jupyter_repoconnect.core import AuthenticationRefused, Conflict
@@ -31,11 +35,90 @@ def test_refused_sign_in_creates_nothing(repoconnect_env, connector, sandbox):
     assert not repoconnect_env.token_dir.exists()
 
 
-def test_an_unreadable_journal_is_treated_as_never_begun(env, connector):
+def test_an_unreadable_journal_is_set_aside_and_said(env, connector):
+    # Written atomically by this tool, a journal is never half: someone else damaged it.
     (env.state_dir / "transaction.json").write_text("{half")
-    assert not connector.status().connected
+    status = connector.status()
+    assert not status.connected
     assert not (env.state_dir / "transaction.json").exists()
+    assert (env.state_dir / "transaction.json.damaged").read_text() == "{half"
+    assert any(
+        "could not be read" in w and "transaction.json.damaged" in w for w in status.warnings
+    )
     assert env.condarc.read_bytes() == ORIGINAL_CONDARC
+    assert connector.status().warnings == []  # said once; every later operation works
+
+
+def interrupted_sign_in(connector, files: dict[str, object], **remote: object) -> Path:
+    """A sign-in's journal as a killed process leaves it, with ``files`` as recorded."""
+    path = connector.parts.store.directory / "transaction.json"
+    body = {"version": 1, "kind": "sign-in", "pid": 1, "files": files, "remote": remote}
+    path.write_text(json.dumps(body))
+    return path
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"x": {"data": 5, "mode": None}},  # data not text
+        {"x": {"data": None, "mode": "0644"}},  # mode not a number
+        {"x": "not an entry"},
+        [],
+    ],
+    ids=["data", "mode", "entry", "files"],
+)
+def test_a_journal_field_of_the_wrong_type_never_breaks_a_command(env, connector, files):
+    interrupted_sign_in(connector, files)  # type: ignore[arg-type]
+    status = connector.status()
+    assert any("could not be read" in w for w in status.warnings)
+    assert env.condarc.read_bytes() == ORIGINAL_CONDARC
+    connector.status()  # and the next one too
+
+
+def test_a_journal_never_decides_which_file_is_written(env, connector, tmp_path):
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"someone else's file\n")
+    interrupted_sign_in(
+        connector,
+        {
+            str(victim): {"data": base64.b64encode(b"overwritten").decode(), "mode": 0o644},
+            str(env.condarc): {"data": base64.b64encode(ORIGINAL_CONDARC).decode(), "mode": None},
+        },
+    )
+    env.condarc.write_text("channel_alias: https://half.done/\n")  # the killed sign-in's write
+    status = connector.status()
+    assert victim.read_bytes() == b"someone else's file\n"
+    assert env.condarc.read_bytes() == ORIGINAL_CONDARC  # what the tool writes is put back
+    assert any(str(victim) in w and "left alone" in w for w in status.warnings)
+
+
+def test_recovery_of_a_journal_for_a_condarc_of_13_mib(env, connector):
+    big = b"# " + b"x" * 98 + b"\n"
+    env.condarc.write_bytes(ORIGINAL_CONDARC + big * (13 * 1024 * 1024 // len(big)))
+    original = env.condarc.read_bytes()
+    from jupyter_repoconnect.core.journal import Journal
+    from jupyter_repoconnect.core.signin import touched_files
+
+    parts = connector.parts
+    Journal.begin(parts.store.directory, "sign-in", touched_files(parts, []))  # then killed
+    env.condarc.write_bytes(b"channels: []\n")
+    status = connector.status()
+    assert any("was undone" in w for w in status.warnings), status.warnings
+    assert env.condarc.read_bytes() == original
+
+
+def test_recovery_removes_temp_copies_a_killed_write_left(env, connector, sandbox):
+    connector.connect("server", domain=sandbox.urls["server"], **LOGIN)
+    dead = 2**22 + 7  # above the usual pid_max: no process has it
+    left = [
+        env.state_dir / f".transaction.json.{dead}-abc.rctmp",
+        env.token_dir / f".x.token.{dead}-abc.rctmp",
+    ]
+    for path in left:
+        path.write_text("a secret")
+    interrupted_sign_in(connector, {})
+    connector.status()
+    assert [p for p in left if p.exists()] == []
 
 
 def test_status_and_doctor_answer_when_condarc_is_a_folder(env, connector):

@@ -113,6 +113,9 @@ def assert_whole(env: Any, sb: Sandbox, signed_in_expected: bool | None = None) 
     assert not (env.state_dir / "condarc.pre-login").exists()
     leftovers = [r for r in sb.server_tokens.values() if r.valid]
     assert leftovers == [], "a Server token is left valid that nothing records"
+    # a write killed before its rename leaves a temp copy: a token, a session, a journal
+    temps = sorted(str(p) for p in env.state_dir.parent.rglob("*.rctmp"))
+    assert temps == [], "a killed write's temp copy (it may hold a secret) survived"
 
 
 def enterprise_replaced(sb: Sandbox, connector_action: Callable[[Connector], Any]) -> None:
