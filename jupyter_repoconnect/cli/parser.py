@@ -25,12 +25,16 @@ LITERAL_SECRET_HELP = (
 
 
 def _positive_float(text: str) -> float:
+    from ..core.settings import MAX_TIMEOUT
+
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError("must be a number of seconds greater than 0")
+    if not math.isfinite(value) or not 0 < value <= MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds greater than 0, at most {MAX_TIMEOUT:g}"
+        )
     return value
 
 

@@ -72,7 +72,10 @@ def view(text: str, limit: int) -> View | None:
         return None
     if root is None:
         return View(None, {})
-    if type(root).__name__ != "MappingNode" or not _sound(root, limit):
+    try:
+        if type(root).__name__ != "MappingNode" or not _sound(root, limit):
+            return None
+    except RecursionError:  # nested thousands deep: ruamel decides (and refuses it)
         return None
     keys: dict[str, tuple[Any, Any]] = {}
     for key, value in root.value:

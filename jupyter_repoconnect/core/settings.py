@@ -9,6 +9,7 @@ Set them in any Jupyter config file read by the surface, e.g. in
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from traitlets.config import Configurable
 
 DEFAULT_CLOUD_REPO_URL = "https://repo.anaconda.cloud/repo/"
 DEFAULT_ACCOUNT_DOMAIN = "https://anaconda.com"
+# an hour: longer than any answer is worth waiting for (1e308 s overflowed the socket's timeout)
+MAX_TIMEOUT = 3600.0
 
 
 class RepoConnectSettings(Configurable):
@@ -131,6 +134,15 @@ class RepoConnectSettings(Configurable):
         from .services import registry
 
         return list(registry.ids())
+
+    @validate("timeout")
+    def _check_timeout(self, proposal: dict) -> float:
+        value = proposal["value"]
+        if not math.isfinite(value) or not 0 < value <= MAX_TIMEOUT:
+            raise ValueError(
+                f"timeout must be a number of seconds above 0, at most {MAX_TIMEOUT:g}."
+            )
+        return value
 
     @validate("allowed_services")
     def _check_services(self, proposal: dict) -> list[str]:

@@ -71,6 +71,7 @@ def test_literal_secret_is_refused(cli, condarc: Path, repoconnect_env, sandbox,
         (["channels", "remove", "x", "--from", "elsewhere"], "invalid choice"),
         (["--timeout", "0", "status"], "greater than 0"),
         (["status", "--timeout", "soon"], "not a number"),
+        (["status", "--timeout", "1e308"], "at most 3600"),  # was an OverflowError
         (["--no-ssl-verify", "status", "--ca-bundle", "/x.pem"], "cannot be used together"),
         (["domain", "https://repo.example.com"], "invalid choice"),
         (["login", "cloud", "--token-stdin", "--token-env", "X"], "not allowed with"),

@@ -235,8 +235,9 @@ def test_service_faults_change_nothing(env, snapshot, sandbox, kind, value, serv
         (b"channels: [defaults\n", "is not valid YAML at line 2"),
         (b"- defaults\n", "its top level is a seq"),
         (b"plain text\n", "its top level is a str"),
+        (b"x: " + b"[" * 5000 + b"]" * 5000 + b"\n", "nests lists or mappings too deeply"),
     ],
-    ids=["invalid yaml", "list at top", "string at top"],
+    ids=["invalid yaml", "list at top", "string at top", "nested 5,000 deep"],
 )
 def test_corrupt_condarc_is_never_overwritten(env, connector, snapshot, sandbox, content, words):
     env.condarc.write_bytes(content)
@@ -336,3 +337,16 @@ def test_interrupted_commit_puts_everything_back(env, connector, snapshot, sandb
         connector.connect("server", **server(sandbox))
     assert snapshot() == before
     assert not [t for t in sandbox.server_tokens.values() if not t.revoked]  # revoked again
+
+
+def test_a_condarc_nested_5000_deep_never_breaks_status_or_the_doctor(env, connector):
+    env.condarc.write_bytes(b"channels: [defaults]\nx: " + b"{a: " * 5000 + b"1" + b"}" * 5000)
+    assert any("too deeply" in w for w in connector.status().warnings)
+    assert not connector.doctor().ok
+    with pytest.raises(CorruptCondarc):
+        connector.add_channels(["main"])
+
+
+def test_a_timeout_beyond_an_hour_is_refused_by_the_settings():
+    with pytest.raises(Exception, match="at most 3600"):
+        RepoConnectSettings(timeout=1e308)
