@@ -108,3 +108,28 @@ def test_the_matrix_covers_every_flow_and_fault() -> None:
     record_figure(
         "faults", f"{len(FLOWS)} flows × {len(FAULTS)} faults = {len(FLOWS) * len(FAULTS)}"
     )
+
+
+@pytest.mark.parametrize("service", ["server", "enterprise"])
+def test_a_revoke_answered_with_an_unreadable_body_is_not_taken_for_success(
+    env: Any, service: str
+) -> None:
+    # issue 22.7: HTTP 200 with garbage for the revoke; the token stays valid on the server,
+    # so sign-out must say so (and what to do), not report a clean sign-out.
+    sandbox = env.sandbox
+    _login(service)(Connector(RepoConnectSettings(timeout=3.0)), sandbox)
+    before = {r.id for r in _records(sandbox, service).values() if not r.revoked}
+    assert before
+    sandbox.inject("garbage", service=service, times=1)
+    status = Connector(RepoConnectSettings(timeout=3.0)).disconnect()
+    assert not status.connected
+    assert env.condarc.read_bytes() == ORIGINAL_CONDARC
+    still = {r.id for r in _records(sandbox, service).values() if not r.revoked}
+    assert still == before, "the sandbox revoked it: the fault did not hit the revoke"
+    said = " ".join(status.warnings)
+    assert "could not be revoked" in said and "unreadable" in said, status.warnings
+    assert "web page" in said or "Revoke it" in said, status.warnings
+
+
+def _records(sandbox: Any, service: str) -> dict[str, Any]:
+    return sandbox.server_tokens if service == "server" else sandbox.enterprise_tokens

@@ -39,6 +39,25 @@ def is_html(response: object) -> bool:
     return head.startswith((b"<!doctype", b"<html"))
 
 
+def acknowledged(response: object, *statuses: int) -> bool:
+    """Whether an answer confirms a revoke: one of ``statuses`` with no body or a JSON one.
+
+    A 2xx whose body cannot be read (garbage, a web page) is not taken for success: a proxy
+    or a broken server may answer that while the token stays valid."""
+    if int(getattr(response, "status_code", 0)) not in statuses or is_html(response):
+        return False
+    body = bytes(getattr(response, "content", b"") or b"").strip()
+    if not body:
+        return True
+    import json
+
+    try:
+        json.loads(body)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
 def peek(caller: Caller, url: str) -> int:
     """The status of a GET of ``url`` as conda sends it; a 2xx web page counts as 502."""
     return peek_start(caller, url)[0]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import AuthenticationRefused, ServiceUnavailable
-from . import alias_change, insert_token, is_html, peek
+from . import acknowledged, alias_change, insert_token, is_html, peek
 from .base import PASSWORD_LOGIN, Capabilities, RepositoryService
 
 if TYPE_CHECKING:
@@ -107,14 +107,20 @@ class EnterpriseService:
     def logout(self, token: str) -> bool:
         """Revoke the current token on the server; False when it was already gone."""
         response = self.caller.send("DELETE", f"{self.api}/authentications", headers=_auth(token))
-        if response.status_code in (200, 201, 204) and not is_html(response):
+        # protocols.md: 201 expected; a 2xx counts only with an empty or JSON body
+        if acknowledged(response, 200, 201, 204):
             return True
         if response.status_code == 401 and not is_html(response):
             return False
+        if is_html(response):
+            answer = "with a web page"
+        elif 200 <= response.status_code < 300:
+            answer = f"HTTP {response.status_code} with an unreadable body"
+        else:
+            answer = f"HTTP {response.status_code}"
         raise ServiceUnavailable(
-            f"{TITLE} at {self.api} answered "
-            + ("with a web page" if is_html(response) else f"HTTP {response.status_code}")
-            + " while signing out."
+            f"{TITLE} at {self.api} answered {answer} while signing out; the token may still be "
+            "valid."
         )
 
     def channel_url(self, channel: str) -> str:

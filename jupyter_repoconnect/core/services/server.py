@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import AuthenticationRefused, BadInput, ServiceUnavailable
 from ..models import Channel
-from . import alias_change, insert_token, is_html, peek, server_sso
+from . import acknowledged, alias_change, insert_token, is_html, peek, server_sso
 from .base import ACCESS_TOKEN_LOGIN, PASSWORD_LOGIN, Capabilities, ChannelList, RepositoryService
 from .server_sso import SSO_LOGIN
 
@@ -129,7 +129,8 @@ class ServerService:
         response = self.caller.send(
             "DELETE", f"{self.api}/account/tokens/{token_id}", headers=_bearer(session)
         )
-        if response.status_code in (200, 202, 204) and not is_html(response):
+        # protocols.md: 204; a 200/202 counts only with an empty or JSON body
+        if acknowledged(response, 200, 202, 204):
             return True
         if response.status_code == 404 and not is_html(response):
             return False
@@ -139,7 +140,9 @@ class ServerService:
                 code="session_expired",
             )
         raise ServiceUnavailable(
-            f"{TITLE} at {self.domain} {_answer(response)} while revoking the access token."
+            f"{TITLE} at {self.domain} {_answer(response)} while revoking the access token"
+            + (", with an unreadable body" if 200 <= response.status_code < 300 else "")
+            + "; the token may still be valid."
         )
 
     def find_token(self, session: str, name: str) -> str | None:
