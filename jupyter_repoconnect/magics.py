@@ -30,6 +30,7 @@ SUBCOMMANDS = (
     "status",
     "channels",
     "logout",
+    "renew",
     "domain",
     "doctor",
     "configure",
@@ -163,6 +164,9 @@ class RepoConnectMagics(Magics):
           %repo_connect channels remove NAME... [--from channels|default_channels] [--yes]
           %repo_connect channels list   both channel lists of .condarc
           %repo_connect logout          sign out (restores .condarc as it was before signing in)
+          %repo_connect renew --getpass a new token for the sign-in made here, in one step: the
+                                        channels stay, the old token is revoked (also
+                                        --password-env VAR; --access-token --token-env VAR)
           %repo_connect domain [server|enterprise URL]   show or set ("Set Domain") an API domain
           %repo_connect doctor          why a signed-in machine cannot use the repository
           %repo_connect configure       Configure Conda: remove/reorder channels, then Save
@@ -464,6 +468,63 @@ class RepoConnectMagics(Magics):
         # StatusView lists the warnings (e.g. a token the server could not revoke) itself.
         head = "Signed out, with warnings." if status.warnings else "Signed out."
         self._display(StatusView(status, note=f"{head} {signed_out_note(before)}"))
+
+    def _renew(self, args: Namespace) -> None:
+        """A new token for the sign-in made here: the same method (or --access-token), the
+        secret from --getpass / an environment variable / the status panel's field."""
+        from .core.services import registry
+
+        self._no_extra_args(args, "renew")
+        if args.sso:
+            raise UsageError(
+                f"Renewing with single sign-on takes the browser: {PROG} logout, then "
+                f"{PROG} server --sso."
+            )
+        st = self.connector.status()
+        if not st.connected or st.source != "repoconnect" or st.service is None:
+            raise UsageError(f"There is no sign-in made here to renew: {PROG} server ... instead.")
+        service = registry.get(st.service)
+        method = (
+            self._method(args, service)
+            if args.access_token
+            else service.method(self.connector.state_store.load().sign_in_method)
+        )
+        if not method.fields:
+            raise UsageError(
+                f"This sign-in was made with {method.submit.lower()}: renew it with {PROG} "
+                f"logout, then {PROG} {service.id}{_method_flag(method, service)}."
+            )
+        if not args.username:
+            args.username = st.username
+        secret = self._secret(args, service, method)
+        if secret is None:
+            if not self._widgets(args):
+                flag = _method_flag(method, service)
+                kind = next(f.name for f in method.fields if f.secret)
+                raise UsageError(
+                    f"This frontend shows no widgets: renew with {PROG} renew{flag} "
+                    f"--{kind}-env VAR (or --getpass)."
+                )
+            from .widgets.status import StatusPanel
+
+            panel = StatusPanel(self.connector, status=st)
+            self._display(panel)
+            panel.renew_button.layout.display = None
+            panel.open_renew()
+            return
+        values: dict[str, Any] = {
+            f.name: secret if f.secret else args.username for f in method.fields
+        }
+        del secret
+        status = self.connector.renew(method=method.id, **values)
+        values.clear()
+        from .text.render import expiry_text
+        from .widgets.render import StatusView
+
+        expiry = expiry_text(status.expires_at)
+        until = f" It expires {expiry}." if expiry else ""
+        note = f"Renewed: conda now uses a new token; your channels are unchanged.{until}"
+        self._display(StatusView(status, note=note))
 
     def _domain(self, args: Namespace) -> None:
         from .widgets.render import PreferencesView

@@ -1,4 +1,6 @@
-"""StatusPanel: service, domain, user, both channel lists, "Refresh" and "Sign out".
+"""StatusPanel: service, domain, user, both channel lists, the token's expiry, "Refresh",
+"Sign out", and "Renew" from two weeks before the token expires (a new token in one step: the
+method's secret typed again, the channels kept, the old token revoked).
 
 A panel shown in a kernel follows the connection: every few seconds (``follow_interval``) it
 reads the status (local files only, no network) and shows a change made elsewhere — the Lab
@@ -9,6 +11,7 @@ panel, a terminal, another notebook — e.g. "Signed out elsewhere" instead of a
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -16,12 +19,25 @@ from typing import Any
 import ipywidgets as w
 
 from ..core import Connector, Status
+from ..core.connector import EXPIRY_NOTICE_DAYS
 from ..core.errors import RepoConnectError
 from .common import Panel, error_text
 from .render import StatusView, service_title, sign_out_text
 
 FOLLOW_INTERVAL = 5.0  # seconds, as Navigator polls
 LIVE_CHECKS = ("token", "tls", "reachable")  # doctor checks that mean "not working right now"
+
+
+def renew_due(status: Status, today: dt.date | None = None) -> bool:
+    """True when "Renew" is offered: a sign-in made here whose token expires within the
+    warning window (EXPIRY_NOTICE_DAYS), or has expired."""
+    if not (status.connected and status.source == "repoconnect" and status.expires_at):
+        return False
+    try:
+        day = dt.date.fromisoformat(status.expires_at[:10])
+    except ValueError:
+        return False
+    return (day - (today or dt.date.today())).days <= EXPIRY_NOTICE_DAYS
 
 
 class StatusPanel(Panel):
@@ -43,14 +59,23 @@ class StatusPanel(Panel):
         self.view = w.HTML()
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
         self.sign_out_button = w.Button(description="Sign out", button_style="warning")
+        self.renew_button = w.Button(description="Renew", icon="key", button_style="info")
+        self.renew_secret = w.Password(placeholder="password")
+        self.renew_submit = w.Button(description="Renew now", button_style="primary")
+        self.renew_form = w.HBox([self.renew_secret, self.renew_submit])
+        self.renew_button.layout.display = "none"
+        self.renew_form.layout.display = "none"
         self.refresh_button.on_click(lambda _: self.refresh(check=True))
         self.sign_out_button.on_click(lambda _: self.sign_out())
+        self.renew_button.on_click(lambda _: self.open_renew())
+        self.renew_submit.on_click(lambda _: self.renew())
         self._signed_out: list[Callable[[Status], None]] = []
         self._elsewhere: list[Callable[[Status], None]] = []
         self._stop = threading.Event()
         self.children = [
             self.view,
-            w.HBox([self.refresh_button, self.sign_out_button, self.busy]),
+            w.HBox([self.refresh_button, self.sign_out_button, self.renew_button, self.busy]),
+            self.renew_form,
             self.message,
         ]
         if status is not None:
@@ -107,6 +132,93 @@ class StatusPanel(Panel):
         self.status = status
         self.view.value = StatusView(status, note=note)._repr_html_()
         self.sign_out_button.disabled = not status.connected
+        renewable = renew_due(status)
+        self.renew_button.layout.display = None if renewable else "none"
+        if not renewable:
+            self.renew_form.layout.display = "none"
+
+    # --- Renew ---------------------------------------------------------------------------
+    def _renew_method(self) -> Any:
+        """The sign-in method of the connection made here (the one Renew signs in with)."""
+        from ..core.services import registry
+
+        assert self.status is not None and self.status.service is not None
+        return registry.get(self.status.service).method(
+            self.connector.state_store.load().sign_in_method
+        )
+
+    def open_renew(self) -> None:
+        """Show the field for the secret the sign-in was made with (SSO: what to do instead)."""
+        if self.status is None or not self.status.connected:
+            return
+        try:
+            method = self._renew_method()
+        except Exception as exc:
+            self.message.error(error_text(exc))
+            return
+        secret = next((f for f in method.fields if f.secret), None)
+        if secret is None:
+            self.message.show(
+                "This sign-in was made with single sign-on: click Sign out, then sign in with "
+                "single sign-on again (your browser is needed). The channels chosen are restored "
+                "by the sign-out; pick them again after.",
+                "warning",
+            )
+            return
+        self.renew_secret.placeholder = secret.label
+        self.renew_secret.description = secret.label.capitalize()
+        self.renew_form.layout.display = None
+        self.message.show(
+            f"Type your {secret.label} and click Renew now: a new token replaces the current "
+            "one, the channels stay as they are.",
+            "info",
+        )
+
+    def renew(self) -> None:
+        """Sign in again with the same method, in one step; the field is emptied at once."""
+        secret_value = self.renew_secret.value
+        self.renew_secret.value = ""  # first: never left in the widget (saved notebooks keep it)
+        if self.status is None or not self.status.connected:
+            return
+        if not secret_value.strip():
+            self.message.error(f"Type your {self.renew_secret.placeholder} first.")
+            return
+        try:
+            method = self._renew_method()
+        except Exception as exc:
+            self.message.error(error_text(exc))
+            return
+        values = {f.name: secret_value for f in method.fields if f.secret}
+        for f in method.fields:
+            if not f.secret:
+                values[f.name] = self.status.username or ""
+        del secret_value
+
+        def call() -> Status:
+            try:
+                return self.connector.renew(method=method.id, **values)
+            finally:
+                values.clear()
+
+        self.run(
+            "Renewing…",
+            call,
+            self._after_renew,
+            [self.renew_submit, self.renew_button, self.sign_out_button, self.refresh_button],
+            failed=self._failed,
+        )
+
+    def _after_renew(self, status: Status) -> None:
+        self.renew_form.layout.display = "none"
+        self.show(status)
+        from ..text.render import expiry_text
+
+        expiry = expiry_text(status.expires_at)
+        until = f" It expires {expiry}." if expiry else ""
+        self.message.show(
+            f"Renewed: conda now uses a new token; your channels are unchanged.{until}",
+            "success",
+        )
 
     def refresh(self, check: bool = False) -> None:
         """Read the status again; ``check`` (the Refresh button) also asks the repository."""
