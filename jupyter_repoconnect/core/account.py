@@ -30,6 +30,7 @@ from .errors import (
     RepoConnectError,
 )
 from .files import locked
+from .links import openable_link
 from .models import Status
 from .services import registry
 
@@ -190,6 +191,8 @@ class Account:
         service = self._service()
         endpoints = service.endpoints()
         device = service.start_device(endpoints)
+        for link in (device.verification_uri, device.verification_uri_complete):
+            openable_link(link, self.domain)  # before any surface shows it (links.py)
         now = time.monotonic()
         login_id = secrets.token_urlsafe(12)
         with self._mutex:

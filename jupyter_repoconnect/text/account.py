@@ -50,9 +50,12 @@ def signed_in_text(st: AccountStatus, install: str) -> str:
 
 def device_login_text(login: DeviceLogin, how_to_cancel: str) -> str:
     """What the person does while a device sign-in waits."""
+    from ..core.links import link_host
+
     return (
         f"Open {inert(login.verification_uri_complete)}\n"
-        f"(on any device: or open {inert(login.verification_uri)} and enter the code "
+        f"(a page of {inert(link_host(login.verification_uri_complete))}; on any device: or "
+        f"open {inert(login.verification_uri)} and enter the code "
         f"{inert(login.user_code)}), then approve.\n"
         f"Waiting for approval ({how_to_cancel} to cancel)..."
     )

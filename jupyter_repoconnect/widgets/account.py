@@ -89,10 +89,15 @@ class AccountPanel(Panel):
 
     def _wait(self, login: DeviceLogin) -> None:
         self._login = login
-        link = escape(login.verification_uri_complete, quote=True)
+        from ..core.links import link_host, openable_link
+
+        # checked where it was read (core.services.account); again here, as it becomes an href
+        link = escape(openable_link(login.verification_uri_complete, "anaconda.com"), quote=True)
+        host = escape(link_host(login.verification_uri_complete))
         self.code.value = (
             f'Open <a href="{link}" target="_blank" rel="noopener noreferrer">{link}</a> '
-            "(in a new tab, or on any device), check that it shows the code "
+            f"(a page of <b>{host}</b>; in a new tab, or on any device), check that it shows "
+            "the code "
             f"<code>{escape(login.user_code)}</code>, and approve."
         )
         self._show(self.waiting)

@@ -350,3 +350,106 @@ def test_a_condarc_nested_5000_deep_never_breaks_status_or_the_doctor(env, conne
 def test_a_timeout_beyond_an_hour_is_refused_by_the_settings():
     with pytest.raises(Exception, match="at most 3600"):
         RepoConnectSettings(timeout=1e308)
+
+
+# --- addresses from a server shown as links (issue 22, point 14) --------------------------
+@pytest.mark.parametrize(
+    ("link", "ok"),
+    [
+        ("https://anaconda.com/device?user_code=AB-CD", True),
+        ("http://127.0.0.1:8080/device", True),  # this machine: the sandbox
+        ("http://[::1]:8080/device", True),
+        ("http://localhost:8080/", True),
+        ("javascript:alert(document.domain)", False),
+        ("JavaScript://anaconda.com/%0aalert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("http://anaconda.com/device", False),  # plain http to another machine
+        ("http://127.0.0.1.evil.example/", False),
+        ("https://anaconda.com@evil.example/device", False),  # the host is evil.example
+        ("https://anaconda.com\\@evil.example/", False),
+        ("https:///device", False),
+        ("https://anaconda.com/\x1b]0;owned\x07", False),
+        ("https://anaconda.com/\u202edevice", False),
+        ("https://ana conda.com/", False),
+        ("https://anaconda.com:99999999/", False),
+        ("https://anaconda.com/" + "a" * 3000, False),
+        ("", False),
+        (None, False),
+        (["https://anaconda.com/"], False),
+    ],
+)
+def test_only_https_or_loopback_links_are_shown(link, ok):
+    from jupyter_repoconnect.core.links import openable_link
+
+    if ok:
+        assert openable_link(link, "anaconda.com") == link
+    else:
+        with pytest.raises(ServiceUnavailable) as err:
+            openable_link(link, "anaconda.com")
+        assert err.value.code == "bad_response" and "not shown" in err.value.message
+        assert "javascript" not in err.value.message.lower()  # the value is never quoted
+
+
+@pytest.fixture
+def hostile_account(monkeypatch):
+    """An account domain on loopback whose device sign-in sends a ``javascript:`` link."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def _json(self, body):
+            data = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self):  # the discovery document
+            self._json({"token_endpoint": root + "/token",
+                        "device_authorization_endpoint": root + "/device/code"})  # fmt: skip
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self._json({"device_code": "d" * 20, "user_code": "ABCD-EFGH",
+                        "verification_uri": "javascript:alert(document.domain)",
+                        "expires_in": 600, "interval": 5})  # fmt: skip
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    root = f"http://127.0.0.1:{httpd.server_port}"
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    monkeypatch.setenv("JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN", root)
+    monkeypatch.delenv("ANACONDA_AUTH_DOMAIN", raising=False)
+    monkeypatch.delenv("ANACONDA_AUTH_API_KEY", raising=False)
+    yield root
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_javascript_sign_in_link_is_never_shown(env, hostile_account):
+    from jupyter_repoconnect.core.account import Account
+
+    with pytest.raises(ServiceUnavailable) as err:
+        Account(Connector()).begin_login()
+    assert "not shown" in err.value.message and hostile_account in err.value.message
+    assert "javascript" not in err.value.message.lower()
+
+
+def test_the_sign_in_link_says_which_host_it_is_on(env):
+    from jupyter_repoconnect.core.account import DeviceLogin
+    from jupyter_repoconnect.text.account import device_login_text
+    from jupyter_repoconnect.widgets.account import AccountPanel
+
+    login = DeviceLogin("id", "ABCD-EFGH", "https://auth.anaconda.com/device",
+                        "https://auth.anaconda.com/device?user_code=ABCD-EFGH", 600, 5)  # fmt: skip
+    assert "(a page of auth.anaconda.com;" in device_login_text(login, "Ctrl+C")
+    panel = AccountPanel(Connector(), background=False)
+    panel.account.wait_login = lambda *a: None  # the approval is not what this test is about
+    panel._wait(login)
+    assert "a page of <b>auth.anaconda.com</b>" in panel.code.value
+    with pytest.raises(ServiceUnavailable):  # a link that escaped the core is refused again
+        panel._wait(DeviceLogin("id", "X", "javascript:alert(1)", "javascript:alert(1)", 600, 5))
