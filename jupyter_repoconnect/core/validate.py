@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 from urllib.parse import unquote, urlsplit
 
-from .errors import BadInput, Code
+from .errors import BadInput, Code, ServiceUnavailable
 
 MAX_TEXT = 1024  # user names, filters, channel entries
 MAX_SECRET = 4096  # passwords and tokens
@@ -22,6 +22,11 @@ CHANNEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*(/[A-Za-z0-9][A-Za-z0-9.
 CHANNEL_SCHEMES = ("http", "https", "file")
 # Characters RFC 3986 never allows unescaped in a URL (conda would send them as they are).
 _UNSAFE_IN_URL = set('<>"{}|\\^`')
+# conda finds a token in a channel URL with /t/([a-zA-Z0-9-]*) (protocols.md: real repository
+# tokens are hex or xx-<uuid>); anything else would be cut short or break the URL
+REPO_TOKEN = re.compile(r"[A-Za-z0-9-]+")
+# an API key or access token is sent in an Authorization header: base64url, JWT dots, padding
+HEADER_SECRET = re.compile(r"[A-Za-z0-9._~+/=-]+")
 _NAME_RULE = "letters, digits, '.', '_', '-', '+', with '/' between parts"
 _URL_RULE = "a full http://, https:// or file:// URL"
 
@@ -90,6 +95,31 @@ def connect_inputs(
     optional_text(username, "user name")
     optional_text(password, "password", max_len=MAX_SECRET, secret=True)
     optional_text(token, "token", max_len=MAX_SECRET, secret=True)
+
+
+def issued_secret(
+    value: object, where: str, what: str = "token", *, repository: bool = True
+) -> str:
+    """A token (``repository``: one conda puts in ``/t/<TOKEN>/``) or API key a service sent,
+    checked before anything stores or sends it: a line break, a space, a ``/`` or 100 KB from
+    a server must not reach a token file, a header or ``.condarc``.
+
+    Raises ServiceUnavailable (``bad_response``); the message never repeats the value."""
+    rule = REPO_TOKEN if repository else HEADER_SECRET
+    if not isinstance(value, str) or not value:
+        problem = f"no {what}"
+    elif len(value) > MAX_SECRET:
+        problem = f"a {what} of {len(value):,} characters (at most {MAX_SECRET:,})"
+    elif not rule.fullmatch(value):
+        allowed = "letters, digits and '-'" if repository else "letters, digits and . _ ~ + / = -"
+        problem = f"a {what} with characters a {what} cannot have (only {allowed})"
+    else:
+        return value
+    raise ServiceUnavailable(
+        f"{where} sent {problem}; it was not stored and nothing was changed on this machine. "
+        "Check the domain, or ask the server's administrator.",
+        code=Code.BAD_RESPONSE,
+    )
 
 
 def host_name(host: str, what: str) -> None:

@@ -1,8 +1,12 @@
-"""Fault injection: latency, error statuses, HTML, garbage JSON, dropped connections."""
+"""Fault injection: latency, error statuses, HTML, garbage JSON, dropped connections, and a
+hostile server's malformed token (``token``: the next answer that issues a token carries the
+fault's value instead; the token it stands for is created all the same, so a client that
+refuses it must revoke it)."""
 
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +14,8 @@ from typing import Any
 from .records import SERVICES
 from .wire import Response, html_response
 
-FAULT_KINDS = ("latency", "status", "html", "garbage", "drop")
+FAULT_KINDS = ("latency", "status", "html", "garbage", "drop", "token")
+MAX_TOKEN_VALUE = 1024 * 1024  # a "token" fault's text: enough for a 100 KB token
 HOSTS = (*SERVICES, "oidc")  # "oidc": the Server's single sign-on provider
 _DEFAULTS: dict[str, Any] = {"latency": 1.0, "status": 503}
 _REASONS = {
@@ -57,6 +62,9 @@ def make_fault(
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise ValueError("latency value must be a number of seconds >= 0")
         value = float(value)
+    elif kind == "token":
+        if not isinstance(value, str) or len(value) > MAX_TOKEN_VALUE:
+            raise ValueError(f"token value must be text of at most {MAX_TOKEN_VALUE} characters")
     elif kind == "status" and (
         isinstance(value, bool) or not isinstance(value, int) or not 300 <= value <= 599
     ):
@@ -90,7 +98,7 @@ class FaultBoard:
         chosen: Fault | None = None
         with self._lock:
             for fault in list(self._faults):
-                if fault.service not in (None, service):
+                if fault.service not in (None, service) or fault.kind == "token":
                     continue
                 if fault.kind == "latency":
                     delay += fault.value
@@ -103,6 +111,46 @@ class FaultBoard:
                     if fault.times <= 0:
                         self._faults.remove(fault)
         return delay, chosen
+
+    def take_token(self, service: str) -> str | None:
+        """The text a ``token`` fault puts in place of the token an answer issues, if any."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.kind == "token" and fault.service in (None, service):
+                    if fault.times is not None:
+                        fault.times -= 1
+                        if fault.times <= 0:
+                            self._faults.remove(fault)
+                    return str(fault.value)
+        return None
+
+
+def swap_token(response: Response, value: str) -> Response:
+    """``response`` with its JSON ``token`` (or ``api_key``) replaced by ``value``."""
+    import json
+
+    data = json.loads(response.body)
+    for key in ("token", "api_key"):
+        if key in data:
+            data[key] = value
+    body = json.dumps(data).encode("utf-8")
+    return Response(response.status, body, response.content_type, dict(response.headers))
+
+
+# The endpoints that issue a repository token or API key (protocols.md): the Server's token
+# creation, Enterprise 4's login, anaconda.com's organisation token and API key. (A Server
+# login's JWT is a session, not a token conda stores.)
+ISSUING = re.compile(r"(/account/tokens|/authentications|/current-token|/api-keys)/?$")
+
+
+def issues_token(path: str, response: Response) -> bool:
+    """Whether an answer hands out a token: a 2xx JSON ``token`` or ``api_key`` from one of
+    the ``ISSUING`` endpoints."""
+    if not ISSUING.search(path) or not 200 <= response.status < 300:
+        return False
+    if "json" not in response.content_type:
+        return False
+    return b'"token"' in response.body or b'"api_key"' in response.body
 
 
 def fault_response(fault: Fault) -> Response:

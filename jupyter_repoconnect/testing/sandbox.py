@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from . import account, cloud, control, enterprise, oidc, server
 from .catalog import CLOUD_ORG, Catalog
-from .faults import Fault, FaultBoard, fault_response, make_fault
+from .faults import Fault, FaultBoard, fault_response, issues_token, make_fault, swap_token
 from .packages import PackageShelf
 from .records import SERVICES, TokenBook, TokenRecord
 from .wire import Request, Response, json_response, split_request_path
@@ -340,7 +340,13 @@ class Sandbox:
                     return Response(0, drop=True)
             if fault is not None:
                 return fault_response(fault)
-            return _ROUTES[service](self, req)
+            response = _ROUTES[service](self, req)
+            if (
+                issues_token(req.path, response)
+                and (value := self.faults.take_token(service)) is not None
+            ):
+                response = swap_token(response, value)
+            return response
         except Exception:  # a sandbox bug must not kill the thread silently
             with self._lock:
                 self.errors.append(traceback.format_exc())

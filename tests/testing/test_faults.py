@@ -114,3 +114,24 @@ def test_control_endpoint(sandbox: Sandbox, hosts: Hosts) -> None:
     bad = control.post("/_sandbox/faults", json={"kind": "nonsense"})
     assert bad.status_code == 400
     assert control.post("/_sandbox/faults", content=b"{nope").status_code == 400
+
+
+def test_token_fault_swaps_only_an_issued_token(sandbox: Sandbox, hosts: Hosts) -> None:
+    # a hostile server's malformed token (issue 22.13): the login's JWT (a session) and other
+    # answers pass; the token-creating answer carries the fault's text, its record is created
+    sandbox.inject("token", "server", "bad token\n", times=1)
+    server = hosts["server"]
+    login = server.post("/api/auth/login", json={"username": "demo", "password": "demo-password"})
+    session = login.json()["token"]
+    assert session.startswith("eyJ") and sandbox.faults.list()  # not consumed by the login
+    created = server.post(
+        "/api/account/tokens",
+        headers={"Authorization": f"Bearer {session}"},
+        json={"name": "t", "expires_at": "2099-01-01", "scopes": ["channel:view"]},
+    )
+    assert created.status_code == 200 and created.json()["token"] == "bad token\n"
+    assert created.json()["id"] in sandbox.server_tokens  # created all the same
+    assert not sandbox.faults.list()
+    for bad in (5, "x" * (2 * 1024 * 1024)):
+        with pytest.raises(ValueError):
+            sandbox.inject("token", "server", bad)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from .. import validate
 from ..errors import AuthenticationRefused, BadInput, Conflict, ServiceUnavailable
 from ..http import Caller
 
@@ -174,7 +175,7 @@ class AccountService:
             raise ServiceUnavailable(
                 f"{self._where} created no API key. Try again later.", code="bad_response"
             )
-        return key
+        return validate.issued_secret(key, self._where, "API key", repository=False)
 
     # --- with the API key --------------------------------------------------------------------
     def account(self, api_key: str) -> dict[str, Any]:
@@ -231,6 +232,7 @@ class AccountService:
         token = data.get("token") if isinstance(data, dict) else None
         if not isinstance(token, str) or not token:
             raise ServiceUnavailable(f"{self._where} sent no token.", code="bad_response")
+        token = validate.issued_secret(token, self._where, "repository token")
         return token, str(data.get("expires_at") or "")
 
     # --- helpers -----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import platform
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
+from .. import validate
 from ..errors import AuthenticationRefused, ServiceUnavailable
 from . import acknowledged, alias_change, insert_token, is_html, peek
 from .base import PASSWORD_LOGIN, Capabilities, RepositoryService
@@ -188,6 +189,7 @@ class Enterprise(RepositoryService):
         with attempt.transaction([domain], service=self.id, domain=domain) as journal:
             token = enterprise.login(credentials["username"], credentials["password"])
             journal.note(token=token)
+            validate.issued_secret(token, f"{TITLE} at {domain}")  # refused: undone, revoked
             recorded: dict[str, str | None] = {
                 "service": self.id,
                 "logged_api_url": domain,

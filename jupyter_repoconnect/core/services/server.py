@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .. import validate
 from ..errors import AuthenticationRefused, BadInput, ServiceUnavailable
 from ..models import Channel
 from . import acknowledged, alias_change, insert_token, is_html, peek, server_sso
@@ -119,7 +120,11 @@ class ServerService:
             raise ServiceUnavailable(
                 f"{TITLE} at {self.domain} did not return an access token.", code="bad_response"
             )
-        return IssuedToken(str(body["id"]), str(body["token"]), body.get("expires_at"))
+        where = f"{TITLE} at {self.domain}"
+        # a refused one was created all the same: the sign-in's undo finds it by name, revokes it
+        token = validate.issued_secret(body["token"], where, "access token")
+        token_id = validate.issued_secret(str(body["id"]), where, "token id")  # goes in a path
+        return IssuedToken(token_id, token, body.get("expires_at"))
 
     def revoke_token(self, session: str, token_id: str) -> bool:
         """Revoke a private token with a login JWT; False when the server no longer knows it.

@@ -1,0 +1,64 @@
+"""Values a hostile server sends that the core must check before storing them (issue 22,
+point 13): tokens with a line break, a space, a ``/`` or 100 KB.
+
+The sandbox's ``token`` fault (jupyter_repoconnect/testing/faults.py) makes the endpoint that
+issues a token answer with the fault's text instead; the token it stands for is created all
+the same, so a sign-in that refuses it must also revoke it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from jupyter_repoconnect.core import Connector, RepoConnectError, RepoConnectSettings
+
+from .conftest import PASSWORD
+
+MALFORMED = {
+    "line break": "abc123\ndeadbeef",
+    "100 KB": "a" * 100_000,
+    "slash": "abc/../def",
+    "space": "abc def",
+    "escape sequence": "abc\x1b]0;owned\x07",
+}
+
+
+def _valid(sandbox: Any, service: str) -> list[str]:
+    records = sandbox.server_tokens if service == "server" else sandbox.enterprise_tokens
+    return [r.id for r in records.values() if sandbox.is_token_valid(r.token)]
+
+
+@pytest.mark.parametrize("service", ["server", "enterprise"])
+@pytest.mark.parametrize("label", list(MALFORMED))
+def test_a_malformed_token_from_the_server_is_refused_and_nothing_written(
+    env: Any, service: str, label: str
+) -> None:
+    sandbox = env.sandbox
+    valid_before = _valid(sandbox, service)
+    before = env.snapshot()
+    sandbox.inject("token", service=service, value=MALFORMED[label], times=1)
+    connector = Connector(RepoConnectSettings(timeout=3.0))
+    with pytest.raises(RepoConnectError) as caught:
+        connector.connect(service, domain=sandbox.urls[service], username="demo", password=PASSWORD)
+    error = caught.value
+    assert error.code == "bad_response", error.message
+    assert "it was not stored and nothing was changed" in error.message
+    assert MALFORMED[label][:20] not in error.message  # a secret is never repeated
+    assert env.snapshot() == before, "a refused token changed files"
+    assert not sandbox.faults.list(), "the fault was not used: the test proves nothing"
+    if service == "server":
+        # the Server's token was created before it was seen: the undo found it by name
+        assert _valid(sandbox, service) == valid_before, "the refused token stays valid"
+    # Enterprise 4 hands out only the token itself: one never learnt cannot be revoked, and
+    # anaconda-client's note + hostname rule replaces it at the next login (protocols.md).
+    assert not connector.status().connected
+
+
+def test_a_well_formed_token_still_signs_in(env: Any) -> None:
+    sandbox = env.sandbox
+    status = Connector(RepoConnectSettings(timeout=3.0)).connect(
+        "server", domain=sandbox.urls["server"], username="demo", password=PASSWORD
+    )
+    assert status.connected
