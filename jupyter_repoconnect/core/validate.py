@@ -195,6 +195,14 @@ def channel(entry: object, *, what: str = "channel") -> str:
             f"The file URL {shown} has no path; give one such as file:///opt/channel.",
             code=Code.BAD_CHANNEL,
         )
+    if parts.query or parts.fragment or value.rstrip("/").endswith(("?", "#")):
+        # conda appends /<subdir>/repodata.json to a channel URL: a query or fragment would end
+        # up inside the path (and under a channel_alias it became a name like "main?x=1")
+        raise BadInput(
+            f"The channel URL {shown} has a '?' or '#' part; give the channel's own URL without "
+            "it.",
+            code=Code.BAD_CHANNEL,
+        )
     if parts.username is not None or parts.password is not None:
         raise BadInput(
             "A channel URL must not contain a user name or password; sign in instead.",

@@ -1,5 +1,5 @@
 """Values a hostile server sends that the core must check before storing them (issue 22,
-point 13): tokens with a line break, a space, a ``/`` or 100 KB.
+point 13): tokens with a line break, a space, a ``/`` or 100 KB; channel URLs with a query.
 
 The sandbox's ``token`` fault (jupyter_repoconnect/testing/faults.py) makes the endpoint that
 issues a token answer with the fault's text instead; the token it stands for is created all
@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from jupyter_repoconnect.core import Connector, RepoConnectError, RepoConnectSettings
+from jupyter_repoconnect.core import BadInput, Connector, RepoConnectError, RepoConnectSettings
 
 from .conftest import PASSWORD
 
@@ -62,3 +62,24 @@ def test_a_well_formed_token_still_signs_in(env: Any) -> None:
         "server", domain=sandbox.urls["server"], username="demo", password=PASSWORD
     )
     assert status.connected
+
+
+@pytest.mark.parametrize(
+    "suffix",
+    ["?x=1", "?", "#frag", "/?token=abc", "#"],
+    ids=["query", "bare ?", "fragment", "q", "#"],
+)
+def test_a_channel_url_with_a_query_is_not_stored_as_a_name(env: Any, suffix: str) -> None:
+    sandbox = env.sandbox
+    connector = Connector(RepoConnectSettings(timeout=3.0))
+    connector.connect("server", domain=sandbox.urls["server"], username="demo", password=PASSWORD)
+    alias = sandbox.urls["server"].rstrip("/") + "/api/repo"
+    before = env.condarc.read_bytes()
+    with pytest.raises(BadInput) as caught:
+        connector.add_channels([f"{alias}/main{suffix}"])
+    assert caught.value.code == "bad_channel"
+    assert env.condarc.read_bytes() == before
+    assert b"main?" not in env.condarc.read_bytes()
+    # the same channel without the query is written by name, as Navigator does
+    connector.add_channels([f"{alias}/main"])
+    assert b"- main\n" in env.condarc.read_bytes()
