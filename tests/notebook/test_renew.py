@@ -170,3 +170,53 @@ def test_renew_in_a_real_kernel(env, tmp_path: Path):
         assert read_condarc(env.condarc)["channels"] == channels
         saved = nb.save(tmp_path / "renew.ipynb")
     assert not [s for s in issued_secrets(sandbox) if s and s in saved]
+
+
+def test_renew_with_a_new_access_token(ipython, short, env, monkeypatch):
+    """Renew an access-token sign-in with a new token from the web page: the magic and the
+    panel ask for the token (not a password); the user's own old token is not revoked."""
+    from tests.core.test_server_methods import web_page_token
+
+    sandbox = env.sandbox
+    first, first_id = web_page_token(sandbox)
+    short.connect("server", domain=sandbox.urls["server"], method="access_token", token=first)
+    before = env.condarc.read_bytes()
+    second, second_id = web_page_token(sandbox)
+    monkeypatch.setenv("RC_AT", second)
+    ipython.register_magics(RepoConnectMagics(ipython, connector=short))
+    from IPython.utils.capture import capture_output
+
+    with capture_output() as captured:
+        ipython.run_line_magic("repo_connect", "renew --access-token --token-env RC_AT --text")
+    out = "\n".join(o.data.get("text/plain", "") for o in captured.outputs)
+    assert "Renewed" in out and second not in out
+    assert env.condarc.read_bytes() == before
+    assert sandbox.server_tokens[first_id].valid  # made by the user: not ours to revoke
+
+    third, _ = web_page_token(sandbox)
+    status = short.status()
+    panel = StatusPanel(short, status=status, background=False, follow_interval=None)
+    panel.renew_button.layout.display = None  # the token's life is the server's (not 5 days)
+    panel.open_renew()
+    assert panel.renew_secret.placeholder == "access token"
+    panel.renew_secret.value = third
+    panel.renew_submit.click()
+    assert panel.message.kind == "success", panel.message.text
+    stored = "".join(f.read_text() for f in env.token_dir.iterdir() if f.is_file())
+    assert third in stored and second not in stored  # conda now uses the new token
+    assert sandbox.server_tokens[second_id].valid
+
+
+def test_renew_of_a_single_sign_on_says_what_to_do(short, env, monkeypatch):
+    sandbox = env.sandbox
+    short.connect(
+        "server", domain=sandbox.urls["server"], username="demo", password=sandbox.users["demo"]
+    )
+    store = short.state_store
+    from dataclasses import replace
+
+    store.save(replace(store.load(), sign_in_method="sso"))  # as a single sign-on records it
+    panel = StatusPanel(short, background=False, follow_interval=None)
+    panel.open_renew()
+    assert panel.renew_form.layout.display == "none"
+    assert "single sign-on" in panel.message.text and "Sign out" in panel.message.text
