@@ -41,6 +41,7 @@ def test_status_panel_offers_renew_in_the_warning_window_and_renews(short, env):
     panel = StatusPanel(short, background=False, follow_interval=None)
     assert panel.renew_button.layout.display is None  # shown: 5 days left
     assert "token expires" in panel.view.value and "(in 5 days)" in panel.view.value
+    assert "expires in 5 days" in panel.view.value and "Renew it" in panel.view.value  # warned
 
     panel.renew_button.click()
     assert panel.renew_form.layout.display is None and panel.renew_secret.placeholder == "password"
