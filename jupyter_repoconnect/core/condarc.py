@@ -334,6 +334,11 @@ def _parse(path: Path, raw: bytes | None) -> Any:
         raise CorruptCondarc(
             f"{path} is not valid YAML; fix the file and try again. It was not changed."
         ) from None
+    except ValueError:  # a number over Python's 4,300-digit limit for int()
+        raise CorruptCondarc(
+            f"{path} holds a number too long to read; fix the file and try again. It was not "
+            "changed."
+        ) from None
     except RecursionError:  # thousands of nested [ or {: no settings file looks like that
         raise CorruptCondarc(
             f"{path} nests lists or mappings too deeply to be read; fix the file and try "

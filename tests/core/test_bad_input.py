@@ -236,8 +236,9 @@ def test_service_faults_change_nothing(env, snapshot, sandbox, kind, value, serv
         (b"- defaults\n", "its top level is a seq"),
         (b"plain text\n", "its top level is a str"),
         (b"x: " + b"[" * 5000 + b"]" * 5000 + b"\n", "nests lists or mappings too deeply"),
+        (b"channels: [" + b"9" * 5000 + b"]\n", "holds a number too long to read"),
     ],
-    ids=["invalid yaml", "list at top", "string at top", "nested 5,000 deep"],
+    ids=["invalid yaml", "list at top", "string at top", "nested 5,000 deep", "5,000 digits"],
 )
 def test_corrupt_condarc_is_never_overwritten(env, connector, snapshot, sandbox, content, words):
     env.condarc.write_bytes(content)
@@ -339,9 +340,19 @@ def test_interrupted_commit_puts_everything_back(env, connector, snapshot, sandb
     assert not [t for t in sandbox.server_tokens.values() if not t.revoked]  # revoked again
 
 
-def test_a_condarc_nested_5000_deep_never_breaks_status_or_the_doctor(env, connector):
-    env.condarc.write_bytes(b"channels: [defaults]\nx: " + b"{a: " * 5000 + b"1" + b"}" * 5000)
-    assert any("too deeply" in w for w in connector.status().warnings)
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"channels: [defaults]\nx: " + b"{a: " * 5000 + b"1" + b"}" * 5000, "too deeply"),
+        (b"channels: [" + b"9" * 100_000 + b"]\n", "number too long"),  # was ValueError
+    ],
+    ids=["nested 5,000 deep", "100,000 digits"],
+)
+def test_an_unreadable_condarc_never_breaks_status_or_the_doctor(env, connector, content, words):
+    env.condarc.write_bytes(content)
+    assert any(words in w for w in connector.status().warnings)
+    with pytest.raises(CorruptCondarc, match=words):
+        connector.condarc_channels()
     assert not connector.doctor().ok
     with pytest.raises(CorruptCondarc):
         connector.add_channels(["main"])
