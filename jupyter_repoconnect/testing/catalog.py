@@ -135,6 +135,23 @@ class Catalog:
         self.channels = sorted(make_channels(count), key=lambda c: c.name)
         self._index = {c.name: c for c in self.channels}
         self._views: dict[tuple[str | None, bool, bool], list[ChannelInfo]] = {}
+        self._added: list[str] = []
+
+    def add(self, info: ChannelInfo) -> None:
+        """Add a channel as a hostile or careless server may have it (any name and description:
+        escape sequences, bidi controls); :meth:`remove_added` forgets them (a sandbox reset)."""
+        self.channels = sorted([*self.channels, info], key=lambda c: c.name)
+        self._index[info.name] = info
+        self._added.append(info.name)
+        self._views.clear()
+
+    def remove_added(self) -> None:
+        if self._added:
+            added = set(self._added)
+            self.channels = [c for c in self.channels if c.name not in added]
+            self._index = {c.name: c for c in self.channels}
+            self._added.clear()
+            self._views.clear()
 
     def __len__(self) -> int:
         """The number of channels, sub-channels not counted."""

@@ -41,6 +41,15 @@ def handle(sb: Sandbox, req: Request, rest: str) -> Response:
             except (BadBody, ValueError) as err:
                 return _error(400, str(err))
             return json_response(201, fault.to_dict())
+    if route == "/channels" and method == "POST":
+        try:
+            body = req.json()
+            sb.add_channel(
+                body.get("name"), body.get("description", ""), body.get("privacy", "public")
+            )
+        except (BadBody, ValueError, AttributeError) as err:
+            return _error(400, str(err))
+        return empty(204)
     if route.startswith("/tokens/") and method == "POST":
         token_id, _, action = route[len("/tokens/") :].partition("/")
         record = sb.tokens.select().get(token_id)

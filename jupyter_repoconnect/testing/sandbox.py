@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 
 from . import account, cloud, control, enterprise, oidc, server
-from .catalog import CLOUD_ORG, Catalog
+from .catalog import CLOUD_ORG, Catalog, ChannelInfo
 from .faults import Fault, FaultBoard, fault_response, issues_token, make_fault, swap_token
 from .packages import PackageShelf
 from .records import SERVICES, TokenBook, TokenRecord
@@ -286,6 +286,17 @@ class Sandbox:
         """Inject a fault: latency, status, html, garbage or drop (ValueError if invalid)."""
         return self.faults.add(make_fault(kind, service, value, times))
 
+    def add_channel(self, name: str, description: str = "", privacy: str = "public") -> None:
+        """Add a Server channel with any name and description, as a hostile server may send
+        them (escape sequences, bidi controls, markup); forgotten at :meth:`reset`."""
+        if not isinstance(name, str) or not name or "/" in name or len(name) > 10_000:
+            raise ValueError("name must be non-empty text without '/' (at most 10,000 chars)")
+        if not isinstance(description, str) or len(description) > 100_000:
+            raise ValueError("description must be text of at most 100,000 characters")
+        if privacy not in ("public", "authenticated", "private"):
+            raise ValueError("privacy must be public, authenticated or private")
+        self.catalog.add(ChannelInfo(name, privacy, description, 0, "admin"))
+
     def clear_faults(self) -> None:
         self.faults.clear()
 
@@ -297,6 +308,7 @@ class Sandbox:
         self.clock = time.time
         self.server_settings = server.ServerSettings()
         self.faults.clear()
+        self.catalog.remove_added()
         self.users.clear()
         self.users.update(self._seed_users)
         with self._lock:
