@@ -16,7 +16,7 @@ from .wire import Response, html_response
 
 FAULT_KINDS = ("latency", "status", "html", "garbage", "drop", "token")
 MAX_TOKEN_VALUE = 1024 * 1024  # a "token" fault's text: enough for a 100 KB token
-HOSTS = (*SERVICES, "oidc")  # "oidc": the Server's single sign-on provider
+HOSTS = (*SERVICES, "oidc", "account")  # oidc: the Server's sign-on provider; account: anaconda.com
 _DEFAULTS: dict[str, Any] = {"latency": 1.0, "status": 503}
 _REASONS = {
     400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",

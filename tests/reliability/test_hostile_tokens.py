@@ -83,3 +83,25 @@ def test_a_channel_url_with_a_query_is_not_stored_as_a_name(env: Any, suffix: st
     # the same channel without the query is written by name, as Navigator does
     connector.add_channels([f"{alias}/main"])
     assert b"- main\n" in env.condarc.read_bytes()
+
+
+@pytest.mark.parametrize("label", ["line break", "100 KB", "space"])
+def test_a_malformed_organisation_token_or_api_key_is_refused(env: Any, label: str) -> None:
+    from jupyter_repoconnect.core.http import Caller, make_client
+    from jupyter_repoconnect.core.services.account import AccountService
+    from jupyter_repoconnect.testing.catalog import CLOUD_ORG
+
+    sandbox = env.sandbox
+    domain = sandbox.urls["account"]
+    account = AccountService(
+        Caller(make_client(RepoConnectSettings(timeout=3.0)), "anaconda.com", domain), domain
+    )
+    api_key = sandbox.account.add_api_key()
+    token, _ = account.reissue_token(api_key, CLOUD_ORG)  # the sandbox's own token passes
+    assert token
+    sandbox.inject("token", service="account", value=MALFORMED[label], times=1)
+    with pytest.raises(RepoConnectError) as caught:
+        account.reissue_token(api_key, CLOUD_ORG)
+    assert caught.value.code == "bad_response"
+    assert "repository token" in caught.value.message
+    assert not sandbox.faults.list()
