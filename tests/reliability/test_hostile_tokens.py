@@ -86,7 +86,7 @@ def test_a_channel_url_with_a_query_is_not_stored_as_a_name(env: Any, suffix: st
 
 
 @pytest.mark.parametrize("label", ["line break", "100 KB", "space"])
-def test_a_malformed_organisation_token_or_api_key_is_refused(env: Any, label: str) -> None:
+def test_a_malformed_organisation_token_is_refused(env: Any, label: str) -> None:
     from jupyter_repoconnect.core.http import Caller, make_client
     from jupyter_repoconnect.core.services.account import AccountService
     from jupyter_repoconnect.testing.catalog import CLOUD_ORG
@@ -104,4 +104,27 @@ def test_a_malformed_organisation_token_or_api_key_is_refused(env: Any, label: s
         account.reissue_token(api_key, CLOUD_ORG)
     assert caught.value.code == "bad_response"
     assert "repository token" in caught.value.message
+    assert not sandbox.faults.list()
+
+
+@pytest.mark.parametrize("label", ["line break", "100 KB", "space"])
+def test_a_malformed_api_key_is_refused(env: Any, label: str) -> None:
+    from jupyter_repoconnect.core.http import Caller, make_client
+    from jupyter_repoconnect.core.services.account import AccountService
+
+    sandbox = env.sandbox
+    domain = sandbox.urls["account"]
+    account = AccountService(
+        Caller(make_client(RepoConnectSettings(timeout=3.0)), "anaconda.com", domain), domain
+    )
+    endpoints = account.endpoints()
+    device = account.start_device(endpoints)
+    sandbox.account.approve(device.user_code)
+    poll = account.poll(endpoints, device.device_code)
+    assert poll.state == "done"
+    sandbox.inject("token", service="account", value=MALFORMED[label], times=1)
+    with pytest.raises(RepoConnectError) as caught:
+        account.create_api_key(poll.access_token)
+    assert caught.value.code == "bad_response"
+    assert "API key" in caught.value.message
     assert not sandbox.faults.list()
