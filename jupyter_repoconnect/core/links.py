@@ -22,8 +22,7 @@ def openable_link(value: object, where: str) -> str:
     (``bad_response``), naming ``where`` (e.g. "anaconda.com") and never quoting the value."""
     refused = ServiceUnavailable(
         f"{where} sent a sign-in page address that is not a plain https address, so it is not "
-        "shown. Check the account domain (a mistyped or hostile domain answers this), then "
-        "try again.",
+        "shown. Check the domain (a mistyped or hostile one answers this), then try again.",
         code=Code.BAD_RESPONSE,
     )
     if not isinstance(value, str) or not value or len(value) > MAX_LINK:

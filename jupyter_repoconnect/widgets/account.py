@@ -91,7 +91,7 @@ class AccountPanel(Panel):
         self._login = login
         from ..core.links import link_host, openable_link
 
-        # checked where it was read (core.services.account); again here, as it becomes an href
+        # checked where it was read (core/account.py); again here, as it becomes an href
         link = escape(openable_link(login.verification_uri_complete, "anaconda.com"), quote=True)
         host = escape(link_host(login.verification_uri_complete))
         self.code.value = (

@@ -18,6 +18,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..core import Connector, Preferences, Status
+from ..core.errors import RepoConnectError
 from ..core.services import registry
 from ..core.services.base import RepositoryService, SignInField, SignInMethod
 from ..text.render import PASTE_HINT
@@ -270,11 +271,20 @@ class ConnectPanel(Panel):
         )
 
     def _sso_started(self, start: Any) -> None:
+        from ..core.links import link_host, openable_link
+
+        try:
+            openable_link(start.authorization_url, "The server")  # https, or http on loopback
+        except RepoConnectError as exc:
+            self.connector.cancel_sso(start.id)
+            self.message.error(error_text(exc))
+            return
         self._sso_id = start.id
         link = escape(start.authorization_url, quote=True)
+        host = escape(link_host(start.authorization_url))
         self.sso_link.value = (
             f'<a href="{link}" target="_blank" rel="noopener noreferrer">'
-            "<b>Open the single sign-on page</b></a> (a new tab) and sign in."
+            f"<b>Open the single sign-on page</b></a> of <b>{host}</b> (a new tab) and sign in."
         )
         self.sso_address.value = ""
         self.sso_box.layout.display = None

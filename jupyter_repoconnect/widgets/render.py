@@ -215,15 +215,23 @@ class SsoLinkView(_View):
     """A started single sign-on: the link to open, and what to do if its page cannot load."""
 
     def __init__(self, start: SsoStart) -> None:
+        from ..core.links import link_host, openable_link
+
+        openable_link(start.authorization_url, "The server")  # https, or http on loopback
         self.start = start
+        self.host = link_host(start.authorization_url)
 
     def text(self) -> str:
-        return f"Open this link and sign in: {self.start.authorization_url}\n{shared.PASTE_HINT}"
+        return (
+            f"Open this link and sign in (a page of {shared.inert(self.host)}): "
+            f"{shared.inert(self.start.authorization_url)}\n{shared.PASTE_HINT}"
+        )
 
     def _repr_html_(self) -> str:
         link = escape(self.start.authorization_url, quote=True)
         return (
             f'<div><a href="{link}" target="_blank" rel="noopener noreferrer">'
-            f"<b>Open the single sign-on page</b></a> (a new tab) and sign in."
+            f"<b>Open the single sign-on page</b></a> of <b>{escape(self.host)}</b> (a new tab) "
+            "and sign in."
             f"{_note_html(shared.PASTE_HINT)}</div>"
         )

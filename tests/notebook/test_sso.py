@@ -145,3 +145,29 @@ def test_magic_access_token_from_the_environment(magic, env, monkeypatch, connec
 def test_magic_usage_errors(magic, line, says):
     with pytest.raises(UsageError, match=re.escape(says)):
         magic(line)
+
+
+# --- the sign-on page's address: https (or http on this machine), its host named ------------
+def test_the_sso_link_names_its_host_and_a_hostile_one_is_never_shown(connector, env):
+    from jupyter_repoconnect.core import ServiceUnavailable
+    from jupyter_repoconnect.core.models import SsoStart
+    from jupyter_repoconnect.widgets.render import SsoLinkView
+
+    panel = started_panel(connector, env)
+    host = re.search(r"//([^:/]+)", link_of(panel))[1]
+    assert f"of <b>{host}</b>" in panel.sso_link.value
+    panel.cancel_sso()
+    good = SsoStart(
+        "x", "https://sso.example.com/auth/realms/r/auth?a=1", "http://localhost:1/", 60
+    )
+    assert "(a page of sso.example.com)" in SsoLinkView(good).text()
+    assert "of <b>sso.example.com</b>" in SsoLinkView(good)._repr_html_()
+    for bad in ("javascript:alert(document.domain)", "http://sso.example.com/auth",
+                "https://example.com@evil.example/"):  # fmt: skip
+        hostile = SsoStart("x", bad, "http://localhost:1/", 60)
+        with pytest.raises(ServiceUnavailable, match="not shown"):
+            SsoLinkView(hostile)
+        panel._sso_started(hostile)
+        assert panel.message.kind == "error" and "not shown" in panel.message.text
+        assert bad not in unescape(panel.sso_link.value)
+        assert panel.sso_box.layout.display == "none"
