@@ -169,7 +169,20 @@ def test_renew_in_a_real_kernel(env, tmp_path: Path):
         third = live_tokens(sandbox)
         assert len(third) == 1 and third != second
         assert read_condarc(env.condarc)["channels"] == channels
+
+        # no secret given: the status panel is shown with its Renew field open
+        nb.run("%repo_connect renew")
+        views = [o for o in nb.nb.cells[-1].outputs if "application/vnd.jupyter.widget-view+json"
+                 in o.get("data", {})]  # fmt: skip
+        assert views and live_tokens(sandbox) == third  # nothing renewed without the secret
         saved = nb.save(tmp_path / "renew.ipynb")
+        models = json.loads(saved)["metadata"]["widgets"][
+            "application/vnd.jupyter.widget-state+json"
+        ]["state"].values()
+        opened = [m for m in models if m["model_name"] == "PasswordModel"
+                  and m["state"].get("description") == "Password"]  # fmt: skip
+        assert len(opened) == 2  # the panel's above, and the one the magic opened
+        assert all(m["state"]["value"] == "" for m in opened)
     assert not [s for s in issued_secrets(sandbox) if s and s in saved]
 
 
