@@ -30,6 +30,7 @@ from .core.errors import (
     AuthenticationRefused,
     BadInput,
     BodyTooLarge,
+    Cancelled,
     Code,
     Conflict,
     CorruptCondarc,
@@ -61,6 +62,7 @@ ERROR_STATUS: dict[type[RepoConnectError], int] = {
     AuthenticationRefused: 401,
     NotAllowed: 403,
     Conflict: 409,  # also NotConnected
+    Cancelled: 409,  # the caller cancelled it (and has usually stopped listening)
     CorruptCondarc: 422,
     FileProblem: 409,  # a file or folder on this machine must be fixed first
     ServiceTimeout: 504,
@@ -263,12 +265,20 @@ class StatusHandler(RepoConnectHandler):
 
 
 class ConnectHandler(RepoConnectHandler):
+    """POST signs in. A body's ``attempt`` (an id the client chose) makes it cancellable:
+    ``DELETE connect?attempt=<id>`` cancels it, and so does the client closing the
+    connection. A cancelled sign-in writes nothing and revokes what the service created."""
+
+    _attempt: str | None = None
+
     @web.authenticated
     @authorized
     async def post(self) -> None:
         body = self.json_object(
-            {"service", "method", "domain", "username", "password", "token", "trust_server"}
-        )
+            {"service", "method", "domain", "username", "password", "token", "trust_server",
+             "attempt"}
+        )  # fmt: skip
+        self._attempt = self.optional_str(body, "attempt")
         service = self.optional_str(body, "service")
         if not service:
             from .core.services import registry
@@ -283,7 +293,22 @@ class ConnectHandler(RepoConnectHandler):
             token=self.optional_str(body, "token"),
             trust_server=body.get("trust_server", False),
             method=self.optional_str(body, "method"),
+            attempt=self._attempt,
         )
+
+    @web.authenticated
+    @authorized
+    async def delete(self) -> None:
+        attempt = self.get_query_argument("attempt", "")
+        if not attempt or len(attempt) > 100:
+            raise BadInput("'attempt' is required: the id the sign-in was sent with.")
+        self.connector.cancel(attempt)  # no such sign-in running: it has already ended
+        await self.reply(self.connector.status)
+
+    def on_connection_close(self) -> None:
+        if self._attempt is not None and not self._finished:
+            self.connector.cancel(self._attempt)  # the client gave up: so does the sign-in
+        super().on_connection_close()
 
 
 class RenewHandler(RepoConnectHandler):

@@ -7,6 +7,7 @@ from .connector import Connector
 from .errors import (
     AuthenticationRefused,
     BadInput,
+    Cancelled,
     Conflict,
     CorruptCondarc,
     NotAllowed,
@@ -30,6 +31,7 @@ from .settings import RepoConnectSettings
 __all__ = [
     "AuthenticationRefused",
     "BadInput",
+    "Cancelled",
     "Channel",
     "ChannelPage",
     "CondarcChannels",

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from . import configure, connection, signin, validate
+from . import configure, connection, http, signin, validate
 from .conda_rules import condarc_warnings, ignored_condarc_message
 from .condarc import Condarc, CondarcDocument, mask_token
 from .connection import Connection
@@ -69,6 +69,8 @@ class Connector:
         self._recovered: list[str] = []  # what recovery undid, said once by the next status
         self._parts: Parts | None = None
         self._sso = server_sso.SsoBook()  # started single sign-ons: in memory only
+        self._attempts: dict[str, http.Operation] = {}  # running sign-ins a caller may cancel
+        self._attempts_lock = threading.Lock()
 
     # --- plumbing ----------------------------------------------------------------------
     @property
@@ -212,6 +214,7 @@ class Connector:
         token: str | None = None,
         trust_server: bool = False,
         method: str | None = None,
+        attempt: str | None = None,
     ) -> Status:
         """Sign in with the values the service's sign-in ``method`` takes (``token``, or
         ``username`` and ``password``: see ``RepositoryService.sign_in_methods``; None: the
@@ -222,6 +225,8 @@ class Connector:
         Nothing on disk changes unless the login fully succeeds.
         ``trust_server`` (after the user confirmed it) skips certificate checks and writes
         ``ssl_verify: false``, as Navigator's "trust this server" does; sign-out restores it.
+        ``attempt``: a caller's id for this sign-in, which :meth:`cancel` takes. The settings'
+        timeout is one deadline for all of the sign-in's requests.
         """
         chosen = self._check_service(service)
         self._check_condarc_name()
@@ -236,12 +241,15 @@ class Connector:
         chosen_method = chosen.method(method)
         credentials = _credentials(chosen_method, username=username, password=password, token=token)
         fresh = not self.state_store.directory.exists()
+        op = self._begin_attempt(attempt)
         try:
-            self._connect(chosen, chosen_method.id, domain, credentials, trust_server)
+            self._connect(chosen, chosen_method.id, domain, credentials, trust_server, op)
         except BaseException:
             if fresh:  # a refused sign-in leaves nothing behind, not even the lock
                 _remove_lock_folder(self.state_store)
             raise
+        finally:
+            self._end_attempt(attempt, op)
         return self._with_notes(self.status(), self._clean_index_cache())
 
     # --- single sign-on ------------------------------------------------------------------
@@ -327,7 +335,7 @@ class Connector:
             try:
                 self._connect(
                     chosen, server_sso.SSO_LOGIN.id, pending.domain, credentials,
-                    pending.trust_server,
+                    pending.trust_server, http.Operation(),
                 )  # fmt: skip
             except BaseException:
                 if fresh:  # a refused sign-in leaves nothing behind, not even the lock
@@ -433,8 +441,10 @@ class Connector:
         domain: str | None,
         credentials: dict[str, str],
         trust_server: bool,
+        op: http.Operation,
     ) -> None:
         with self._locked() as store:
+            op.check("The sign-in")  # cancelled while it waited for the lock
             state = store.load()
             current = self.current_connection(state)
             if current is not None:
@@ -465,7 +475,36 @@ class Connector:
             assert domain is not None
             doc = self.condarc.load()  # a corrupt .condarc stops us before any network call
             attempt = signin.Attempt(self.parts, state, doc, trust_server)
-            service.sign_in(attempt, domain, credentials, method)
+            op.start(self.settings.timeout)  # one deadline for every request of the sign-in
+            with http.operation(op):
+                service.sign_in(attempt, domain, credentials, method)
+
+    def cancel(self, attempt: str) -> bool:
+        """Cancel the running sign-in ``attempt``: a request it waits on fails now, nothing is
+        written, and what the service had created is revoked. False: no such sign-in runs."""
+        with self._attempts_lock:
+            op = self._attempts.get(attempt)
+        if op is None:
+            return False
+        op.cancel()
+        return True
+
+    def _begin_attempt(self, attempt: str | None) -> http.Operation:
+        op = http.Operation()
+        if attempt is not None:
+            if not isinstance(attempt, str) or not 0 < len(attempt) <= 100:
+                raise BadInput("'attempt' must be a short text (an id chosen by the caller).")
+            with self._attempts_lock:
+                if attempt in self._attempts:
+                    raise BadInput("A sign-in with this 'attempt' id is already running.")
+                self._attempts[attempt] = op
+        return op
+
+    def _end_attempt(self, attempt: str | None, op: http.Operation) -> None:
+        if attempt is not None:
+            with self._attempts_lock:
+                if self._attempts.get(attempt) is op:
+                    del self._attempts[attempt]
 
     def renew(
         self,

@@ -81,6 +81,12 @@ class Code(str, enum.Enum):
     TLS_FAILURE = "tls_failure", "TLSFailure", "The TLS handshake or certificate check failed."
     BODY_TOO_LARGE = "body_too_large", "BodyTooLarge", "The request body is over the size limit."
 
+    CANCELLED = (
+        "cancelled",
+        "Cancelled",
+        "The sign-in was cancelled: nothing was written, what the service created is revoked.",
+    )
+
     # --- bad input ----------------------------------------------------------------------
     MISSING_INPUT = "missing_input", "BadInput", "A value the sign-in needs was left empty."
     INVALID_DOMAIN = "invalid_domain", "BadInput", "The domain is not a full http(s) URL."
@@ -353,6 +359,12 @@ class NotConnected(Conflict):
     code = Code.NOT_CONNECTED
 
 
+class Cancelled(RepoConnectError):
+    """The user cancelled the operation; whatever it had begun was undone."""
+
+    code = Code.CANCELLED
+
+
 class CorruptCondarc(RepoConnectError):
     """The user's ``.condarc`` cannot be parsed; it is never overwritten."""
 
@@ -392,6 +404,7 @@ _CLASSES: dict[str, type[RepoConnectError]] = {
         NotAllowed,
         AuthenticationRefused,
         Conflict,
+        Cancelled,
         NotConnected,
         CorruptCondarc,
         FileProblem,

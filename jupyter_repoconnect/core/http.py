@@ -6,10 +6,13 @@ could carry a token.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import socket
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,13 +20,159 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from .conda_config import HttpSettings
-from .errors import AuthenticationRefused, BadInput, ServiceTimeout, ServiceUnavailable, TLSFailure
+from .errors import (
+    AuthenticationRefused,
+    BadInput,
+    Cancelled,
+    ServiceTimeout,
+    ServiceUnavailable,
+    TLSFailure,
+)
 
 if TYPE_CHECKING:
     from .settings import RepoConnectSettings
 
 USER_AGENT = f"jupyter_repoconnect/{__version__}"
 MAX_REDIRECTS = 5
+# An API answer read whole (JSON: a channel list page, a token, an account) is kilobytes; a
+# server sending more is not one of the services (a 300 MB answer once took 893 MB of memory).
+MAX_ANSWER = 16 * 1024 * 1024
+
+
+class Operation:
+    """The network steps of one operation (a sign-in, a renew): one total deadline for all of
+    its requests, and a :meth:`cancel` that interrupts a request waiting for an answer.
+
+    While an operation is active in a thread (:func:`operation`), :func:`make_client` gives it
+    clients of its own whose connections it records: cancelling shuts their sockets down, so a
+    request blocked on a hanging server returns at once instead of at its timeout.
+    """
+
+    def __init__(self, seconds: float | None = None) -> None:
+        self.seconds: float | None = None
+        self.deadline: float | None = None
+        if seconds is not None:
+            self.start(seconds)
+        self._cancelled = threading.Event()
+        self._lock = threading.Lock()
+        self._streams: list[Any] = []
+        self._clients: list[Any] = []
+
+    def start(self, seconds: float) -> None:
+        """The deadline runs from now (after the lock was taken: waiting is not the network)."""
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def cancel(self) -> None:
+        """Stop the operation: no new request; the requests in flight fail now."""
+        self._cancelled.set()
+        with self._lock:
+            streams = list(self._streams)
+        for stream in streams:
+            _shut(stream)
+
+    def remaining(self) -> float | None:
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
+    def check(self, where: str) -> None:
+        """Raise if the operation was cancelled or its deadline passed."""
+        if self.cancelled:
+            raise Cancelled("The sign-in was cancelled.")
+        left = self.remaining()
+        if left is not None and left <= 0:
+            raise ServiceTimeout(
+                f"{where} did not finish within {self.seconds or 0:g} seconds in all. Check the "
+                "domain and your network, or try again later."
+            )
+
+    def _track(self, stream: Any) -> None:
+        with self._lock:
+            self._streams.append(stream)
+        if self.cancelled:
+            _shut(stream)
+
+    def _client(self, make: Any) -> Any:
+        client = make()
+        for transport in [client._transport, *client._mounts.values()]:
+            pool = getattr(transport, "_pool", None)  # httpx 0.2x: an httpcore connection pool
+            if pool is not None and hasattr(pool, "_network_backend"):
+                pool._network_backend = _Recording(pool._network_backend, self)
+        with self._lock:
+            self._clients.append(client)
+        return client
+
+    def close(self) -> None:
+        with self._lock:
+            clients, self._clients = self._clients, []
+        for client in clients:
+            with contextlib.suppress(Exception):
+                client.close()
+
+
+@contextmanager
+def _cancel_first() -> Iterator[None]:
+    """A request that failed because its operation was cancelled (its socket shut) fails as
+    cancelled, not as the server's fault."""
+    try:
+        yield
+    except Exception:
+        op = current_operation()
+        if op is not None and op.cancelled:
+            raise Cancelled("The sign-in was cancelled.") from None
+        raise
+
+
+def _shut(stream: Any) -> None:
+    sock = stream.get_extra_info("socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+class _Recording:
+    """An httpcore network backend that hands every connection it opens to an operation."""
+
+    def __init__(self, inner: Any, op: Operation) -> None:
+        self._inner = inner
+        self._op = op
+
+    def connect_tcp(self, *args: Any, **kwargs: Any) -> Any:
+        stream = self._inner.connect_tcp(*args, **kwargs)
+        self._op._track(stream)
+        return stream
+
+    def connect_unix_socket(self, *args: Any, **kwargs: Any) -> Any:
+        stream = self._inner.connect_unix_socket(*args, **kwargs)
+        self._op._track(stream)
+        return stream
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+_ACTIVE = threading.local()
+
+
+def current_operation() -> Operation | None:
+    return getattr(_ACTIVE, "op", None)
+
+
+@contextmanager
+def operation(op: Operation | None) -> Iterator[Operation | None]:
+    """Make ``op`` the active operation of this thread (None: none, e.g. to revoke what a
+    cancelled sign-in created); its clients are closed at the end."""
+    before = current_operation()
+    _ACTIVE.op = op
+    try:
+        yield op
+    finally:
+        _ACTIVE.op = before
+        if op is not None and op is not before:
+            op.close()
 
 
 def tls_verify(settings: RepoConnectSettings, http: HttpSettings) -> bool | ssl.SSLContext:
@@ -143,17 +292,24 @@ def make_client(settings: RepoConnectSettings, http: HttpSettings | None = None)
     import httpx
 
     http = http or HttpSettings()
+
+    def make() -> Any:
+        return httpx.Client(
+            timeout=httpx.Timeout(settings.timeout),
+            verify=tls_verify(settings, http),
+            mounts=proxy_mounts(http) or None,
+            headers={"User-Agent": USER_AGENT},
+            follow_redirects=False,  # HTTP(S)_PROXY/NO_PROXY still apply, as in conda
+        )
+
+    op = current_operation()
+    if op is not None:  # connections of its own, for its Cancel to shut
+        return op._client(make)
     key = (http, settings.ssl_verify, settings.timeout)
     with _CLIENTS_LOCK:
         client = _CLIENTS.get(key)
         if client is None:
-            client = httpx.Client(
-                timeout=httpx.Timeout(settings.timeout),
-                verify=tls_verify(settings, http),
-                mounts=proxy_mounts(http) or None,
-                headers={"User-Agent": USER_AGENT},
-                follow_redirects=False,  # HTTP(S)_PROXY/NO_PROXY still apply, as in conda
-            )
+            client = make()
             _CLIENTS[key] = client
         return client
 
@@ -172,9 +328,30 @@ class Caller:
         self.title = title
         self.domain = domain
 
-    def send(self, method: str, url: str, **kwargs: Any) -> Any:
+    def send(self, method: str, url: str, *, max_size: int = MAX_ANSWER, **kwargs: Any) -> Any:
+        """The answer, read whole: at most ``max_size`` bytes, within the operation's
+        deadline (every chunk is checked), so no server can hold a sign-in or the memory."""
         with self._guard():
-            return self._follow(method, url, kwargs, stream=False)
+            response = self._follow(method, url, kwargs, stream=True)
+            try:
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > max_size:
+                        raise ServiceUnavailable(
+                            f"{self.title} at {self.domain} sent an answer larger than "
+                            f"{max_size // 1024} KiB, far more than its API sends. Check that "
+                            "the domain is right.",
+                            code="bad_response",
+                        )
+                    chunks.append(chunk)
+                    if (op := current_operation()) is not None:
+                        op.check(f"{self.title} at {self.domain}")
+                response._content = b"".join(chunks)  # what Response.read() sets
+            finally:
+                response.close()
+            return response
 
     @contextmanager
     def stream(self, method: str, url: str, **kwargs: Any) -> Iterator[Any]:
@@ -190,7 +367,13 @@ class Caller:
         import httpx
 
         auth = kwargs.pop("auth", None)
+        op = current_operation()
         for _ in range(MAX_REDIRECTS + 1):
+            if op is not None:
+                op.check(f"{self.title} at {self.domain}")
+                left = op.remaining()
+                if left is not None:  # each request gets what is left of the deadline
+                    kwargs["timeout"] = httpx.Timeout(min(self.client.timeout.read, left))
             request = self.client.build_request(method, url, **kwargs)
             response = self.client.send(request, stream=stream, auth=auth)
             target = response.headers.get("location") if response.is_redirect else None
@@ -233,7 +416,8 @@ class Caller:
 
         where = f"{self.title} at {self.domain}"
         try:
-            yield
+            with _cancel_first():
+                yield
         except httpx.TimeoutException:
             seconds = self.client.timeout.read or self.client.timeout.connect
             raise ServiceTimeout(

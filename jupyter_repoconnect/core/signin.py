@@ -10,9 +10,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import anaconda_client
+from . import anaconda_client, http
 from .condarc import CondarcDocument
-from .errors import Conflict, RepoConnectError
+from .errors import Cancelled, Conflict, RepoConnectError
 from .files import read_bytes, restore_bytes
 from .files import sweep_temps as sweep_folder
 from .journal import Journal
@@ -59,7 +59,12 @@ class Attempt:
         try:
             yield journal
         except BaseException as exc:
-            notes = journal.rollback(lambda r: undo_remote(self.parts, r, killed=False))
+            # A cancelled sign-in may have been answered unseen (its socket was shut), and
+            # what it created is revoked outside it, with the settings' own timeout.
+            op = http.current_operation()
+            killed = op is not None and op.cancelled
+            with http.operation(None):
+                notes = journal.rollback(lambda r: undo_remote(self.parts, r, killed=killed))
             if notes and isinstance(exc, RepoConnectError):
                 raise exc.with_notes(notes) from exc
             raise
@@ -77,6 +82,8 @@ class Attempt:
         """Write everything a login changes; called inside :meth:`transaction`.
 
         ``grant``: the credential other package managers get (core/sinks/)."""
+        if (op := http.current_operation()) is not None and op.cancelled:
+            raise Cancelled("The sign-in was cancelled.")  # before the first local write
         parts = self.parts
         store, condarc = parts.store, parts.condarc
         new_state = replace(self.state, condarc_path=str(condarc.path), **recorded)

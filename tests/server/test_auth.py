@@ -33,7 +33,7 @@ ROUTE_METHODS = [(path, m) for path, handler in ROUTES for m in implemented_meth
 
 
 def test_every_method_is_authenticated_then_authorized() -> None:
-    assert len(ROUTE_METHODS) == 15 + 9  # the repository routes and the account's
+    assert len(ROUTE_METHODS) == 16 + 9  # the repository routes and the account's
     missing = []
     for path, handler in ROUTES:
         assert handler.auth_resource == AUTH_RESOURCE == "repoconnect"
