@@ -542,7 +542,9 @@ class Connector:
             attempt = signin.Attempt(
                 self.parts, state, doc, renewing=service.grant(current.domain, current.token)
             )
-            service.sign_in(attempt, current.domain, credentials, chosen.id)
+            # one deadline for all its requests, as a sign-in (core/http.Operation)
+            with http.operation(http.Operation(self.settings.timeout)):
+                service.sign_in(attempt, current.domain, credentials, chosen.id)
             notes = signin.revoke(self.parts, old_revoke)
         return self._with_notes(self.status(), notes + self._clean_index_cache())
 
