@@ -138,11 +138,11 @@ class RepoConnectSettings(Configurable):
     @validate("timeout")
     def _check_timeout(self, proposal: dict) -> float:
         value = proposal["value"]
-        if not math.isfinite(value) or not 0 < value <= MAX_TIMEOUT:
-            raise ValueError(
-                f"timeout must be a number of seconds above 0, at most {MAX_TIMEOUT:g}."
-            )
-        return value
+        if math.isnan(value) or value <= 0:
+            raise ValueError("timeout must be a number of seconds above 0.")
+        # longer (1e308, inf) is capped, not refused: a config file's big value must not
+        # stop every command (the CLI's --timeout refuses it, with the limit, as a usage error)
+        return min(value, MAX_TIMEOUT)
 
     @validate("allowed_services")
     def _check_services(self, proposal: dict) -> list[str]:

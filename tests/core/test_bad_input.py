@@ -358,9 +358,15 @@ def test_an_unreadable_condarc_never_breaks_status_or_the_doctor(env, connector,
         connector.add_channels(["main"])
 
 
-def test_a_timeout_beyond_an_hour_is_refused_by_the_settings():
-    with pytest.raises(Exception, match="at most 3600"):
-        RepoConnectSettings(timeout=1e308)
+def test_a_timeout_beyond_an_hour_is_capped_by_the_settings():
+    # capped, not refused: an administrator's config file of 7200 must not stop every command
+    assert RepoConnectSettings(timeout=1e308).timeout == 3600
+    assert RepoConnectSettings(timeout=float("inf")).timeout == 3600
+    assert RepoConnectSettings(timeout=7200).timeout == 3600
+    assert RepoConnectSettings(timeout=5).timeout == 5
+    for nonsense in (0, -1, float("nan")):
+        with pytest.raises(Exception, match="above 0"):
+            RepoConnectSettings(timeout=nonsense)
 
 
 # --- addresses from a server shown as links (issue 22, point 14) --------------------------
