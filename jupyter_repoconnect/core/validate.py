@@ -122,6 +122,26 @@ def issued_secret(
     )
 
 
+ISO_EXPIRY = re.compile(
+    r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?"
+)
+
+
+def issued_expiry(value: object) -> str | None:
+    """A token's expiry as a service sent it, if it is an ISO 8601 date or time; else None
+    (unknown): a server's text is stored in the state and shown, so 100 KB or an escape
+    sequence in place of a date must go no further."""
+    import datetime as dt
+
+    if not isinstance(value, str) or len(value) > 40 or not ISO_EXPIRY.fullmatch(value):
+        return None
+    try:
+        dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    return value
+
+
 def host_name(host: str, what: str) -> None:
     """A host name that can be looked up (IDNA-encodable, labels of 1-63 characters)."""
     try:

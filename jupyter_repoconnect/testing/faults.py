@@ -63,8 +63,16 @@ def make_fault(
             raise ValueError("latency value must be a number of seconds >= 0")
         value = float(value)
     elif kind == "token":
-        if not isinstance(value, str) or len(value) > MAX_TOKEN_VALUE:
-            raise ValueError(f"token value must be text of at most {MAX_TOKEN_VALUE} characters")
+        # text: the token (or API key) itself; an object: those fields of the answer instead
+        fields = value if isinstance(value, dict) else {"": value}
+        if not fields or any(
+            not isinstance(k, str) or not isinstance(v, str) or len(v) > MAX_TOKEN_VALUE
+            for k, v in fields.items()
+        ):
+            raise ValueError(
+                f"token value must be text of at most {MAX_TOKEN_VALUE} characters, or an "
+                "object of such texts by field name"
+            )
     elif kind == "status" and (
         isinstance(value, bool) or not isinstance(value, int) or not 300 <= value <= 599
     ):
@@ -112,7 +120,7 @@ class FaultBoard:
                         self._faults.remove(fault)
         return delay, chosen
 
-    def take_token(self, service: str) -> str | None:
+    def take_token(self, service: str) -> str | dict[str, str] | None:
         """The text a ``token`` fault puts in place of the token an answer issues, if any."""
         with self._lock:
             for fault in self._faults:
@@ -121,18 +129,23 @@ class FaultBoard:
                         fault.times -= 1
                         if fault.times <= 0:
                             self._faults.remove(fault)
-                    return str(fault.value)
+                    value: str | dict[str, str] = fault.value
+                    return value
         return None
 
 
-def swap_token(response: Response, value: str) -> Response:
-    """``response`` with its JSON ``token`` (or ``api_key``) replaced by ``value``."""
+def swap_token(response: Response, value: str | dict[str, str]) -> Response:
+    """``response`` with its JSON ``token`` (or ``api_key``) replaced by ``value`` (text), or
+    with the fields ``value`` names (an object) replaced by its texts."""
     import json
 
     data = json.loads(response.body)
-    for key in ("token", "api_key"):
-        if key in data:
-            data[key] = value
+    if isinstance(value, dict):
+        data.update(value)
+    else:
+        for key in ("token", "api_key"):
+            if key in data:
+                data[key] = value
     body = json.dumps(data).encode("utf-8")
     return Response(response.status, body, response.content_type, dict(response.headers))
 

@@ -128,3 +128,34 @@ def test_a_malformed_api_key_is_refused(env: Any, label: str) -> None:
     assert caught.value.code == "bad_response"
     assert "API key" in caught.value.message
     assert not sandbox.faults.list()
+
+
+@pytest.mark.parametrize(
+    "expiry",
+    ["2099-01-01\x1b]0;owned\x07", "9" * 100_000, "next tuesday", "2099-13-45"],
+    ids=["escape", "100 KB", "words", "no such date"],
+)
+def test_an_unusable_expiry_from_the_server_is_not_stored(env: Any, expiry: str) -> None:
+    from jupyter_repoconnect.core.state import StateStore
+
+    sandbox = env.sandbox
+    sandbox.inject("token", service="server", value={"expires_at": expiry}, times=1)
+    status = Connector(RepoConnectSettings(timeout=3.0)).connect(
+        "server", domain=sandbox.urls["server"], username="demo", password=PASSWORD
+    )
+    assert not sandbox.faults.list(), "the fault was not used: the test proves nothing"
+    assert status.connected
+    assert status.expires_at is None  # unknown, rather than the server's text
+    assert StateStore(env.state_dir).load().token_expires_at is None
+    assert expiry[:12].encode() not in StateStore(env.state_dir).ini.read_bytes()
+
+
+def test_a_real_expiry_is_kept(env: Any) -> None:
+    from jupyter_repoconnect.core.state import StateStore
+
+    sandbox = env.sandbox
+    Connector(RepoConnectSettings(timeout=3.0)).connect(
+        "server", domain=sandbox.urls["server"], username="demo", password=PASSWORD
+    )
+    kept = StateStore(env.state_dir).load().token_expires_at
+    assert kept and kept[:4].isdigit()

@@ -215,7 +215,7 @@ class AccountService:
         data = self.caller.json(response)
         if not isinstance(data, dict) or "expires_at" not in data:
             raise ServiceUnavailable(f"{self._where} sent no token expiry.", code="bad_response")
-        return str(data["expires_at"])
+        return validate.issued_expiry(data["expires_at"]) or ""  # a token exists; expiry unknown
 
     def reissue_token(self, api_key: str, org: str) -> tuple[str, str]:
         """Issue the organisation's repository token: (token, expiry). This revokes the one
@@ -233,7 +233,7 @@ class AccountService:
         if not isinstance(token, str) or not token:
             raise ServiceUnavailable(f"{self._where} sent no token.", code="bad_response")
         token = validate.issued_secret(token, self._where, "repository token")
-        return token, str(data.get("expires_at") or "")
+        return token, validate.issued_expiry(data.get("expires_at")) or ""
 
     # --- helpers -----------------------------------------------------------------------------
     @property

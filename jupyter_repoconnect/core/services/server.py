@@ -124,7 +124,7 @@ class ServerService:
         # a refused one was created all the same: the sign-in's undo finds it by name, revokes it
         token = validate.issued_secret(body["token"], where, "access token")
         token_id = validate.issued_secret(str(body["id"]), where, "token id")  # goes in a path
-        return IssuedToken(token_id, token, body.get("expires_at"))
+        return IssuedToken(token_id, token, validate.issued_expiry(body.get("expires_at")))
 
     def revoke_token(self, session: str, token_id: str) -> bool:
         """Revoke a private token with a login JWT; False when the server no longer knows it.
