@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import os
 import secrets
 import threading
 import time
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import auth_keyring, validate
@@ -309,6 +311,19 @@ class Account:
         if not isinstance(confirm_reissue, bool):
             raise BadInput("confirm_reissue must be true or false.")
         org = org.strip()
+        # The repository sign-in's own lock, held from the first check to the last write: a
+        # sign-in from another process or server waits, and every precondition is rechecked
+        # under it (else a reissue could revoke a token and then be refused and thrown away).
+        store = self.connector.state_store
+        fresh = not store.directory.exists()
+        try:
+            with locked(store.lock_path, timeout=max(30.0, self.settings.timeout * 3)):
+                return self._install_token(org, confirm_reissue)
+        finally:
+            if fresh:  # a refused install leaves nothing behind, not even the lock
+                _remove_lock_folder(store.directory, store.lock_path)
+
+    def _install_token(self, org: str, confirm_reissue: bool) -> TokenInstall:
         api_key = self._api_key()
         service = self._service()
         known = {o.name: o for o in service.organizations(api_key)}
@@ -450,6 +465,14 @@ class Account:
     def _drop_old(self, now: float) -> None:
         for key in [k for k, p in self._logins.items() if p.deadline + 60 < now]:
             del self._logins[key]
+
+
+def _remove_lock_folder(directory: Path, lock_path: Path) -> None:
+    """Delete a state folder that holds nothing but the lock file."""
+    with contextlib.suppress(OSError):
+        if os.listdir(directory) == [lock_path.name]:
+            lock_path.unlink()
+            directory.rmdir()
 
 
 def _text(value: object) -> str | None:

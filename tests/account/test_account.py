@@ -334,3 +334,43 @@ def test_account_domain_follows_anaconda_auth_domain(monkeypatch: pytest.MonkeyP
     assert RepoConnectSettings().resolved_account_domain() == "https://anaconda.example.com"
     settings = RepoConnectSettings(account_domain="http://127.0.0.1:9/")
     assert settings.resolved_account_domain() == "http://127.0.0.1:9"
+
+
+def test_install_token_waits_for_a_sign_in_and_rechecks_under_its_lock(
+    account: Account, connector: Connector, sandbox: Any
+) -> None:
+    """Issue 22 point 4: a Server sign-in holding the repository lock (as another process or
+    Jupyter server would) makes "Install token" wait, then refuse before any reissue — never
+    reissue (revoking the organisation's token) and throw the new one away."""
+    from jupyter_repoconnect.core.files import locked
+
+    sign_in(account, sandbox)
+    user, password = next(iter(sandbox.users.items()))
+    holding, done = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def other_sign_in() -> None:
+        try:
+            with locked(connector.state_store.lock_path):
+                holding.set()
+                threading.Event().wait(0.5)  # install_token starts while the lock is held
+                Connector().connect(
+                    "server", domain=sandbox.urls["server"], username=user, password=password
+                )
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            done.set()
+
+    before = len(sandbox.requests("account"))
+    thread = threading.Thread(target=other_sign_in)
+    thread.start()
+    assert holding.wait(10)
+    with pytest.raises(Conflict) as err:
+        account.install_token("acme", confirm_reissue=True)
+    thread.join(30)
+    assert done.is_set() and not errors
+    assert err.value.code == "already_connected"
+    assert not any(m == "PUT" for m, _, _ in sandbox.requests("account")[before:])
+    status = connector.status()
+    assert status.connected and status.service == "server"
