@@ -36,7 +36,11 @@ def handle(sb: Sandbox, req: Request, rest: str) -> Response:
             try:
                 body = req.json()
                 fault = sb.inject(
-                    body.get("kind", ""), body.get("service"), body.get("value"), body.get("times")
+                    body.get("kind", ""),
+                    body.get("service"),
+                    body.get("value"),
+                    body.get("times"),
+                    body.get("path"),
                 )
             except (BadBody, ValueError) as err:
                 return _error(400, str(err))

@@ -14,7 +14,11 @@ from typing import Any
 from .records import SERVICES
 from .wire import Response, html_response
 
-FAULT_KINDS = ("latency", "status", "html", "garbage", "drop", "token")
+FAULT_KINDS = ("latency", "status", "html", "garbage", "drop", "token", "late")
+# "late": the request is carried out (a token created...), then its answer held `value` seconds:
+# a server or proxy that stalls on the way back, so a client that gives up (a timeout, a
+# Cancel) never learns what the server made. `path` (a part of the request path) picks the
+# requests a fault applies to.
 MAX_TOKEN_VALUE = 1024 * 1024  # a "token" fault's text: enough for a 100 KB token
 HOSTS = (*SERVICES, "oidc", "account")  # oidc: the Server's sign-on provider; account: anaconda.com
 _DEFAULTS: dict[str, Any] = {"latency": 1.0, "status": 503}
@@ -35,6 +39,7 @@ class Fault:
     service: str | None
     value: Any
     times: int | None
+    path: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,11 +48,16 @@ class Fault:
             "service": self.service,
             "value": self.value,
             "times": self.times,
+            "path": self.path,
         }
 
 
 def make_fault(
-    kind: str, service: str | None = None, value: Any = None, times: int | None = None
+    kind: str,
+    service: str | None = None,
+    value: Any = None,
+    times: int | None = None,
+    path: str | None = None,
 ) -> Fault:
     """Validate and build a fault; ValueError on nonsense."""
     if kind not in FAULT_KINDS:
@@ -56,9 +66,11 @@ def make_fault(
         raise ValueError(f"service must be one of {', '.join(HOSTS)} or null")
     if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
         raise ValueError("times must be a positive integer or null")
+    if path is not None and (not isinstance(path, str) or not path or len(path) > 200):
+        raise ValueError("path must be a part of a request path (1-200 characters) or null")
     if value is None:
-        value = _DEFAULTS.get(kind)
-    if kind == "latency":
+        value = _DEFAULTS.get(kind, _DEFAULTS["latency"] if kind == "late" else None)
+    if kind in ("latency", "late"):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise ValueError("latency value must be a number of seconds >= 0")
         value = float(value)
@@ -77,7 +89,7 @@ def make_fault(
         isinstance(value, bool) or not isinstance(value, int) or not 300 <= value <= 599
     ):
         raise ValueError("status value must be an HTTP status code from 300 to 599")
-    return Fault(next(_ids), kind, service, value, times)
+    return Fault(next(_ids), kind, service, value, times, path)
 
 
 class FaultBoard:
@@ -100,13 +112,15 @@ class FaultBoard:
         with self._lock:
             return list(self._faults)
 
-    def take(self, service: str) -> tuple[float, Fault | None]:
-        """(total latency, first other fault) for one request to `service`."""
+    def take(self, service: str, path: str = "") -> tuple[float, Fault | None]:
+        """(total latency, first other fault) for one request to `service` at `path`."""
         delay = 0.0
         chosen: Fault | None = None
         with self._lock:
             for fault in list(self._faults):
-                if fault.service not in (None, service) or fault.kind == "token":
+                if fault.service not in (None, service) or fault.kind in ("token", "late"):
+                    continue
+                if fault.path is not None and fault.path not in path:
                     continue
                 if fault.kind == "latency":
                     delay += fault.value
@@ -119,6 +133,22 @@ class FaultBoard:
                     if fault.times <= 0:
                         self._faults.remove(fault)
         return delay, chosen
+
+    def take_late(self, service: str, path: str) -> float:
+        """Seconds to hold the answer of a request already carried out (``late`` faults)."""
+        delay = 0.0
+        with self._lock:
+            for fault in list(self._faults):
+                if fault.kind != "late" or fault.service not in (None, service):
+                    continue
+                if fault.path is not None and fault.path not in path:
+                    continue
+                delay += fault.value
+                if fault.times is not None:
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self._faults.remove(fault)
+        return delay
 
     def take_token(self, service: str) -> str | dict[str, str] | None:
         """The text a ``token`` fault puts in place of the token an answer issues, if any."""

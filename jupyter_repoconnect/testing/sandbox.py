@@ -281,10 +281,16 @@ class Sandbox:
         self.users[name] = password
 
     def inject(
-        self, kind: str, service: str | None = None, value: Any = None, times: int | None = None
+        self,
+        kind: str,
+        service: str | None = None,
+        value: Any = None,
+        times: int | None = None,
+        path: str | None = None,
     ) -> Fault:
-        """Inject a fault: latency, status, html, garbage or drop (ValueError if invalid)."""
-        return self.faults.add(make_fault(kind, service, value, times))
+        """Inject a fault: latency, status, html, garbage, drop, token or late (ValueError if
+        invalid); ``path``: only requests whose path contains it."""
+        return self.faults.add(make_fault(kind, service, value, times, path))
 
     def add_channel(self, name: str, description: str = "", privacy: str = "public") -> None:
         """Add a Server channel with any name and description, as a hostile server may send
@@ -344,7 +350,7 @@ class Sandbox:
                 if head != CONTROL:
                     return json_response(404, {"message": "Not found."})
                 return control.handle(self, req, "/" + rest if rest else "")
-            delay, fault = self.faults.take(service)
+            delay, fault = self.faults.take(service, req.path)
             if delay:
                 interrupt = self._interrupt
                 interrupt.wait(delay)
@@ -358,6 +364,12 @@ class Sandbox:
                 and (value := self.faults.take_token(service)) is not None
             ):
                 response = swap_token(response, value)
+            late = self.faults.take_late(service, req.path)
+            if late:  # carried out, then the answer held (a Cancel or timeout never sees it)
+                interrupt = self._interrupt
+                interrupt.wait(late)
+                if interrupt.is_set() or self._stopping.is_set():
+                    return Response(0, drop=True)
             return response
         except Exception:  # a sandbox bug must not kill the thread silently
             with self._lock:

@@ -155,9 +155,9 @@ def test_failed_sign_in_whose_cleanup_fails_says_so(env, connector, sandbox, sna
 
     calls = {"n": 0}
 
-    def later(service):  # let system, login and token creation through, then fail the revoke
+    def later(service, path=""):  # let system, login and token creation through, fail the revoke
         calls["n"] += 1
-        return (0.0, None) if calls["n"] <= 3 else original(service)
+        return (0.0, None) if calls["n"] <= 3 else original(service, path)
 
     sandbox.faults.take = later  # type: ignore[method-assign]
     try:

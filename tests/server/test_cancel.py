@@ -51,3 +51,34 @@ async def test_cancelling_an_attempt_that_is_not_running_changes_nothing(rest: A
     assert reply.status == 200 and reply.body["connected"] is False
     missing = await rest.call("DELETE", "connect")
     assert (missing.status, missing.error) == (400, "bad_input")
+
+
+async def test_cancel_after_the_server_created_the_token_revokes_it(rest: Any) -> None:
+    # the harder case: the Server has created the access token, but its answer stalls on the
+    # way back (sandbox 'late' fault), so the sign-in never learns the token's id. Cancel must
+    # still write nothing and leave no valid token: the undo finds it by its name.
+    sandbox = rest.sandbox
+    before = files_of(rest.env)
+    created_before = set(sandbox.server_tokens)
+    sandbox.inject("late", service="server", value=HANG, times=1, path="/api/account/tokens")
+    body = {"service": "server", "domain": sandbox.urls["server"], **LOGIN, "attempt": "a-2"}
+    started = time.monotonic()
+    sign_in = asyncio.ensure_future(rest.post("connect", body))
+    for _ in range(100):  # until the server has made it (its answer is being held)
+        if set(sandbox.server_tokens) - created_before:
+            break
+        await asyncio.sleep(0.05)
+    made = set(sandbox.server_tokens) - created_before
+    assert len(made) == 1, "the server did not create the token: the test proves nothing"
+    cancelled = await rest.call("DELETE", "connect", params={"attempt": "a-2"})
+    assert cancelled.status == 200 and cancelled.body["connected"] is False
+    answer = await sign_in
+    assert (answer.status, answer.error) == (409, "cancelled")
+    assert time.monotonic() - started < HANG / 2
+    assert not sandbox.faults.list()
+
+    assert files_of(rest.env) == before
+    (token_id,) = made
+    assert not sandbox.server_tokens[token_id].valid, "the created token stays valid"
+    again = await rest.post("connect", {k: v for k, v in body.items() if k != "attempt"})
+    assert again.status == 200 and again.body["connected"]

@@ -135,3 +135,20 @@ def test_token_fault_swaps_only_an_issued_token(sandbox: Sandbox, hosts: Hosts) 
     for bad in (5, "x" * (2 * 1024 * 1024)):
         with pytest.raises(ValueError):
             sandbox.inject("token", "server", bad)
+
+
+def test_late_fault_carries_the_request_out_then_holds_the_answer(
+    sandbox: Sandbox, hosts: Hosts
+) -> None:
+    sandbox.inject("late", "server", 0.4, times=1, path="/api/auth/login")
+    started = time.perf_counter()
+    assert _get(hosts, "server").status_code == 200  # another path: not held
+    assert time.perf_counter() - started < 0.3 and sandbox.faults.list()
+    started = time.perf_counter()
+    login = hosts["server"].post(
+        "/api/auth/login", json={"username": "demo", "password": "demo-password"}
+    )
+    assert login.status_code == 200 and time.perf_counter() - started >= 0.4
+    assert not sandbox.faults.list()
+    with pytest.raises(ValueError):
+        sandbox.inject("late", "server", 1.0, path="")
