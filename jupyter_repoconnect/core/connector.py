@@ -700,6 +700,7 @@ class Connector:
             if registry.DEFAULT in allowed
             else next(iter(allowed), None),
             default_methods=methods,
+            package_managers={s.id: s.title for s in sink_registry.all_sinks()},
         )
 
     def set_domain(self, service: str, domain: str) -> Preferences:

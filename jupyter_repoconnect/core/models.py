@@ -90,6 +90,8 @@ class Preferences:
     default_service: str | None = None
     # the sign-in method a surface offers first, per service (the administrator's choice)
     default_methods: dict[str, str] = field(default_factory=dict)
+    # what each package manager id of Status.package_managers means to a person (core/sinks/)
+    package_managers: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return _to_dict(self)

@@ -103,6 +103,8 @@ export interface IPreferences {
   default_service: string | null;
   /** The sign-in method to offer first, per service (an id of its `sign_in`). */
   default_methods?: Record<string, string>;
+  /** What each id of a status' `package_managers` means to a person. */
+  package_managers?: Record<string, string>;
 }
 
 export interface IFinding {

@@ -1,13 +1,15 @@
 import { alsoConnected } from '../components/StatusView';
-import { packageManagerName } from '../models/renew';
+import { preferences, setUp } from './fakes';
 
 describe('Package managers', () => {
-  it('names the known ones and shows others as they are', () => {
-    expect(packageManagerName('rattler')).toBe('pixi and rattler');
-    expect(packageManagerName('mamba')).toBe('mamba and micromamba');
-    expect(packageManagerName('uv')).toBe('uv');
-    expect(alsoConnected(['rattler'])).toBe('Also connected: pixi and rattler');
-    expect(alsoConnected(['rattler', 'mamba'])).toBe(
+  it('are named as the server names them, unknown ids as they are', async () => {
+    const named = { rattler: 'pixi and rattler', mamba: 'mamba and micromamba' };
+    const { model } = setUp(undefined, preferences({ package_managers: named }));
+    await model.preferences.reload();
+    const name = (id: string) => model.preferences.packageManagerName(id);
+    expect(name('uv')).toBe('uv');
+    expect(alsoConnected(['rattler'], name)).toBe('Also connected: pixi and rattler');
+    expect(alsoConnected(['rattler', 'mamba'], name)).toBe(
       'Also connected: pixi and rattler, mamba and micromamba'
     );
   });

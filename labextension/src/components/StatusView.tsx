@@ -6,14 +6,13 @@ import React, { useEffect, useRef, useState } from 'react';
 import { IStatus } from '../api';
 import { strips } from '../models/connection';
 import { PanelModel } from '../models/panel';
-import { packageManagerName } from '../models/renew';
 import { Breakable } from './Breakable';
 import { Feedback } from './Feedback';
 import { MethodChoice } from './SignIn';
 
 /** "Also connected: pixi and rattler, mamba and micromamba". */
-export function alsoConnected(ids: string[]): string {
-  return `Also connected: ${ids.map(packageManagerName).join(', ')}`;
+export function alsoConnected(ids: string[], name: (id: string) => string): string {
+  return `Also connected: ${ids.map(name).join(', ')}`;
 }
 
 /** An ISO date or time as the reader's locale writes a date. */
@@ -88,7 +87,7 @@ export function StatusView({ model }: { model: PanelModel }): JSX.Element | null
       </dl>
       {!!status.package_managers?.length && (
         <p className="jp-RepoConnect-hint" data-testid="status-package-managers">
-          {alsoConnected(status.package_managers)}
+          {alsoConnected(status.package_managers, id => model.preferences.packageManagerName(id))}
         </p>
       )}
       {status.message && (

@@ -51,6 +51,11 @@ export class PreferencesModel {
     return this._preferences?.default_methods?.[id] ?? null;
   }
 
+  /** "pixi and rattler" for `rattler`, as the server names it; an unknown id as it is. */
+  packageManagerName(id: string): string {
+    return this._preferences?.package_managers?.[id] ?? id;
+  }
+
   serviceInfo(id: string | null | undefined): IServiceInfo | null {
     return this.services.find(s => s.id === id) ?? null;
   }

@@ -9,17 +9,6 @@ import { Activity } from './activity';
 import { ConnectionModel, strips } from './connection';
 import { PreferencesModel } from './preferences';
 
-/** What the status' package manager ids mean to a person. */
-const PACKAGE_MANAGERS: Record<string, string> = {
-  rattler: 'pixi and rattler',
-  mamba: 'mamba and micromamba'
-};
-
-/** "pixi and rattler", unknown ids as they are. */
-export function packageManagerName(id: string): string {
-  return PACKAGE_MANAGERS[id] ?? id;
-}
-
 /** Whether a warning of the status is about the token's expiry. */
 export function mentionsExpiry(warning: string): boolean {
   return /expir/i.test(warning);
