@@ -184,7 +184,12 @@ def tls_verify(settings: RepoConnectSettings, http: HttpSettings) -> bool | ssl.
     value: bool | str = http.ssl_verify if settings.ssl_verify is None else settings.ssl_verify
     if isinstance(value, str):
         value = _text_verify(value)
-    where = http.ssl_verify_source if settings.ssl_verify is None else "your administrator's"
+    if settings.ssl_verify is not None:
+        named = "given by --ca-bundle or the RepoConnectSettings.ssl_verify setting"
+    elif http.ssl_verify_source:
+        named = f"named by ssl_verify in {http.ssl_verify_source}"
+    else:
+        named = "named by ssl_verify"
     context: ssl.SSLContext | None = None
     if value == "truststore":
         try:
@@ -194,12 +199,12 @@ def tls_verify(settings: RepoConnectSettings, http: HttpSettings) -> bool | ssl.
         except ImportError:
             value = True
     elif isinstance(value, str):
-        context = _ca_context(Path(value).expanduser(), where)
+        context = _ca_context(Path(value).expanduser(), named)
     if value is True and context is None:
         # what conda's requests session honours (requests even lets them override a ssl_verify
         # path; we do not: the administrator's .condarc setting is the more deliberate one)
         name = next((v for v in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE") if os.environ.get(v)), "")
-        context = _ca_context(Path(os.environ[name]), f"${name}") if name else None
+        context = _ca_context(Path(os.environ[name]), f"named by ${name}") if name else None
     if value is False:
         return False
     if http.client_cert:
@@ -224,8 +229,8 @@ def _text_verify(text: str) -> bool | str:
     return text.strip()
 
 
-def _ca_context(path: Path, where: str | None) -> ssl.SSLContext:
-    named = f"named by ssl_verify in {where}" if where else "named by ssl_verify"
+def _ca_context(path: Path, named: str) -> ssl.SSLContext:
+    """``named``: where the path comes from, as the user set it ("named by ssl_verify in …")."""
     try:
         if path.is_dir():
             return ssl.create_default_context(capath=str(path))
@@ -481,10 +486,18 @@ class Caller:
                 f"{where} failed with HTTP {response.status_code}. Try again later or ask your "
                 "administrator."
             )
+        if 300 <= response.status_code < 400:  # one not followed: no usable Location
+            raise ServiceUnavailable(
+                f"{where} answered with a redirect (HTTP {response.status_code}) that leads "
+                "nowhere usable, instead of the expected JSON. Check that the domain points at "
+                "the API.",
+                code="bad_response",
+            )
         try:
             return response.json()
         except (ValueError, RecursionError):
-            kind = "an HTML page" if b"<html" in response.content[:512].lower() else "garbage"
+            page = b"<html" in response.content[:512].lower()
+            kind = "an HTML page" if page else "an answer that is not JSON"
             raise ServiceUnavailable(
                 f"{where} answered with {kind} instead of the expected JSON. Check that the "
                 "domain points at the API.",
