@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,6 +29,7 @@ def _one_line(text: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``jupyter repoconnect``; returns the exit code (also used as the console script)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    _own_ctrl_c()
     parser = build_parser()
     try:
         args, extras = parser.parse_known_args(argv)
@@ -45,6 +48,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
+
+
+def _own_ctrl_c() -> None:
+    """Ctrl+C interrupts, even when SIGINT was inherited as ignored (``&``, ``nohup``, CI).
+
+    A shell starts a background job with SIGINT ignored and Python keeps that; ``login`` would
+    then ignore Ctrl+C and ``demo`` could not be stopped by it. The commands handle it themselves.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, signal.SIG_DFL, None):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _run(command: Any, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

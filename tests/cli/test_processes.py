@@ -11,6 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from jupyter_repoconnect.testing.processes import stop
 
 from .cli_helpers import snapshot
@@ -23,8 +25,19 @@ def _wait_for(predicate, timeout: float, what: str) -> None:
         time.sleep(0.05)
 
 
+def _ignore_sigint() -> None:
+    """As ``&``, ``nohup`` and CI runners start a command: with SIGINT inherited as ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _keep_sigint() -> None:
+    """A terminal's start: SIGINT at its default, whatever the test process inherited."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.mark.parametrize("start", [_keep_sigint, _ignore_sigint], ids=["terminal", "background"])
 def test_ctrl_c_during_login_exits_130_and_changes_nothing(
-    cli, cli_env, condarc: Path, repoconnect_env, sandbox, credentials
+    cli, cli_env, condarc: Path, repoconnect_env, sandbox, credentials, start
 ) -> None:
     user, password = credentials
     sandbox.inject("latency", service="server", value=10)
@@ -38,6 +51,7 @@ def test_ctrl_c_during_login_exits_130_and_changes_nothing(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=start,
     )  # fmt: skip
     try:
         # the core takes its lock right before talking to the (slowed down) service
@@ -63,6 +77,7 @@ def test_sandbox_prints_its_urls_and_stops_on_ctrl_c(cli, cli_env) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_ignore_sigint,
     )
     try:
         assert proc.stdout is not None
@@ -87,6 +102,7 @@ def test_demo_starts_jupyterlab_pointed_at_the_sandbox(cli, cli_env, tmp_path: P
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_ignore_sigint,  # the harder start: Ctrl+C must still stop the demo
     )
     lines: list[str] = []
     try:
