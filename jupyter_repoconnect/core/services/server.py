@@ -104,7 +104,9 @@ class ServerService:
                 f"{TITLE} at {self.domain} answered the login without a session. Check the domain.",
                 code="bad_response",
             )
-        return session
+        # a session with a line break would go into a header and be blamed on the user's input
+        where = f"{TITLE} at {self.domain}"
+        return validate.issued_secret(session, where, "login session", repository=False)
 
     def create_token(self, session: str, name: str, days: int = TOKEN_DAYS) -> IssuedToken:
         """Create the private access token conda will use (the server answers 200)."""
