@@ -52,3 +52,35 @@ def test_a_session_with_a_line_break_is_the_servers_fault(connector, snapshot):
     assert "login session" in error.message
     assert "user name" not in error.message and "could not be revoked" not in error.message
     assert snapshot() == before
+
+
+class _PlainSso(_Server):
+    """An Anaconda Server whose single sign-on is on another machine, over plain http."""
+
+    def do_GET(self) -> None:  # noqa: N802
+        if self.path.startswith("/api/auth/authorize"):
+            self.send_response(302)
+            target = "http://sso.example.invalid/auth/realms/corp/protocol/openid-connect/auth"
+            self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super().do_GET()
+
+
+def test_single_sign_on_over_plain_http_on_another_machine_is_not_started(connector, snapshot):
+    """Issue 22, point 14: no surface sends a person to type a password into a plain-http page
+    on another machine; refused before any request goes there (nothing leaves loopback)."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _PlainSso)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    before = snapshot()
+    try:
+        domain = f"http://127.0.0.1:{httpd.server_address[1]}"
+        with pytest.raises(ServiceUnavailable) as info:
+            connector.start_sso(domain, service="server")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert info.value.code == "sso_not_offered"
+    assert "unencrypted (http) address on sso.example.invalid" in info.value.message
+    assert snapshot() == before

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from ..errors import AuthenticationRefused, BadInput, Code, NotConnected, ServiceUnavailable
+from ..links import is_loopback, openable_link
 from .base import SignInMethod
 
 if TYPE_CHECKING:
@@ -182,7 +183,8 @@ def find_provider(caller: Caller, api: str, domain: str) -> Provider:
 
     url = f"{api}/auth/authorize"
     with caller._guard():  # the redirect is the answer: not followed
-        response = caller.client.send(caller.client.build_request("GET", url))
+        # stream: the body is never read (a hostile one could be endless)
+        response = caller.client.send(caller.client.build_request("GET", url), stream=True)
         response.close()
     location = response.headers.get("location") if response.is_redirect else None
     target = urlsplit(str(httpx.URL(url).join(location))) if location else None
@@ -195,10 +197,13 @@ def find_provider(caller: Caller, api: str, domain: str) -> Provider:
             + " Sign in with a password or an access token.",
             code=Code.SSO_NOT_OFFERED,
         )
-    if target.scheme == "http" and domain.startswith("https://"):
+    if target.scheme == "http" and (
+        domain.startswith("https://") or not is_loopback(target.hostname or "")
+    ):
+        # a password typed there would cross the network in the clear (core/links.py)
         raise ServiceUnavailable(
-            f"Anaconda Server at {domain} sends single sign-on to an unencrypted (http) address; "
-            "the sign-in was not started. Ask your administrator.",
+            f"Anaconda Server at {domain} sends single sign-on to an unencrypted (http) address "
+            f"on {target.hostname}; the sign-in was not started. Ask your administrator.",
             code=Code.SSO_NOT_OFFERED,
         )
     origin = f"{target.scheme}://{target.netloc}"
@@ -213,6 +218,8 @@ def find_provider(caller: Caller, api: str, domain: str) -> Provider:
             "endpoint of its realm in the discovery document).",
             code=Code.BAD_RESPONSE,
         )
+    # the page a person is sent to: https, or http on this machine only
+    openable_link(endpoints[0], f"{TITLE} at {origin}")
     return Provider(origin, str(endpoints[0]), str(endpoints[1]))
 
 
