@@ -17,6 +17,7 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +32,7 @@ from .errors import (
     NotConnected,
     RepoConnectError,
 )
-from .files import locked
+from .files import sweep_temps
 from .links import openable_link
 from .models import Status
 from .services import registry
@@ -152,6 +153,7 @@ class Account:
         administrator's); reads only the keyring file."""
         domain = self.domain
         path = auth_keyring.keyring_path()
+        sweep_temps(path.parent)  # a write killed before its rename left the API key there
         base = AccountStatus(
             allowed=bool(self.settings.allow_account_signin),
             signed_in=False,
@@ -314,14 +316,8 @@ class Account:
         # The repository sign-in's own lock, held from the first check to the last write: a
         # sign-in from another process or server waits, and every precondition is rechecked
         # under it (else a reissue could revoke a token and then be refused and thrown away).
-        store = self.connector.state_store
-        fresh = not store.directory.exists()
-        try:
-            with locked(store.lock_path, timeout=max(30.0, self.settings.timeout * 3)):
-                return self._install_token(org, confirm_reissue)
-        finally:
-            if fresh:  # a refused install leaves nothing behind, not even the lock
-                _remove_lock_folder(store.directory, store.lock_path)
+        with self._locked():
+            return self._install_token(org, confirm_reissue)
 
     def _install_token(self, org: str, confirm_reissue: bool) -> TokenInstall:
         api_key = self._api_key()
@@ -350,10 +346,23 @@ class Account:
                 REISSUE_WARNING.format(org=known[org].title, expires=current),
                 code=Code.CONFIRM_REISSUE,
             )
-        token, expires = service.reissue_token(api_key, org)
+        # The Cloud sign-in we replace goes first (its own journalled sign-out, anaconda-auth's
+        # keyring included): a kill after the reissue then leaves "not connected", which is
+        # true, and never a connection on a token the reissue has just revoked.
+        previous = None
+        if repo.connected:
+            found = self.connector.current_connection(self.connector.state_store.load())
+            previous = found.token if found is not None else None
+            self.connector.disconnect()
+        if current is not None:
+            self._forget_repo_token(org)  # the reissue revokes it
         try:
-            if repo.connected:  # the Cloud sign-in we replace (its token may now be revoked)
-                self.connector.disconnect()
+            token, expires = service.reissue_token(api_key, org)
+        except RepoConnectError as exc:
+            if previous is None:
+                raise
+            raise exc.with_notes(self._reconnect(target.id, previous)) from exc
+        try:
             status = self.connector.connect(target.id, token=token)
         except RepoConnectError as exc:
             raise exc.reworded(
@@ -374,7 +383,8 @@ class Account:
                 "No Anaconda Cloud repository token is installed on this machine.",
                 code=Code.NOT_CONNECTED,
             )
-        return self.connector.disconnect()
+        with self._locked():
+            return self.connector.disconnect()
 
     # --- helpers ---------------------------------------------------------------------------
     def _service(self) -> AccountService:
@@ -387,9 +397,20 @@ class Account:
             Caller(make_client(self.settings, http), TITLE, self.domain), self.domain
         )
 
-    def _locked(self) -> Any:
-        directory = self.settings.resolved_state_dir()
-        return locked(directory / "account.lock", timeout=max(30.0, self.settings.timeout * 3))
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The repository sign-in's own lock (issue 22 point 4): the keyring is one of the
+        files its journal may put back, so every account write waits for a sign-in or
+        sign-out and follows its recovery; temp copies killed writes left are swept."""
+        store = self.connector.state_store
+        fresh = not store.directory.exists()
+        try:
+            with self.connector._locked():  # recovers an interrupted operation first
+                sweep_temps(auth_keyring.keyring_path().parent)
+                yield
+        finally:
+            if fresh:  # the lock alone is not left behind in a home that had none
+                _remove_lock_folder(store.directory, store.lock_path)
 
     def _check_allowed(self) -> None:
         if not self.settings.allow_account_signin:
@@ -446,6 +467,28 @@ class Account:
             ]
             info["repo_tokens"] = [*tokens, {"token": token, "org_name": org}]
             auth_keyring.write_info(key_user, info)
+
+    def _reconnect(self, service: str, token: str) -> list[str]:
+        """After a failed reissue: the Cloud sign-in removed for it, made again."""
+        try:
+            self.connector.connect(service, token=token)
+        except RepoConnectError as exc:
+            return [
+                "The previous Anaconda Cloud repository sign-in was removed before the new "
+                f"token was requested, and could not be made again: {exc.message}"
+            ]
+        return ["The previous Anaconda Cloud repository sign-in was restored."]
+
+    def _forget_repo_token(self, org: str) -> None:
+        key_user = auth_keyring.keyring_user(self.domain)
+        info = auth_keyring.read_info(key_user)
+        if not info or not isinstance(info.get("repo_tokens"), list):
+            return
+        kept = [
+            t for t in info["repo_tokens"] if not (isinstance(t, dict) and t.get("org_name") == org)
+        ]
+        if len(kept) != len(info["repo_tokens"]):
+            auth_keyring.write_info(key_user, {**info, "repo_tokens": kept})
 
     def _pending(self, login_id: str) -> _Pending:
         with self._mutex:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import anaconda_client, http
+from . import anaconda_client, auth_keyring, http
 from .condarc import CondarcDocument
 from .errors import Cancelled, Conflict, RepoConnectError
 from .files import read_bytes, restore_bytes
@@ -169,6 +169,8 @@ def touched_files(parts: Parts, token_urls: list[str], every_sink: bool = False)
         files += list(parts.tokens.snapshot(url))
     for sink in sink_registry.all_sinks() if every_sink else parts.sinks:
         files += sink.files()
+    if every_sink:  # a Cloud sign-out also cleans anaconda-auth's keyring (forget_elsewhere)
+        files.append(auth_keyring.keyring_path())
     return files
 
 
@@ -275,6 +277,10 @@ def sign_out(parts: Parts, state: RecordedState, current: Connection | None) -> 
             grant = service.grant(current.domain, current.token)
             for sink in sink_registry.all_sinks():
                 sink_notes += sink.remove(grant)
+            # other tools' copies (anaconda-auth's keyring) too: a kill after the sign-out
+            # but before this would leave the token there, seen as a command-line sign-in
+            # whose later sign-out removes the user's own default_channels
+            sink_notes += service.forget_elsewhere(current)
         if set_aside is not None:
             restore_bytes(set_aside, saved)
         elif found:  # also when the record is damaged: the saved original is what counts
@@ -293,7 +299,7 @@ def sign_out(parts: Parts, state: RecordedState, current: Connection | None) -> 
     # Signed out here: from now on a recovery finishes the sign-out (the revoke) instead of
     # undoing it. Revoking only now means a failed write leaves a working login.
     journal.note(signed_out=True)
-    notes = sink_notes + (service.forget_elsewhere(current) if service and current else [])
+    notes = sink_notes
     if set_aside is not None:
         notes.append(
             f"The .condarc saved before this sign-in was not for {condarc_path} (the sign-in "

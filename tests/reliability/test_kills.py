@@ -17,6 +17,7 @@ import random
 import signal
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -215,9 +216,114 @@ def _run_and_kill_after(action: Callable[[], None], delay: float) -> tuple[int, 
     return pid, 0
 
 
+# --- the account's flows (issue 22 point 1): same guarantees as the repository's -----------
+# The user's own default_channels: a later sign-out must never delete them from the original.
+ACCOUNT_ORIGINAL = ORIGINAL_CONDARC + b"default_channels:\n  - https://mine.example/main\n"
+ACCOUNT_FLOWS = ["install token", "reissue token", "remove token", "sign out", "api key"]
+
+
+def _account(timeout: float = 5.0) -> Any:
+    from jupyter_repoconnect.core.account import Account
+
+    return Account(Connector(RepoConnectSettings(timeout=timeout)))
+
+
+def _keyring_entry() -> dict[str, Any]:
+    import base64
+    import json
+    from pathlib import Path
+
+    from jupyter_repoconnect.core import auth_keyring
+
+    path = auth_keyring.keyring_path()
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text()).get(auth_keyring.SERVICE) or {}
+    return {user: json.loads(base64.b64decode(value)) for user, value in data.items()}.get(
+        auth_keyring.keyring_user(_account().domain), {}
+    ) | {"_path": str(Path(path))}
+
+
+def assert_account_whole(env: Any, sb: Sandbox) -> None:
+    """After recovery: a Cloud connection shown is one whose token works (or says it does
+    not); the keyring holds no revoked repository token; a sign-out then gives the original
+    .condarc back byte for byte (the user's default_channels too) and leaves no secret file."""
+    account = _account()
+    status = account.connector.status()  # recovery happens here
+    account.status()  # and the account's: its keyring's temp copies
+    assert not (env.state_dir / "transaction.json").exists()
+    entry = _keyring_entry()
+    for kept in entry.get("repo_tokens") or []:
+        assert sb.tokens.valid(kept["token"], "cloud"), "the keyring keeps a revoked token"
+    if status.connected:
+        token = TokenStore().get(sb.urls["cloud"])
+        working = sb.tokens.valid(token, "cloud") is not None
+        assert working or status.warnings, "Connected on a revoked token, without a warning"
+        account.remove_token()
+    assert not account.connector.status().connected
+    assert env.condarc.read_bytes() == ACCOUNT_ORIGINAL
+    assert TokenStore().list() == []
+    assert not (_keyring_entry().get("repo_tokens") or [])
+    home = Path(os.environ["HOME"])
+    temps = sorted(str(p) for p in home.rglob("*.rctmp"))
+    assert temps == [], "a killed write's temp copy (it may hold a secret) survived"
+
+
+@pytest.mark.parametrize("flow", ACCOUNT_FLOWS)
+def test_kill_account_flows_at_every_write_point(
+    flow: str, kill_env: Any, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("ANACONDA_AUTH_API_KEY", "ANACONDA_AUTH_KEYRING_PATH", "ANACONDA_AUTH_DOMAIN"):
+        monkeypatch.delenv(name, raising=False)
+    sandbox.account.interval = 1
+    first = _account()
+    login = first.begin_login()
+    sandbox.account.approve(login.user_code)
+    assert first.wait_login(login.login_id) is not None
+    api_key = _keyring_entry()["api_key"]
+
+    def prepare() -> None:
+        account = _account()
+        if account.connector.status().connected:
+            account.remove_token()
+        kill_env.condarc.write_bytes(ACCOUNT_ORIGINAL)
+        if not account.status().signed_in:
+            account.sign_in_with_api_key(api_key)
+        if flow in ("reissue token", "remove token"):
+            account.install_token("acme", confirm_reissue=True)
+
+    def action() -> None:
+        account = _account()
+        if flow in ("install token", "reissue token"):
+            account.install_token("acme", confirm_reissue=True)
+        elif flow == "remove token":
+            account.remove_token()
+        elif flow == "sign out":
+            account.sign_out()
+        else:
+            account.sign_in_with_api_key(api_key)
+
+    prepare()
+    pid, changes = run_child(action, None)
+    assert wait(pid) == 0, "the flow failed without a kill"
+    assert changes >= 1
+    assert_account_whole(kill_env, sandbox)
+    kills = 0
+    for point in range(1, changes + 1):
+        prepare()
+        pid, _ = run_child(action, point)
+        assert os.WIFSIGNALED(wait(pid)), f"change {point} of {changes} was not reached"
+        kills += 1
+        assert_account_whole(kill_env, sandbox)
+    FIGURES[f"account {flow}"] = kills
+
+
 def test_kill_figures_cover_every_flow() -> None:
     """Runs last in this module: 200+ kills over the six flows in the default run."""
     if len(FIGURES) < 6 or RANDOM_KILLS < 30:
         pytest.skip("run the whole module, with at least the default random kills")
     assert sum(FIGURES.values()) >= 200, FIGURES
     record_figure("kills", str(sum(FIGURES.values())))
+    account = {k: v for k, v in FIGURES.items() if k.startswith("account ")}
+    if len(account) == len(ACCOUNT_FLOWS):
+        record_figure("account-kills", str(sum(account.values())))
