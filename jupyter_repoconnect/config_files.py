@@ -28,6 +28,7 @@ from traitlets.config.loader import (
     PyFileConfigLoader,
 )
 
+from .core.errors import BadInput, Code
 from .core.settings import RepoConnectSettings
 
 CONFIG_FILE_NAMES = ("jupyter_config", "jupyter_repoconnect_config", "jupyter_server_config")
@@ -73,8 +74,20 @@ def load_settings(
     ``argv_config`` overrides the files: a traitlets ``Config`` (or a mapping of the same shape)
     or command-line words like ``["--RepoConnectSettings.timeout=5"]``.
     ``paths`` replaces the Jupyter config path (tests).
+    A value the settings refuse is a :class:`BadInput` naming the setting, not a traceback.
     """
-    return RepoConnectSettings(config=load_config(argv_config, paths))
+    from traitlets import TraitError
+
+    config = load_config(argv_config, paths)
+    try:
+        return RepoConnectSettings(config=config)
+    except (TraitError, ValueError, TypeError) as exc:
+        raise BadInput(
+            f"A RepoConnectSettings value in the Jupyter configuration is invalid: {exc} Fix it "
+            "in the jupyter_server_config file that sets it (`jupyter --paths` lists where they "
+            "are) or on the command line.",
+            code=Code.BAD_SETTING,
+        ) from None
 
 
 def _as_config(argv_config: Config | Mapping[str, Any] | Sequence[str]) -> Config:

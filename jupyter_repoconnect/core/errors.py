@@ -117,6 +117,7 @@ class Code(str, enum.Enum):
     BAD_CHARACTERS = "bad_characters", "BadInput", "A text holds control or broken characters."
     UNSENDABLE_INPUT = "unsendable_input", "BadInput", "A value cannot be sent in an HTTP request."
     BAD_PROXY = "bad_proxy", "BadInput", "The proxy setting cannot be used."
+    BAD_SETTING = "bad_setting", "BadInput", "A RepoConnectSettings value is invalid."
     BAD_ORG = "bad_org", "BadInput", "No organisation, or one the account is not a member of."
     BAD_REDIRECT_ADDRESS = (
         "bad_redirect_address",

@@ -9,6 +9,7 @@ import pytest
 from traitlets.config import Config
 
 from jupyter_repoconnect.config_files import load_settings
+from jupyter_repoconnect.core import BadInput
 from jupyter_repoconnect.core.settings import RepoConnectSettings
 
 
@@ -112,5 +113,29 @@ def test_invalid_value_is_refused(config_path: list[Path]) -> None:
     (config_path[0] / "jupyter_repoconnect_config.py").write_text(
         "c.RepoConnectSettings.allowed_services = ['gitlab']\n"
     )
-    with pytest.raises(Exception, match="gitlab"):
+    with pytest.raises(BadInput, match="gitlab") as info:  # not a traceback on every command
         load_settings(paths=paths(config_path))
+    assert info.value.code == "bad_setting"
+    assert "jupyter --paths" in info.value.message
+
+
+def test_a_bad_setting_is_one_clear_line_in_the_cli(
+    config_path: list[Path], tmp_path: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    (config_path[0] / "jupyter_repoconnect_config.py").write_text(
+        "c.RepoConnectSettings.server_token_days = 'soon'\n"
+    )
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "JUPYTER_CONFIG_DIR": str(config_path[0])}
+    done = subprocess.run(
+        [sys.executable, "-m", "jupyter_repoconnect.cli", "status"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert "server_token_days" in done.stderr and "Unexpected error" not in done.stderr
+    assert "Traceback" not in done.stderr
