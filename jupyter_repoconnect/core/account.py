@@ -52,6 +52,13 @@ REISSUE_WARNING = (
     "one."
 )
 
+API_KEY_NOT_STORED = (
+    "The sign-in was approved and anaconda.com created an API key for it (valid for a year), "
+    "but it could not be kept on this machine: {reason}. You are not signed in here. The key "
+    "is not stored anywhere: delete it on anaconda.com (Account Settings, API Keys), then fix "
+    "this and sign in again."
+)
+
 
 @dataclass(frozen=True)
 class AccountStatus:
@@ -239,7 +246,14 @@ class Account:
             return LoginProgress("pending", pending.interval)
         self._forget(login_id)
         api_key = service.create_api_key(poll.access_token)
-        return LoginProgress("signed_in", 0, self._store_login(service, api_key))
+        try:
+            stored = self._store_login(service, api_key)
+        except RepoConnectError as exc:
+            # The key exists on anaconda.com from here on (issue 22 point 9): never claim
+            # that nothing changed; say where it is and how to end it.
+            reason = _first_sentence(exc.message)
+            raise exc.reworded(API_KEY_NOT_STORED.format(reason=reason)) from exc
+        return LoginProgress("signed_in", 0, stored)
 
     def wait_login(
         self, login_id: str, cancel: threading.Event | None = None
@@ -516,6 +530,11 @@ def _remove_lock_folder(directory: Path, lock_path: Path) -> None:
         if os.listdir(directory) == [lock_path.name]:
             lock_path.unlink()
             directory.rmdir()
+
+
+def _first_sentence(message: str) -> str:
+    """A file problem's reason, without its advice (which may say that nothing changed)."""
+    return message.split(". ", 1)[0].rstrip(".")
 
 
 def _text(value: object) -> str | None:

@@ -23,6 +23,7 @@ from jupyter_repoconnect.core.errors import (
     Conflict,
     NotAllowed,
     NotConnected,
+    RepoConnectError,
 )
 from jupyter_repoconnect.core.tokens import TokenStore
 
@@ -374,3 +375,24 @@ def test_install_token_waits_for_a_sign_in_and_rechecks_under_its_lock(
     assert not any(m == "PUT" for m, _, _ in sandbox.requests("account")[before:])
     status = connector.status()
     assert status.connected and status.service == "server"
+
+
+def test_an_api_key_that_cannot_be_stored_is_said_truly(
+    account: Account, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22 point 9: the device sign-in creates a year-long API key before anything is
+    written here; when it cannot be stored the message says so (never "nothing was
+    changed") and says how to end it."""
+    blocker = Path(os.environ["HOME"]) / "blocker"
+    blocker.write_text("a file where the keyring's folder should be")
+    monkeypatch.setenv("ANACONDA_AUTH_KEYRING_PATH", str(blocker / "keyring"))
+    login = account.begin_login()
+    sandbox.account.approve(login.user_code)
+    with pytest.raises(RepoConnectError) as err:
+        account.wait_login(login.login_id)
+    message = err.value.message
+    assert "nothing" not in message, message
+    assert "created an API key" in message and "delete it on anaconda.com" in message
+    assert str(blocker) in message
+    assert len(sandbox.account.valid_api_keys()) == 1  # what the message is about
+    assert not account.status().signed_in
