@@ -10,6 +10,7 @@ escape sequence in it cannot move the cursor, recolour or retitle a terminal.
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -273,7 +274,9 @@ def page_text(page: ChannelPage, surface: Surface) -> str:
     privacy = max(len(p) for _, p, _ in rows)
     lines += [f"  {n:<{width}}  {p:<{privacy}}  {d}".rstrip() for n, p, d in rows]
     if last < page.total and surface.more:
-        lines.append(f"More: {surface.available} {surface.more} {last}")
+        keep = f" --filter {shlex.quote(inert(page.q))}" if page.q else ""  # the same listing
+        keep += f" --limit {page.limit}"
+        lines.append(f"More: {surface.available}{keep} {surface.more} {last}")
     lines.append(f"Add with: {surface.prog} channels add NAME... [--to default_channels]")
     return "\n".join(lines)
 
