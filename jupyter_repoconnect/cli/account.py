@@ -58,12 +58,13 @@ def add_parser(
     )
     t.add_argument("org", nargs="?", metavar="ORG", help="organisation name (see `account orgs`)")
     t.add_argument("--yes", action="store_true", help="confirm revoking the current token")
-    tsub.add_parser(
+    t = tsub.add_parser(
         "remove",
         help="remove the installed token and restore .condarc (the Cloud repository's sign-out)",
         parents=[common],
         allow_abbrev=False,
     )
+    t.add_argument("org", nargs="?", metavar="ORG", help="organisation name, as for install")
     act("logout", "sign out of the account (installed repository tokens stay)")
 
 
@@ -181,9 +182,18 @@ def _token_install(args: argparse.Namespace) -> int:
 
 def _token_remove(args: argparse.Namespace) -> int:
     from ..text.account import REMOVED
-    from ..text.render import inert_lines
+    from ..text.render import inert, inert_lines
 
-    st = _account(args).remove_token()
+    account = _account(args)
+    if args.org:  # taken as `install` takes it; it must name the token installed here
+        installed = account.status().installed_orgs
+        if args.org not in installed:
+            have = ", ".join(inert(o) for o in installed) or "none recorded"
+            raise UsageError(
+                f"no repository token of {inert(args.org)} is installed here "
+                f"(installed: {have}); nothing was changed"
+            )
+    st = account.remove_token()
     print(f"{REMOVED} ({st.condarc_path})")
     for warning in st.warnings:
         print(f"Warning: {inert_lines(warning)}")
