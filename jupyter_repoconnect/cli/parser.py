@@ -92,13 +92,26 @@ def _secret_flags(p: argparse.ArgumentParser) -> None:
         p.add_argument(flag, nargs="?", action=_RefuseLiteralSecret, help=argparse.SUPPRESS)
 
 
+class _TopParser(argparse.ArgumentParser):
+    """The top-level parser: its description names the services of the registry, loaded only
+    when the help is shown (a command's parsing stays argparse-only)."""
+
+    def format_help(self) -> str:
+        if self.description is None:
+            from ..core.services import registry
+
+            titles = "; ".join(s.title for s in registry.all_services())
+            self.description = (
+                f"Connect conda to your organisation's package repository ({titles})."
+            )
+        return super().format_help()
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common_options()
-    parser = argparse.ArgumentParser(
+    parser = _TopParser(
         prog=PROG,
         parents=[common],
-        description="Connect conda to your organisation's package repository "
-        "(Anaconda Server / Package Security Manager, Enterprise 4 Repository).",
         epilog="Exit codes: 0 success, 1 failure, 2 bad usage, 130 interrupted.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
