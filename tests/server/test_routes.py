@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -382,3 +383,22 @@ async def test_a_condarc_that_is_a_folder_is_409_naming_it(rest: Any) -> None:
     reply = await rest.get("condarc")
     assert (reply.status, reply.error) == (409, "file_problem")
     assert str(rest.env.condarc) in reply.body["message"]
+
+
+# --- an unknown route ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "no-such-route"), ("POST", "status/extra"), ("GET", "account/nope"), ("DELETE", "x")],
+)
+async def test_an_unknown_route_is_a_json_404(
+    rest: Any, jp_fetch: Any, method: str, path: str
+) -> None:
+    body = "{}" if method == "POST" else None
+    response = await jp_fetch(
+        "repoconnect", *path.split("/"), method=method, body=body, raise_error=False
+    )
+    assert response.code == 404
+    assert response.headers["Content-Type"].startswith("application/json")
+    reply = json.loads(response.body)
+    assert reply["error"] == "not_found" and reply["state_moved"] is False
+    assert "<html" not in response.body.decode().lower()
