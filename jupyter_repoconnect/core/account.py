@@ -32,7 +32,7 @@ from .errors import (
     NotConnected,
     RepoConnectError,
 )
-from .files import sweep_temps
+from .files import atomic_write, process_alive, read_bytes, sweep_temps, unlink
 from .links import openable_link
 from .models import Status
 from .services import registry
@@ -58,6 +58,13 @@ API_KEY_NOT_STORED = (
     "is not stored anywhere: delete it on anaconda.com (Account Settings, API Keys), then fix "
     "this and sign in again."
 )
+
+API_KEY_INTERRUPTED = (
+    "An earlier sign-in was interrupted after anaconda.com may have created an API key for "
+    "it (valid for a year), which is not stored on this machine. Delete it on anaconda.com "
+    "(Account Settings, API Keys) if you find it there, and sign in again."
+)
+KEY_MARKER = "account-signin.pending"  # in the state folder: a device sign-in's key is asked
 
 
 @dataclass(frozen=True)
@@ -178,8 +185,9 @@ class Account:
         base = replace(base, installed_orgs=installed)
         env_key = os.environ.get(ENV_API_KEY, "").strip()
         key = env_key or info.get("api_key")
+        interrupted = self._interrupted_key()
         if not isinstance(key, str) or not key:
-            return base
+            return replace(base, message=API_KEY_INTERRUPTED) if interrupted else base
         expires = _jwt_expiry(key)
         expired = expires is not None and expires <= time.time()
         return replace(
@@ -245,14 +253,23 @@ class Account:
                 )
             return LoginProgress("pending", pending.interval)
         self._forget(login_id)
-        api_key = service.create_api_key(poll.access_token)
+        # Recorded before the key exists (issue 22 point 9): a full or read-only disk stops
+        # the sign-in here, before anything is created; a kill from here on is said by the
+        # next status (the record holds no secret).
+        marker = self._key_marker()
+        atomic_write(marker, json.dumps({"pid": os.getpid()}).encode(), mode=0o600)
         try:
-            stored = self._store_login(service, api_key)
-        except RepoConnectError as exc:
-            # The key exists on anaconda.com from here on (issue 22 point 9): never claim
-            # that nothing changed; say where it is and how to end it.
-            reason = _first_sentence(exc.message)
-            raise exc.reworded(API_KEY_NOT_STORED.format(reason=reason)) from exc
+            api_key = service.create_api_key(poll.access_token)
+            try:
+                stored = self._store_login(service, api_key)
+            except RepoConnectError as exc:
+                # The key exists on anaconda.com from here on: never claim that nothing
+                # changed; say where it is and how to end it.
+                reason = _first_sentence(exc.message)
+                raise exc.reworded(API_KEY_NOT_STORED.format(reason=reason)) from exc
+        finally:
+            with contextlib.suppress(RepoConnectError):
+                unlink(marker)
         return LoginProgress("signed_in", 0, stored)
 
     def wait_login(
@@ -481,6 +498,27 @@ class Account:
             ]
             info["repo_tokens"] = [*tokens, {"token": token, "org_name": org}]
             auth_keyring.write_info(key_user, info)
+
+    def _key_marker(self) -> Path:
+        return self.connector.state_store.directory / KEY_MARKER
+
+    def _interrupted_key(self) -> bool:
+        """Whether a device sign-in was killed between asking for its API key and storing
+        it (its record is then removed: said once). A record read back is input: anything
+        but a dead process' id is left alone."""
+        marker = self._key_marker()
+        try:
+            data = json.loads(read_bytes(marker, max_size=4096) or b"null")
+        except (RepoConnectError, ValueError, RecursionError):
+            data = {"pid": None}  # damaged: no live writer wrote this
+        if not isinstance(data, dict):
+            return False
+        pid = data.get("pid")
+        if isinstance(pid, int) and not isinstance(pid, bool) and pid > 0 and process_alive(pid):
+            return False  # a sign-in of a running process
+        with contextlib.suppress(RepoConnectError):
+            unlink(marker)
+        return True
 
     def _reconnect(self, service: str, token: str) -> list[str]:
         """After a failed reissue: the Cloud sign-in removed for it, made again."""

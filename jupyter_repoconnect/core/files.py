@@ -188,6 +188,11 @@ def sweep_temps(directory: Path) -> list[Path]:
     return removed
 
 
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (this one included)."""
+    return _alive(pid)
+
+
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return True

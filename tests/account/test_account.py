@@ -396,3 +396,23 @@ def test_an_api_key_that_cannot_be_stored_is_said_truly(
     assert str(blocker) in message
     assert len(sandbox.account.valid_api_keys()) == 1  # what the message is about
     assert not account.status().signed_in
+
+
+def test_a_disk_that_cannot_record_the_sign_in_stops_it_before_the_key(
+    account_env: Any, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22 point 9: the sign-in is recorded before anaconda.com creates the API key, so
+    a state folder that cannot be written stops it with no key made (the message's "nothing
+    else was changed" is then true)."""
+    blocker = Path(os.environ["HOME"]) / "blocker"
+    blocker.write_text("a file where the state folder should be")
+    monkeypatch.setenv("JUPYTER_REPOCONNECT_STATE_DIR", str(blocker / "state"))
+    account = Account(Connector())
+    login = account.begin_login()
+    sandbox.account.approve(login.user_code)
+    before = len(sandbox.account.valid_api_keys())
+    with pytest.raises(RepoConnectError) as err:
+        account.wait_login(login.login_id)
+    assert str(blocker) in err.value.message
+    assert len(sandbox.account.valid_api_keys()) == before
+    assert not account.status().signed_in

@@ -219,7 +219,14 @@ def _run_and_kill_after(action: Callable[[], None], delay: float) -> tuple[int, 
 # --- the account's flows (issue 22 point 1): same guarantees as the repository's -----------
 # The user's own default_channels: a later sign-out must never delete them from the original.
 ACCOUNT_ORIGINAL = ORIGINAL_CONDARC + b"default_channels:\n  - https://mine.example/main\n"
-ACCOUNT_FLOWS = ["install token", "reissue token", "remove token", "sign out", "api key"]
+ACCOUNT_FLOWS = [
+    "install token",
+    "reissue token",
+    "remove token",
+    "sign out",
+    "api key",
+    "device sign-in",
+]
 
 
 def _account(timeout: float = 5.0) -> Any:
@@ -281,6 +288,7 @@ def test_kill_account_flows_at_every_write_point(
     sandbox.account.approve(login.user_code)
     assert first.wait_login(login.login_id) is not None
     api_key = _keyring_entry()["api_key"]
+    device: dict[str, Any] = {}
 
     def prepare() -> None:
         account = _account()
@@ -291,10 +299,26 @@ def test_kill_account_flows_at_every_write_point(
             account.sign_in_with_api_key(api_key)
         if flow in ("reissue token", "remove token"):
             account.install_token("acme", confirm_reissue=True)
+        if flow == "device sign-in":  # approved here; the forked child finishes it
+            account.sign_out()
+            login = account.begin_login()
+            sandbox.account.approve(login.user_code)
+            device.update(account=account, id=login.login_id)
+            device["keys"] = len(sandbox.account.valid_api_keys())
+
+    def device_said() -> None:
+        """A kill between creating the API key and storing it is said by the next status."""
+        if flow != "device sign-in":
+            return
+        status = _account().status()
+        if not status.signed_in and len(sandbox.account.valid_api_keys()) > device["keys"]:
+            assert status.message and "API key" in status.message, "an orphaned key unsaid"
 
     def action() -> None:
         account = _account()
-        if flow in ("install token", "reissue token"):
+        if flow == "device sign-in":
+            assert device["account"].wait_login(device["id"]) is not None
+        elif flow in ("install token", "reissue token"):
             account.install_token("acme", confirm_reissue=True)
         elif flow == "remove token":
             account.remove_token()
@@ -314,6 +338,7 @@ def test_kill_account_flows_at_every_write_point(
         pid, _ = run_child(action, point)
         assert os.WIFSIGNALED(wait(pid)), f"change {point} of {changes} was not reached"
         kills += 1
+        device_said()
         assert_account_whole(kill_env, sandbox)
     FIGURES[f"account {flow}"] = kills
 
