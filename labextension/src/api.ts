@@ -124,6 +124,8 @@ export interface IConnectRequest {
   domain?: string;
   /** Only after the user confirmed "Trust this server" (writes `ssl_verify: false`). */
   trust_server?: boolean;
+  /** An id for this sign-in: `cancelConnect` with it cancels it on the server. */
+  attempt?: string;
   /** The sign-in method's fields by name: username, password, token. */
   [field: string]: string | boolean | undefined;
 }
@@ -249,6 +251,10 @@ export function createApi(settings: ServerConnection.ISettings = ServerConnectio
       statusIfChanged(etag, settings),
     connect: (body: IConnectRequest, signal?: AbortSignal): Promise<IStatus> =>
       call<IStatus>('connect', json('POST', body, signal)),
+    /** Cancel the running sign-in sent with `attempt`: nothing is written, and what the
+     * service had created is revoked (the sign-in's own request then fails). */
+    cancelConnect: (attempt: string): Promise<IStatus> =>
+      call<IStatus>(`connect?${new URLSearchParams({ attempt })}`, { method: 'DELETE' }),
     renew: (body: IRenewRequest): Promise<IStatus> => call<IStatus>('renew', json('POST', body)),
     startSso: (body: ISsoRequest): Promise<ISsoStart> => call<ISsoStart>('sso', json('POST', body)),
     finishSso: (id: string, redirectAddress: string): Promise<IStatus> =>

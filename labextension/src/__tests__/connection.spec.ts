@@ -32,7 +32,8 @@ describe('ConnectionModel: sign-in and sign-out', () => {
         service: 'server',
         username: 'demo',
         password: ' secret ', // a password keeps its spaces
-        domain: 'https://repo.example.com'
+        domain: 'https://repo.example.com',
+        attempt: expect.stringMatching(/^signin-/)
       },
       expect.anything()
     );
@@ -118,5 +119,31 @@ describe('ConnectionModel: sign-in and sign-out', () => {
     expect(await model.refresh()).toBe(false);
     await first;
     expect(api.disconnect).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('Cancel', () => {
+  it('cancels the sign-in on the server, by the id it was sent with', async () => {
+    const { model, api } = setUp();
+    await model.initialize();
+    let release: () => void = () => undefined;
+    api.connect.mockImplementationOnce(
+      (_body, signal) =>
+        new Promise((_resolve, reject) => {
+          release = () => reject(new DOMException('aborted', 'AbortError'));
+          signal?.addEventListener('abort', () => release());
+        })
+    );
+    const signingIn = model.connection.signIn(
+      { username: 'demo', password: 'pw' },
+      'https://repo.example.com'
+    );
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(model.connection.cancellable).toBe(true);
+    model.connection.cancelSignIn();
+    expect(await signingIn).toBe(false);
+    const sent = api.connect.mock.calls[0][0];
+    expect(api.cancelConnect).toHaveBeenCalledWith(sent.attempt);
+    expect(sent.attempt).toMatch(/^signin-/);
   });
 });

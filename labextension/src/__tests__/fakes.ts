@@ -137,6 +137,7 @@ export function fakeApi(server: IFakeServer): jest.Mocked<Api> {
       seen === etag() ? null : { status: server.status, etag: etag() }
     ),
     connect: jest.fn(async (_body: IConnectRequest, _signal?: AbortSignal) => server.status),
+    cancelConnect: jest.fn(async (_attempt: string) => server.status),
     channels: jest.fn(async (q: string, offset: number, limit: number) => ({
       items: Array.from({ length: Math.min(limit, 120 - offset) }, (_, i) => ({
         name: `${q || 'ch'}-${offset + i}`,

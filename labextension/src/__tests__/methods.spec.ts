@@ -31,7 +31,7 @@ describe('Sign-in methods', () => {
     server.status = LISTING;
     expect(await model.connection.signIn({ token: ' tok ' })).toBe(true);
     expect(api.connect).toHaveBeenCalledWith(
-      { service: 'server', method: 'access_token', token: 'tok' },
+      { service: 'server', method: 'access_token', token: 'tok', attempt: expect.any(String) },
       expect.anything()
     );
     expect(model.connection.signedInWith).toBe('access_token');

@@ -242,11 +242,16 @@ export class ConnectionModel {
     return this._connect(request);
   }
 
-  /** Stop waiting for a sign-in that hangs. */
+  /** Cancel a sign-in that hangs: the server stops it, writes nothing and revokes what the
+   * service had created; then the panel stops waiting. */
   cancelSignIn(): void {
-    if (this._signIn) {
+    const signIn = this._signIn;
+    if (signIn) {
       this._cancelled = true;
-      this._signIn.abort();
+      const attempt = this._attempt;
+      // the server's answer is the status after the cancel; the check below reads it too
+      void this._api.cancelConnect(attempt).catch(() => undefined);
+      signIn.abort();
     }
   }
 
@@ -313,10 +318,12 @@ export class ConnectionModel {
     this._domainError = null;
     const abort = new AbortController();
     this._signIn = abort;
+    this._attempt = `signin-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`;
+    const attempt = this._attempt;
     let tls = false;
     const ok = await this._activity.run('Signing in…', 'signin', async () => {
       try {
-        const status = await this._api.connect(request, abort.signal);
+        const status = await this._api.connect({ ...request, attempt }, abort.signal);
         this.adopt(status, this._methodOf(request));
         if (request.domain) {
           await this._preferences.reload();
@@ -422,6 +429,7 @@ export class ConnectionModel {
   private _domainError: string | null = null;
   private _signIn: AbortController | null = null;
   private _cancelled = false;
+  private _attempt = '';
   private _trustRequest: IConnectRequest | null = null;
   private _methods: Record<string, string> = {};
   private _signedInWith: string | null = null;
