@@ -80,6 +80,7 @@ class Journal:
         back from disk is input like any other and never decides alone which file is written.
         Returns what could not be undone, as messages for the user."""
         notes: list[str] = []
+        failed: dict[str, tuple[bytes | None, int | None]] = {}
         for name, (content, mode) in self.files.items():
             path = Path(name)
             if not may_write(path):
@@ -88,12 +89,30 @@ class Journal:
                     "this tool writes with the current settings: it was left alone."
                 )
                 continue
-            if content is None:
-                restore_bytes(path, None)
-            else:
-                atomic_write(path, content, mode=mode)
+            try:
+                if _unchanged(path, content, mode):
+                    continue  # nothing to write: a full disk must not stop the way back
+                if content is None:
+                    restore_bytes(path, None)
+                else:
+                    atomic_write(path, content, mode=mode)
+            except FileProblem as exc:
+                # the other files and the service are still put back; this one is said
+                failed[name] = (content, mode)
+                notes.append(f"{name} could not be put back as it was: {exc.message}")
         notes += undo_remote(self.remote) if self.remote else []
-        self.finish()
+        if not failed:
+            self.finish()
+            return notes
+        # What remains is retried by the next operation (the service's part is done).
+        self.files, self.remote = failed, {}
+        try:
+            self._write()
+        except FileProblem:
+            notes.append(
+                f"The record of what remains could not be updated either ({self.path}); the "
+                "next operation tries again once the problem is fixed."
+            )
         return notes
 
     def _write(self) -> None:
@@ -152,6 +171,19 @@ class Journal:
             aside = path
             unlink(path)
         return cls(aside, "operation", {}, damaged=why)
+
+
+def _unchanged(path: Path, content: bytes | None, mode: int | None) -> bool:
+    """Whether ``path`` already holds ``content`` (None: absent) with ``mode``."""
+    try:
+        if content is None and path.is_symlink():
+            return False  # a link made since goes (restore_bytes), even a dangling one
+        current = read_bytes(path)
+    except (FileProblem, OSError):
+        return False
+    if current != content:
+        return False
+    return content is None or mode is None or _mode(path) == mode
 
 
 def _text(value: Any) -> str:

@@ -127,3 +127,37 @@ def test_status_and_doctor_answer_when_condarc_is_a_folder(env, connector):
     assert any("is a folder" in w for w in connector.status().warnings)
     (first, *_) = connector.doctor().findings
     assert first.check == "condarc" and not first.ok and "is a folder" in first.message
+
+
+def test_a_disk_full_during_sign_in_undoes_everything_and_status_works(
+    env, connector, sandbox, monkeypatch
+):
+    """Issue 22 point 6: the disk fills after the journal is written. The sign-in's error
+    says so; the way back needs no new data on disk (files still as they were are not
+    rewritten), so no token file and no valid Server token remain, and status answers."""
+    import errno
+    import tempfile
+
+    from jupyter_repoconnect.core import RepoConnectError
+    from jupyter_repoconnect.core import files as core_files
+    from jupyter_repoconnect.core.tokens import TokenStore
+
+    real_mkstemp = tempfile.mkstemp
+    written = [0]
+
+    def mkstemp(*args, **kwargs):
+        written[0] += 1
+        if written[0] > 1:  # the journal fits; nothing else does
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(core_files.tempfile, "mkstemp", mkstemp)
+    with pytest.raises(RepoConnectError) as info:
+        connector.connect("server", domain=sandbox.urls["server"], **LOGIN)
+    assert "the disk is full" in info.value.message
+    assert env.condarc.read_bytes() == ORIGINAL_CONDARC
+    assert TokenStore().list() == []
+    assert [r for r in sandbox.server_tokens.values() if r.valid] == []
+    assert not (env.state_dir / "transaction.json").exists()
+    status = connector.status()  # still on a full disk
+    assert not status.connected
