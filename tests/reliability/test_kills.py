@@ -274,6 +274,12 @@ def assert_account_whole(env: Any, sb: Sandbox) -> None:
     home = Path(os.environ["HOME"])
     temps = sorted(str(p) for p in home.rglob("*.rctmp"))
     assert temps == [], "a killed write's temp copy (it may hold a secret) survived"
+    # after Remove token no organisation token is in any file (journals, copies, keyring)
+    secrets = [r.token.encode() for r in sb.tokens.select("cloud").values() if r.org]
+    holding = [
+        str(p) for p in home.rglob("*") if p.is_file() and any(t in p.read_bytes() for t in secrets)
+    ]
+    assert holding == [], "a file still holds an organisation's repository token"
 
 
 @pytest.mark.parametrize("flow", ACCOUNT_FLOWS)
