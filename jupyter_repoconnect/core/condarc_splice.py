@@ -87,24 +87,34 @@ def view(text: str, limit: int) -> View | None:
 
 def edit_lists(text: str, before: View, changes: dict[str, list[str]], limit: int) -> str | None:
     """``text`` with each list of ``changes`` set to its new value, or ``None`` unless that is
-    removing entries and appending new ones to a non-empty block list (then proven)."""
+    removing entries and appending new ones to a non-empty block list, or reordering its
+    entries, one per line (then proven: libyaml reads the new text back as asked)."""
     edits: list[tuple[int, int, int, str]] = []  # (start, order, end, new text)
     for key, values in changes.items():
         current = before.get_list(key)
         if current is UNSURE or not current or not values:
             return None
         plan = _plan(current, values)
-        if plan is None:
+        order = _permutation(current, values) if plan is None else None
+        if plan is None and order is None:
             return None
-        removed, added = plan
-        if not removed and not added:
-            continue  # unchanged
         node = before.keys[key][1]
         if node.flow_style:
             return None
         lines = [_line_of(text, item) for item in node.value]
         if any(line is None for line in lines):
             return None
+        if order is not None:  # a move: each item's whole line (its comment too) moves
+            for slot, source in enumerate(order):
+                if source != slot:
+                    start, end, _prefix = lines[slot]  # type: ignore[misc]
+                    src_start, src_end, _ = lines[source]  # type: ignore[misc]
+                    edits.append((start, 0, end, text[src_start:src_end]))
+            continue
+        assert plan is not None
+        removed, added = plan
+        if not removed and not added:
+            continue  # unchanged
         for i in removed:
             start, end, _prefix = lines[i]  # type: ignore[misc]
             edits.append((start, 0, end, ""))
@@ -148,6 +158,17 @@ def _plan(current: list[str], values: list[str]) -> tuple[list[int], list[str]] 
     if any(value in current for value in added):
         return None  # a move, not an append
     return removed, added
+
+
+def _permutation(current: list[str], values: list[str]) -> list[int] | None:
+    """For ``values`` that are ``current`` reordered: the index in ``current`` of each value
+    (equal entries keep their order), else None."""
+    if len(current) != len(values) or sorted(current) != sorted(values):
+        return None
+    unused: dict[str, list[int]] = {}
+    for index, value in enumerate(current):
+        unused.setdefault(value, []).append(index)
+    return [unused[value].pop(0) for value in values]
 
 
 def _line_of(text: str, item: Any) -> tuple[int, int, str] | None:

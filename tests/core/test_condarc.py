@@ -316,7 +316,8 @@ def test_an_append_keeps_every_other_byte(tmp_path):
     ("new", "expected"),
     [
         (["a", "c", "x"], "  - a  # first\n  - c   # third\n  - x\n"),  # on the text
-        (["c", "a"], "  - c   # third\n  - a  # first\n"),  # a move: the round trip
+        (["c", "a"], "  - c   # third\n  - a  # first\n"),  # moved and removed: round trip
+        (["c", "a", "b"], "  - c   # third\n  - a  # first\n  - b\n"),  # a move: on the text
         ([], None),  # emptied: the round trip writes `channels: []  # mine`
     ],
 )
@@ -424,3 +425,16 @@ def test_the_raw_map_is_not_part_of_the_interface(tmp_path):
     path.write_text(ORIGINAL)
     doc = Condarc(path).load()
     assert not hasattr(doc, "data") and not hasattr(doc, "get_text")
+
+
+def test_a_move_is_made_on_the_text_and_keeps_every_other_byte(tmp_path):
+    """Moving an entry swaps whole lines (their comments with them), proven by libyaml; a
+    comment line between entries stays where it is. No ruamel.yaml round trip is needed."""
+    path = tmp_path / ".condarc"
+    text = "channels:\n  - a  # first\n  # about the next\n  - b\n  - a\nx: {y: 1}   # odd\n"
+    path.write_text(text)
+    doc = Condarc(path).edit(lambda d: d.set_list("channels", ["b", "a", "a"]))
+    assert path.read_text() == (
+        "channels:\n  - b\n  # about the next\n  - a  # first\n  - a\nx: {y: 1}   # odd\n"
+    )
+    assert doc._map is None, "a move took the ruamel.yaml round trip"
