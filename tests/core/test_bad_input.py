@@ -410,41 +410,21 @@ def test_only_https_or_loopback_links_are_shown(link, ok):
 @pytest.fixture
 def hostile_account(monkeypatch):
     """An account domain on loopback whose device sign-in sends a ``javascript:`` link."""
-    import json
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from jupyter_repoconnect.testing.hostile import hostile_server
 
-    class Handler(BaseHTTPRequestHandler):
-        def _json(self, body):
-            data = json.dumps(body).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    def answers(method, path, root):
+        if method == "GET":  # the discovery document
+            return 200, {}, {"token_endpoint": root + "/token",
+                             "device_authorization_endpoint": root + "/device/code"}  # fmt: skip
+        return 200, {}, {"device_code": "d" * 20, "user_code": "ABCD-EFGH",
+                         "verification_uri": "javascript:alert(document.domain)",
+                         "expires_in": 600, "interval": 5}  # fmt: skip
 
-        def do_GET(self):  # the discovery document
-            self._json({"token_endpoint": root + "/token",
-                        "device_authorization_endpoint": root + "/device/code"})  # fmt: skip
-
-        def do_POST(self):
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            self._json({"device_code": "d" * 20, "user_code": "ABCD-EFGH",
-                        "verification_uri": "javascript:alert(document.domain)",
-                        "expires_in": 600, "interval": 5})  # fmt: skip
-
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    root = f"http://127.0.0.1:{httpd.server_port}"
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    monkeypatch.setenv("JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN", root)
-    monkeypatch.delenv("ANACONDA_AUTH_DOMAIN", raising=False)
-    monkeypatch.delenv("ANACONDA_AUTH_API_KEY", raising=False)
-    yield root
-    httpd.shutdown()
-    httpd.server_close()
+    with hostile_server(answers) as root:
+        monkeypatch.setenv("JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN", root)
+        monkeypatch.delenv("ANACONDA_AUTH_DOMAIN", raising=False)
+        monkeypatch.delenv("ANACONDA_AUTH_API_KEY", raising=False)
+        yield root
 
 
 def test_a_javascript_sign_in_link_is_never_shown(env, hostile_account):

@@ -1,52 +1,37 @@
-"""A login session from the Server that cannot go into a header is the server's fault, said as
-such (issue 22, point 15): before, a session with a line break was sent in ``Authorization``,
-refused by the HTTP library, and blamed on the user's domain, user name or password."""
+"""What a hostile or broken Anaconda Server answers during a sign-in is refused as the
+server's fault, before it is used (issue 22, points 14 and 15)."""
 
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
 from jupyter_repoconnect.core import ServiceUnavailable
+from jupyter_repoconnect.testing.hostile import Answer, hostile_server
+
+SYSTEM: Answer = (200, {}, {"version": "6.6.0"})  # /api/system as an Anaconda Server answers
 
 
-class _Server(BaseHTTPRequestHandler):
-    """/api/system answers like an Anaconda Server; the login's session has a line break."""
-
-    def _json(self, body: Any) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        self._json({"version": "6.6.0"})
-
-    def do_POST(self) -> None:  # noqa: N802
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self._json({"token": "eyJhbGciOi.J9\r\nX-Evil: 1", "refresh_token": "r"})
-
-    def log_message(self, *args: Any) -> None:
-        pass
+def bad_session(method: str, path: str, root: str) -> Answer:
+    if method == "POST":  # the login: a session with a line break
+        return 200, {}, {"token": "eyJhbGciOi.J9\r\nX-Evil: 1", "refresh_token": "r"}
+    return SYSTEM
 
 
-def test_a_session_with_a_line_break_is_the_servers_fault(connector, snapshot):
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Server)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+def plain_http_sso(method: str, path: str, root: str) -> Answer:
+    if path.startswith("/api/auth/authorize"):  # single sign-on elsewhere, over plain http
+        target = "http://sso.example.invalid/auth/realms/corp/protocol/openid-connect/auth"
+        return 302, {"Location": target}, None
+    return SYSTEM
+
+
+def test_a_session_with_a_line_break_is_the_servers_fault(connector: Any, snapshot: Any) -> None:
+    """Before, the session went into a header, the HTTP library refused it, and the message
+    blamed the user's domain, user name or password."""
     before = snapshot()
-    try:
-        domain = f"http://127.0.0.1:{httpd.server_address[1]}"
-        with pytest.raises(ServiceUnavailable) as info:
-            connector.connect("server", domain=domain, username="demo", password="pw")
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with hostile_server(bad_session) as domain, pytest.raises(ServiceUnavailable) as info:
+        connector.connect("server", domain=domain, username="demo", password="pw")
     error = info.value
     assert error.code == "bad_response"
     assert "login session" in error.message
@@ -54,33 +39,14 @@ def test_a_session_with_a_line_break_is_the_servers_fault(connector, snapshot):
     assert snapshot() == before
 
 
-class _PlainSso(_Server):
-    """An Anaconda Server whose single sign-on is on another machine, over plain http."""
-
-    def do_GET(self) -> None:  # noqa: N802
-        if self.path.startswith("/api/auth/authorize"):
-            self.send_response(302)
-            target = "http://sso.example.invalid/auth/realms/corp/protocol/openid-connect/auth"
-            self.send_header("Location", target)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        super().do_GET()
-
-
-def test_single_sign_on_over_plain_http_on_another_machine_is_not_started(connector, snapshot):
-    """Issue 22, point 14: no surface sends a person to type a password into a plain-http page
-    on another machine; refused before any request goes there (nothing leaves loopback)."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _PlainSso)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+def test_single_sign_on_over_plain_http_on_another_machine_is_not_started(
+    connector: Any, snapshot: Any
+) -> None:
+    """No surface sends a person to type a password into a plain-http page on another
+    machine; refused before any request goes there (nothing leaves loopback)."""
     before = snapshot()
-    try:
-        domain = f"http://127.0.0.1:{httpd.server_address[1]}"
-        with pytest.raises(ServiceUnavailable) as info:
-            connector.start_sso(domain, service="server")
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with hostile_server(plain_http_sso) as domain, pytest.raises(ServiceUnavailable) as info:
+        connector.start_sso(domain, service="server")
     assert info.value.code == "sso_not_offered"
     assert "unencrypted (http) address on sso.example.invalid" in info.value.message
     assert snapshot() == before
