@@ -239,6 +239,8 @@ def revoke(parts: Parts, pending: dict[str, Any]) -> list[str]:
             return []
     except RepoConnectError as exc:
         reason = exc.message.rstrip(".")
+    except Exception:  # a record read back from disk with a field missing or mistyped
+        reason = "the record of what to revoke is damaged"
     return [
         f"Signed out on this machine, but the token could not be revoked on {service.title} "
         f"at {domain} ({reason}): it stays valid there until it expires. "

@@ -161,3 +161,25 @@ def test_a_disk_full_during_sign_in_undoes_everything_and_status_works(
     assert not (env.state_dir / "transaction.json").exists()
     status = connector.status()  # still on a full disk
     assert not status.connected
+
+
+@pytest.mark.parametrize(
+    "remote",
+    [
+        {"signed_out": True, "revoke": {"service": "enterprise", "domain": "x"}},  # no token
+        {"signed_out": True, "revoke": {"service": "server", "domain": ["x"], "token_id": {}}},
+        {"signed_out": True, "revoke": {"service": "cloud", "domain": 7}},
+        {"service": "server", "domain": {"a": 1}, "token_id": [1], "session": 5},
+        {"service": "enterprise", "domain": None, "token": ["t"]},
+    ],
+    ids=["revoke-missing", "revoke-types", "revoke-cloud", "undo-server", "undo-enterprise"],
+)
+def test_a_journal_service_record_of_the_wrong_shape_never_breaks_a_command(env, connector, remote):
+    """Issue 22 point 12: what a journal says was created on a service (or is left to
+    revoke) is input too: a field missing or of the wrong type is said, never a crash."""
+    interrupted_sign_in(connector, {}, **remote)
+    status = connector.status()
+    assert not (env.state_dir / "transaction.json").exists()
+    assert any("interrupted" in w for w in status.warnings), status.warnings
+    assert env.condarc.read_bytes() == ORIGINAL_CONDARC
+    connector.status()  # and the next one too
