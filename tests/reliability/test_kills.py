@@ -218,6 +218,7 @@ def _run_and_kill_after(action: Callable[[], None], delay: float) -> tuple[int, 
 
 # --- the account's flows (issue 22 point 1): same guarantees as the repository's -----------
 # The user's own default_channels: a later sign-out must never delete them from the original.
+ACCOUNT_RANDOM_KILLS = max(1, RANDOM_KILLS // 3)
 ACCOUNT_ORIGINAL = ORIGINAL_CONDARC + b"default_channels:\n  - https://mine.example/main\n"
 ACCOUNT_FLOWS = [
     "install token",
@@ -343,6 +344,20 @@ def test_kill_account_flows_at_every_write_point(
         prepare()
         pid, _ = run_child(action, point)
         assert os.WIFSIGNALED(wait(pid)), f"change {point} of {changes} was not reached"
+        kills += 1
+        device_said()
+        assert_account_whole(kill_env, sandbox)
+    # and at random moments, network steps included (fewer: the write points are above)
+    prepare()
+    start = time.perf_counter()
+    pid, _ = run_child(action, None)
+    assert wait(pid) == 0
+    duration = time.perf_counter() - start
+    assert_account_whole(kill_env, sandbox)
+    rng = random.Random(f"account-{flow}")
+    for _ in range(ACCOUNT_RANDOM_KILLS):
+        prepare()
+        _run_and_kill_after(action, rng.uniform(0, duration))
         kills += 1
         device_said()
         assert_account_whole(kill_env, sandbox)
