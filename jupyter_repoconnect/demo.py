@@ -10,6 +10,7 @@ import importlib.util
 import json
 import os
 import secrets
+import shlex
 import shutil
 import signal
 import subprocess
@@ -77,19 +78,9 @@ def run_demo(home: str | os.PathLike[str] | None, port: int | None, open_browser
             (notification / "notification.jupyterlab-settings").write_text(
                 json.dumps({"fetchNews": "false", "checkForUpdates": False})
             )
-            env = dict(os.environ)
-            env.update(
-                CONDARC=str(home / ".condarc"),
-                BINSTAR_CONFIG_DIR=str(home / "binstar"),
-                JUPYTER_REPOCONNECT_STATE_DIR=str(home / "state"),
-                CONDA_TOKEN_REPO_URL=sb.urls["cloud"],
-                JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN=sb.urls["account"],  # its device page
-                JUPYTERLAB_SETTINGS_DIR=str(home / "lab-settings"),
-                JUPYTERLAB_WORKSPACES_DIR=str(home / "lab-workspaces"),
-                JUPYTER_CONFIG_PATH=os.pathsep.join(
-                    p for p in (str(config_dir), os.environ.get("JUPYTER_CONFIG_PATH")) if p
-                ),
-            )
+            box = _box_env(home, config_dir, sb.urls)
+            env = {**os.environ, **box}
+            (home / ENV_FILE).write_text(json.dumps(box, indent=2))
             _open_panel_and_notebook(home, env)
             cmd = [
                 sys.executable,
@@ -100,6 +91,9 @@ def run_demo(home: str | os.PathLike[str] | None, port: int | None, open_browser
                 "--ServerApp.port_retries=0",
                 f"--IdentityProvider.token={lab_token}",
                 f"--ServerApp.root_dir={home / 'notebooks'}",
+                # Lab's terminals are login shells by default, and a login shell's /etc/profile
+                # resets PATH (Debian): an interactive, non-login shell keeps the demo's env.
+                "--ServerApp.terminado_settings=" + json.dumps({"shell_command": [_shell(), "-i"]}),
             ]
             if not open_browser:
                 cmd.append("--no-browser")
@@ -112,6 +106,9 @@ def run_demo(home: str | os.PathLike[str] | None, port: int | None, open_browser
             print(f"  server/enterprise users (username / password): {users}")
             print(f"  cloud tokens: {', '.join(sb.cloud_tokens)}")
             print(f"Demo home (CONDARC, token store, state): {home}")
+            print("Join the demo from another shell:")
+            print(f'  eval "$({shlex.quote(sys.executable)} -m jupyter_repoconnect.cli demo env'
+                  f' --home {shlex.quote(str(home))})"')  # fmt: skip
             print(f"Starting JupyterLab (log: {log_path}) ...", flush=True)
             with open(log_path, "ab") as log:
                 proc = subprocess.Popen(
@@ -147,8 +144,87 @@ def run_demo(home: str | os.PathLike[str] | None, port: int | None, open_browser
             finally:
                 stop(proc)
     finally:
+        (home / ENV_FILE).unlink(missing_ok=True)  # no shell joins a stopped demo
         if temporary:
             shutil.rmtree(home, ignore_errors=True)
+
+
+ENV_FILE = "demo-env.json"
+# What a shell needs to act in the demo's box (``jupyter repoconnect demo env`` prints these).
+BOX_VARIABLES = (
+    "HOME",
+    "PATH",
+    "CONDARC",
+    "BINSTAR_CONFIG_DIR",
+    "JUPYTER_REPOCONNECT_STATE_DIR",
+    "CONDA_TOKEN_REPO_URL",
+    "JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN",
+    "ANACONDA_AUTH_KEYRING_PATH",
+    "JUPYTER_CONFIG_PATH",
+    "JUPYTER_DATA_DIR",
+    "JUPYTER_RUNTIME_DIR",
+    "JUPYTERLAB_SETTINGS_DIR",
+    "JUPYTERLAB_WORKSPACES_DIR",
+    "npm_config_cache",
+    "npm_config_logs_dir",
+)
+
+
+def _box_env(home: Path, config_dir: Path, urls: dict[str, str]) -> dict[str, str]:
+    """Every variable that keeps the demo (its Lab, kernels, terminals, npm) inside ``home``.
+
+    HOME itself moves too: anything that writes under ``~`` (anaconda-auth's keyring, Jupyter's
+    runtime files, npm's logs, IPython's history) then writes into the box.
+    """
+    bin_dir = str(Path(sys.executable).parent)  # `jupyter` of this Python, activated or not
+    path = os.environ.get("PATH", "")
+    return {
+        "HOME": str(home),
+        "PATH": os.pathsep.join(p for p in (bin_dir, path) if p),
+        "CONDARC": str(home / ".condarc"),
+        "BINSTAR_CONFIG_DIR": str(home / "binstar"),
+        "JUPYTER_REPOCONNECT_STATE_DIR": str(home / "state"),
+        "CONDA_TOKEN_REPO_URL": urls["cloud"],
+        "JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN": urls["account"],  # its device page
+        "ANACONDA_AUTH_KEYRING_PATH": str(home / ".anaconda" / "keyring"),
+        "JUPYTER_CONFIG_PATH": os.pathsep.join(
+            p for p in (str(config_dir), os.environ.get("JUPYTER_CONFIG_PATH")) if p
+        ),
+        "JUPYTER_DATA_DIR": str(home / "jupyter-data"),
+        "JUPYTER_RUNTIME_DIR": str(home / "jupyter-runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "lab-settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(home / "lab-workspaces"),
+        "npm_config_cache": str(home / ".npm"),
+        "npm_config_logs_dir": str(home / ".npm" / "_logs"),
+    }
+
+
+def print_env(home: str | os.PathLike[str] | None) -> int:
+    """``jupyter repoconnect demo env --home DIR``: shell lines that join a running demo."""
+    if not home:
+        print("demo env: give the demo's --home (the demo prints the whole line).", file=sys.stderr)
+        return 2
+    path = Path(home).expanduser() / ENV_FILE
+    try:
+        box = json.loads(path.read_text())
+    except (OSError, ValueError):
+        print(f"demo env: no running demo in {home} ({ENV_FILE} not found).", file=sys.stderr)
+        return 1
+    if not isinstance(box, dict):
+        box = {}
+    for name in BOX_VARIABLES:  # only our names; each value quoted for the shell
+        value = box.get(name)
+        if isinstance(value, str) and value.isprintable():
+            print(f"export {name}={shlex.quote(value)}")
+    return 0
+
+
+def _shell() -> str:
+    """The terminal's shell: the user's, else bash, else sh."""
+    for candidate in (os.environ.get("SHELL"), shutil.which("bash"), "/bin/sh"):
+        if candidate and os.path.isabs(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return "/bin/sh"
 
 
 def _open_panel_and_notebook(home: Path, env: dict[str, str]) -> None:

@@ -333,8 +333,10 @@ def cmd_sandbox(argv: list[str]) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from ..demo import run_demo
+    from ..demo import print_env, run_demo
 
+    if args.action == "env":
+        return print_env(args.home)
     return run_demo(home=args.home, port=args.port, open_browser=not args.no_browser)
 
 

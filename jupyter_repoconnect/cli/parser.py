@@ -212,6 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = add("demo", "try everything: the sandbox repository plus JupyterLab, in a throwaway home")
+    p.add_argument(
+        "action",
+        nargs="?",
+        choices=["env"],
+        help="env: print the shell lines that join a running demo (with its --home)",
+    )
     p.add_argument("--home", metavar="DIR", help="keep the demo's files here (default: temporary)")
     p.add_argument("--port", type=int, default=0, help="JupyterLab port (default: any free one)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
