@@ -10,6 +10,7 @@ import asyncio
 import json
 import signal
 import subprocess
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -87,6 +88,26 @@ def test_demo_session_leaves_the_real_home_as_it_was(cli, cli_env, home: Path, t
         status = call("repoconnect/status")
         assert isinstance(status, dict) and status["connected"] is True, status
         assert status["condarc_path"] == str(box / ".condarc")
+
+        # The Cloud account sign-in of that shell (anaconda-auth's keyring file), approved on
+        # the sandbox's device page as a person would.
+        login = subprocess.Popen(
+            ["bash", "-c", f"{join}\nexec jupyter repoconnect account login"], env=shell_env,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            assert login.stdout is not None
+            first = login.stdout.readline()
+            assert first.startswith("Open "), first + login.stderr.read()
+            link = first.split()[1]
+            code = link.split("user_code=")[1]
+            form = urllib.parse.urlencode({"user_code": code, "action": "approve"}).encode()
+            urllib.request.urlopen(link.split("?")[0], data=form, timeout=30).close()
+            out, err = login.communicate(timeout=60)
+        finally:
+            stop(login, 10)
+        assert login.returncode == 0, err
+        assert (box / ".anaconda" / "keyring").is_file()
 
         # A kernel starts and stops (its runtime files).
         kernel = call("api/kernels", "POST", b"{}")
