@@ -297,6 +297,7 @@ async def test_preferences(rest: Any) -> None:
         "domains": {"server": None, "enterprise": None},
         "default_service": "server",
         "default_methods": {"cloud": "token", "server": "password", "enterprise": "password"},
+        "package_managers": {"rattler": "pixi and rattler", "mamba": "mamba and micromamba"},
     }
     assert [s["id"] for s in services] == ["cloud", "server", "enterprise"]
     forms = {s["id"]: [f["name"] for f in s["sign_in"][0]["fields"]] for s in services}
