@@ -99,16 +99,22 @@ class Journal:
             except FileProblem as exc:
                 # the other files and the service are still put back; this one is said
                 failed[name] = (content, mode)
-                notes.append(f"{name} could not be put back as it was: {exc.message}")
+                reason = exc.message.split(". ", 1)[0].rstrip(".")
+                notes.append(
+                    f"But not completely: {name} still holds the interrupted {self.kind}'s "
+                    f"change ({reason}); the next operation puts it back once that is fixed."
+                )
         notes += undo_remote(self.remote) if self.remote else []
         if not failed:
             self.finish()
             return notes
         # What remains is retried by the next operation (the service's part is done).
+        original_files, original_remote = self.files, self.remote
         self.files, self.remote = failed, {}
         try:
             self._write()
         except FileProblem:
+            self.files, self.remote = dict(original_files), original_remote
             notes.append(
                 f"The record of what remains could not be updated either ({self.path}); the "
                 "next operation tries again once the problem is fixed."

@@ -183,3 +183,34 @@ def test_a_journal_service_record_of_the_wrong_shape_never_breaks_a_command(env,
     assert any("interrupted" in w for w in status.warnings), status.warnings
     assert env.condarc.read_bytes() == ORIGINAL_CONDARC
     connector.status()  # and the next one too
+
+
+def test_recovery_on_a_full_disk_says_what_remains_and_finishes_later(env, connector, monkeypatch):
+    """Issue 22 point 6: a killed sign-in's .condarc cannot be put back while the disk is
+    full: status still answers and says so; once there is space, the next one finishes."""
+    import errno
+
+    from jupyter_repoconnect.core import files as core_files
+    from jupyter_repoconnect.core.journal import Journal
+    from jupyter_repoconnect.core.signin import touched_files
+
+    parts = connector.parts
+    Journal.begin(parts.store.directory, "sign-in", touched_files(parts, []))  # then killed
+    env.condarc.write_bytes(b"channels: []\n")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    real = core_files.tempfile.mkstemp
+    monkeypatch.setattr(core_files.tempfile, "mkstemp", full)
+    status = connector.status()
+    assert (env.state_dir / "transaction.json").exists()
+    assert any(str(env.condarc) in w and "disk is full" in w for w in status.warnings)
+    assert any("not completely" in w for w in status.warnings)
+    assert not any("nothing else was changed" in w for w in status.warnings)
+    assert env.condarc.read_bytes() == b"channels: []\n"
+    monkeypatch.setattr(core_files.tempfile, "mkstemp", real)  # space again
+    status = connector.status()
+    assert any("was undone" in w for w in status.warnings), status.warnings
+    assert env.condarc.read_bytes() == ORIGINAL_CONDARC
+    assert not (env.state_dir / "transaction.json").exists()
