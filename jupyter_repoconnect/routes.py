@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from .account_handlers import ACCOUNT_ROUTES
@@ -13,6 +14,7 @@ class UnknownRouteHandler(RepoConnectHandler):
     Tornado's HTML page. Signed-in callers only, as for every route (others get 403)."""
 
     @web.authenticated
+    @authorized
     def _not_found(self, *args: str) -> None:
         raise web.HTTPError(404, "There is no such route under repoconnect/.")
 

@@ -13,7 +13,7 @@ from jupyter_server.serverapp import _has_tornado_web_authenticated
 from tornado.web import RequestHandler
 
 from jupyter_repoconnect.handlers import AUTH_RESOURCE
-from jupyter_repoconnect.routes import ROUTES
+from jupyter_repoconnect.routes import ROUTES, UnknownRouteHandler
 
 WRITE_METHODS = ("POST", "PUT")
 
@@ -29,7 +29,12 @@ def implemented_methods(handler: type[RequestHandler]) -> list[str]:
     return methods
 
 
-ROUTE_METHODS = [(path, m) for path, handler in ROUTES for m in implemented_methods(handler)]
+ROUTE_METHODS = [
+    (path, m)
+    for path, handler in ROUTES
+    if handler is not UnknownRouteHandler  # the JSON 404 of every other path: undocumented
+    for m in implemented_methods(handler)
+]
 
 
 def test_every_method_is_authenticated_then_authorized() -> None:
@@ -88,6 +93,12 @@ async def test_request_without_authentication_is_rejected(
     body = json.loads(response.body)
     assert body["error"] == "forbidden"
     openapi.validate_response(route, method, 403, body)
+
+
+async def test_an_unknown_route_without_authentication_is_rejected(raw_fetch: Any) -> None:
+    response = await raw_fetch("repoconnect/no/such/route")
+    assert response.code == 403
+    assert json.loads(response.body)["error"] == "forbidden"
 
 
 def _cookies(response: Any, jar: SimpleCookie) -> SimpleCookie:
