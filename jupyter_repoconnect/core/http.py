@@ -335,7 +335,18 @@ class Caller:
 
     def send(self, method: str, url: str, *, max_size: int = MAX_ANSWER, **kwargs: Any) -> Any:
         """The answer, read whole: at most ``max_size`` bytes, within the operation's
-        deadline (every chunk is checked), so no server can hold a sign-in or the memory."""
+        deadline (every chunk is checked), so no server can hold a sign-in or the memory.
+
+        Outside an operation (a sign-out, a channel list, doctor, the account's calls) the
+        request is one of its own: the timeout is its total deadline, so a server dripping a
+        byte at a time cannot hold it either."""
+        if current_operation() is not None:
+            return self._send(method, url, max_size, kwargs)
+        timeout = self.client.timeout
+        with operation(Operation(timeout.read or timeout.connect or 30.0)):
+            return self._send(method, url, max_size, kwargs)
+
+    def _send(self, method: str, url: str, max_size: int, kwargs: dict[str, Any]) -> Any:
         with self._guard():
             response = self._follow(method, url, kwargs, stream=True)
             try:

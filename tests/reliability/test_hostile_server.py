@@ -2,7 +2,7 @@
 deadline for the whole sign-in, and an answer is read with a bound that fits what it is.
 
 Each case runs the real CLI in a child process and measures it from outside: its wall time,
-and its peak memory (``ru_maxrss`` of the child), never a guess.
+and its peak memory (the child's own ``VmHWM``), never a guess.
 """
 
 from __future__ import annotations
@@ -77,11 +77,14 @@ def hostile(answer: Answer) -> Iterator[str]:
         listener.close()
 
 
-# The CLI with its own peak memory reported at exit (ru_maxrss of that process, in KiB).
+# The CLI with its own peak memory reported at exit: VmHWM of /proc/self/status, in KiB (not
+# ru_maxrss, which Linux carries over an exec from the forked parent: pytest's own size).
 CLI_WITH_PEAK = (
-    "import atexit, resource, sys\n"
-    "atexit.register(lambda: sys.stderr.write("
-    "f'\\nPEAK {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n'))\n"
+    "import atexit, re, sys\n"
+    "def peak():\n"
+    "    status = open('/proc/self/status').read()\n"
+    "    sys.stderr.write('\\nPEAK ' + re.search(r'VmHWM:\\s+(\\d+)', status).group(1) + '\\n')\n"
+    "atexit.register(peak)\n"
     "from jupyter_repoconnect.cli import main\n"
     "sys.exit(main(sys.argv[1:]))\n"
 )
@@ -125,3 +128,43 @@ def test_a_300_mb_answer_is_refused_without_reading_it_all(env: Any) -> None:
     assert peak < 200, f"peak memory {peak} MiB"
     assert env.condarc.read_bytes() == before
     print(f"\n300 MB answer: refused in {seconds:.1f} s, child peak memory {peak} MiB")
+
+
+def test_a_dripping_server_cannot_hold_a_call_outside_a_sign_in(env: Any, monkeypatch: Any) -> None:
+    # the account's sign-in with an API key is not a repository sign-in (no Operation of its
+    # own): each request's timeout is still its total deadline
+    with hostile(drip) as url:
+        monkeypatch.setenv("JUPYTER_REPOCONNECT_ACCOUNT_DOMAIN", url)
+        output, code, seconds, _ = run_cli(
+            "--timeout", "3", "account", "login", "--api-key-stdin", stdin="k" * 40 + "\n"
+        )  # fmt: skip
+    assert code == 1, output
+    assert "within 3 seconds" in output, output
+    assert seconds < 3 + 5, f"took {seconds:.1f} s"
+
+
+def test_caller_send_outside_an_operation_has_a_total_deadline() -> None:
+    from jupyter_repoconnect.core.errors import ServiceTimeout
+    from jupyter_repoconnect.core.http import Caller, current_operation, make_client
+    from jupyter_repoconnect.core.settings import RepoConnectSettings
+
+    caller = Caller(make_client(RepoConnectSettings(timeout=1.0)), "Hostile", "here")
+    outcome: list[Any] = []
+
+    def call(url: str) -> None:
+        try:
+            caller.send("GET", url + "/api/system")
+        except Exception as exc:  # noqa: BLE001 - the test looks at what it was
+            outcome.append(exc)
+        outcome.append(current_operation())  # the request's own operation ended with it
+
+    with hostile(drip) as url:
+        began = time.monotonic()
+        worker = threading.Thread(target=call, args=(url,), daemon=True)
+        worker.start()
+        worker.join(10)  # an endless drip: without a total deadline this never ends
+        took = time.monotonic() - began
+    assert not worker.is_alive(), "a dripping answer held the request past 10 s"
+    assert isinstance(outcome[0], ServiceTimeout), outcome
+    assert outcome[1] is None
+    assert took < 1.0 + 1.0, f"took {took:.1f} s"  # the deadline plus one drip interval
