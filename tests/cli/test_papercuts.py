@@ -6,6 +6,8 @@ import shlex
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from jupyter_repoconnect.core.services import registry
 
 from .cli_helpers import snapshot
@@ -75,9 +77,12 @@ def test_account_token_remove_takes_the_organisation_as_install_does(
     assert not cli("status", "--json", env=env).json()["connected"]
 
 
+@pytest.mark.parametrize("start", ["own condarc", "fresh home"])
 def test_a_cloud_sign_in_does_not_warn_about_what_it_just_wrote(
-    cli, condarc: Path, sandbox: Any
+    cli, condarc: Path, sandbox: Any, start: str
 ) -> None:
+    if start == "fresh home":  # the demo's case: no .condarc yet
+        condarc.unlink()
     login = cli("login", "cloud", "--token-stdin", input=sandbox.cloud_tokens[0] + "\n")
     assert login.rc == 0, login.err
     assert "default_channels" in condarc.read_text()
