@@ -117,6 +117,17 @@ def assert_whole(env: Any, sb: Sandbox, signed_in_expected: bool | None = None) 
     # a write killed before its rename leaves a temp copy: a token, a session, a journal
     temps = sorted(str(p) for p in env.state_dir.parent.rglob("*.rctmp"))
     assert temps == [], "a killed write's temp copy (it may hold a secret) survived"
+    assert _files_holding(env.state_dir.parent, sb) == [], "a file still holds a token"
+
+
+def _files_holding(folder: Path, sb: Sandbox) -> list[str]:
+    """Files under ``folder`` holding any token or session the sandbox ever issued."""
+    secrets = [r.token.encode() for r in sb.tokens.select().values() if len(r.token) >= 16]
+    return [
+        str(p)
+        for p in folder.rglob("*")
+        if p.is_file() and not p.is_symlink() and any(t in p.read_bytes() for t in secrets)
+    ]
 
 
 def enterprise_replaced(sb: Sandbox, connector_action: Callable[[Connector], Any]) -> None:
@@ -160,6 +171,8 @@ def test_kill_at_every_write_point_and_at_random(
     pid, changes = run_child(action, None)
     assert wait(pid) == 0, "the flow failed without a kill"
     assert changes >= 3
+    if flow == "sign-in":  # the secret scan of assert_whole sees a signed-in home's token
+        assert _files_holding(kill_env.state_dir.parent, sandbox)
     assert_whole(kill_env, sandbox, signed_in_expected=flow == "sign-in")
     kills = 0
     for point in range(1, changes + 1):
