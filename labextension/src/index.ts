@@ -58,12 +58,15 @@ class StatusItem extends Widget {
     // The short name comes with the preferences; the full one with the status.
     const title = status?.service_title ?? 'a repository';
     const short = this._model.preferences.serviceInfo(status?.service)?.short_title ?? title;
-    this.node.textContent = `Conda: ${connected ? short : 'not connected'}`;
-    this.node.title = connected
-      ? `conda uses ${title}` +
-        (status?.domain ? ` (${status.domain})` : '') +
-        '. Click to open the Repositories panel.'
-      : 'conda is not connected to an organisation repository. Click to sign in.';
+    const refused = connected && this._model.connection.tokenRefused;
+    this.node.textContent = `Conda: ${connected ? short : 'not connected'}${refused ? ' (token refused)' : ''}`;
+    this.node.title = refused
+      ? `${title} refuses the token conda uses. Click to open the Repositories panel: Renew, or sign out and in again.`
+      : connected
+        ? `conda uses ${title}` +
+          (status?.domain ? ` (${status.domain})` : '') +
+          '. Click to open the Repositories panel.'
+        : 'conda is not connected to an organisation repository. Click to sign in.';
     this.node.dataset.connected = String(connected);
     this.node.dataset.service = status?.service ?? '';
   }

@@ -122,8 +122,16 @@ def test_refresh_warns_when_the_server_revoked_the_token(page: Page, lab_env: La
     warnings = page.get_by_test_id("status-warnings")
     expect(warnings).to_contain_text("refused your token")
     expect(warnings).to_contain_text("sign in again")
-    # Still the connected view (the local sign-in exists), with the warning and the doctor.
-    expect(page.get_by_test_id("repoconnect-status")).to_be_visible()
+    # Still signed in here (the local sign-in exists), but never called "Connected" (issue 20,
+    # point 4): the heading and the status bar say the token no longer works.
+    status = page.get_by_test_id("repoconnect-status")
+    expect(status).to_have_attribute("data-token-refused", "true")
+    expect(page.locator("#jp-RepoConnect-status-title")).to_have_text(
+        "Signed in, but the token no longer works"
+    )
+    expect(page.get_by_test_id("repoconnect-statusbar")).to_have_text(
+        "Conda: Anaconda Server (token refused)"
+    )
     snapshot(page, "refresh-revoked-token")
 
 

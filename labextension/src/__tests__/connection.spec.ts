@@ -147,3 +147,30 @@ describe('Cancel', () => {
     expect(sent.attempt).toMatch(/^signin-/);
   });
 });
+
+describe('Refresh', () => {
+  it('never calls a connection whose token is refused "Connected", until it changes', async () => {
+    const { model, api, server } = setUp(LISTING);
+    await model.initialize();
+    api.doctor.mockResolvedValueOnce({
+      ok: false,
+      findings: [
+        {
+          check: 'token',
+          ok: false,
+          message: 'The repository refused your token.',
+          hint: 'Renew the sign-in.'
+        }
+      ]
+    });
+    await model.refresh();
+    expect(model.connection.tokenRefused).toBe(true);
+    expect(model.connection.liveWarnings).toEqual([
+      'The repository refused your token. Renew the sign-in.'
+    ]);
+    server.status = { ...LISTING, expires_at: '2030-01-01T00:00:00Z' }; // renewed elsewhere
+    server.etag += 1;
+    await model.connection.reload();
+    expect(model.connection.tokenRefused).toBe(false);
+  });
+});

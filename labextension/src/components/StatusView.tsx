@@ -49,9 +49,10 @@ export function StatusView({ model }: { model: PanelModel }): JSX.Element | null
       data-testid="repoconnect-status"
       data-connected={status.connected}
       data-service={status.service ?? ''}
+      data-token-refused={connection.tokenRefused}
     >
       <h3 id="jp-RepoConnect-status-title" ref={heading} tabIndex={-1}>
-        Connected
+        {connection.tokenRefused ? 'Signed in, but the token no longer works' : 'Connected'}
       </h3>
       <dl className="jp-RepoConnect-facts">
         <dt>Repository</dt>

@@ -62,6 +62,15 @@ export class ConnectionModel {
     this._liveWarnings = warnings;
     this._changed.emit();
   }
+  /** "Refresh" found the repository refusing the token: signed in here, but not working. */
+  get tokenRefused(): boolean {
+    return this._tokenRefused;
+  }
+  set tokenRefused(refused: boolean) {
+    this._tokenRefused = refused;
+    this._changed.emit();
+    this._statusChanged.emit(this._status);
+  }
 
   // --- the sign-in form -------------------------------------------------------------
   /** The services the sign-in form offers. */
@@ -408,6 +417,9 @@ export class ConnectionModel {
       this._signedInWith = null;
     }
     if (changed) {
+      this._tokenRefused = false; // e.g. Renew: the next Refresh tells again
+    }
+    if (changed) {
       this._statusChanged.emit(status);
     }
     this._changed.emit();
@@ -425,6 +437,7 @@ export class ConnectionModel {
   private _etag: string | null = null;
   private _checking = false;
   private _liveWarnings: string[] = [];
+  private _tokenRefused = false;
   private _service: string | null = null;
   private _domainError: string | null = null;
   private _signIn: AbortController | null = null;

@@ -45,6 +45,11 @@ export class DoctorModel {
       .map(f => (f.hint ? `${f.message} ${f.hint}` : f.message));
   }
 
+  /** Whether the last check found the repository refusing the connection's token. */
+  get tokenRefused(): boolean {
+    return !!this._diagnosis?.findings.some(f => f.check === 'token' && !f.ok);
+  }
+
   dispose(): void {
     Signal.clearData(this);
   }

@@ -167,6 +167,7 @@ export class PanelModel {
     if (check && this.connection.connected) {
       const problems = await this.doctor.check();
       this.connection.liveWarnings = problems;
+      this.connection.tokenRefused = this.doctor.tokenRefused;
       if (!problems.length) {
         this.activity.say('success', 'Checked: the repository accepts your sign-in.', 'status');
       }
