@@ -132,6 +132,8 @@ class StatusPanel(Panel):
         self.status = status
         self.view.value = StatusView(status, note=note)._repr_html_()
         self.sign_out_button.disabled = not status.connected
+        # signed out: no Sign out button at all, not a greyed-out one (issue 20, point 4)
+        self.sign_out_button.layout.display = None if status.connected else "none"
         renewable = renew_due(status)
         self.renew_button.layout.display = None if renewable else "none"
         if not renewable:

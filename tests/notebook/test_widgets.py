@@ -302,7 +302,7 @@ def test_status_panel_shows_a_sign_out_made_elsewhere(connector, env):
     assert "Signed out elsewhere" in panel.message.text and panel.message.kind == "warning"
     assert "Signed out elsewhere" in panel.view.value
     assert "Signed in to" not in panel.view.value
-    assert panel.sign_out_button.disabled
+    assert panel.sign_out_button.disabled and panel.sign_out_button.layout.display == "none"
 
 
 def test_status_panel_follows_by_itself_in_a_kernel(connector, env):
