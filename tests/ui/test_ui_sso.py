@@ -65,6 +65,7 @@ def test_single_sign_on_with_the_pasted_address(page: Page, lab_env: Lab) -> Non
     assert provider.url.startswith(lab.sandbox.urls["oidc"])
     waiting = page.get_by_test_id("sso-waiting")
     expect(waiting).to_contain_text("copy that page's address and paste it here")
+    expect(page.get_by_test_id("sso-open-page")).to_have_class("jp-RepoConnect-link")
 
     provider.locator('input[name="username"]').fill("demo")
     provider.locator('input[name="password"]').fill("demo-password")
@@ -113,6 +114,7 @@ def test_renew_after_a_password_sign_in(page: Page, lab_env: Lab) -> None:
     page.get_by_test_id("renew-button").click()
     form = page.get_by_test_id("renew-form")
     expect(form).to_have_attribute("data-method", "password")
+    expect(page.get_by_test_id("renew-hint")).to_contain_text("channels stay")
     expect(page.get_by_test_id("renew-username-input")).to_have_value("demo")
     page.get_by_test_id("renew-password-input").fill(lab.sandbox.users["demo"])
     page.get_by_test_id("renew-submit").click()

@@ -221,6 +221,7 @@ function SsoWaiting({ model }: IProps): JSX.Element | null {
       <p className="jp-RepoConnect-hint">
         No new tab?{' '}
         <a
+          className="jp-RepoConnect-link"
           href={pending.authorizationUrl}
           target="_blank"
           rel="noopener noreferrer"

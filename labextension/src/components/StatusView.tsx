@@ -204,6 +204,9 @@ function RenewForm({ model }: { model: PanelModel }): JSX.Element | null {
           name="jp-RepoConnect-renew-method"
         />
       )}
+      <p className="jp-RepoConnect-hint" data-testid="renew-hint">
+        Renewing replaces only the token: your channels stay as they are.
+      </p>
       {method.fields.map(field => {
         const id = `jp-RepoConnect-renew-${field.name}`;
         return (
