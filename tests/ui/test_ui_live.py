@@ -1,8 +1,8 @@
 """One live truth: the panel follows what the CLI, the sandbox and other surfaces do.
 
 The panel checks `GET status` with its ETag every 5 s while shown (304 while nothing changed),
-re-reads it when shown, and sends nothing while hidden; the polling cost is measured here and
-written to test-artifacts/ui/polling.txt.
+re-reads it when shown, and every 10 s while hidden (for the status-bar item); the polling
+cost is measured here and written to test-artifacts/ui/polling.txt.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ pytestmark = pytest.mark.browser
 
 STATUS = re.compile(r"/repoconnect/status(\?|$)")
 POLL = 5  # seconds: the panel's default status check interval
-WINDOW = POLL + 2  # seconds watched while hidden
+HIDDEN_POLL = 10  # seconds: the status-bar item's default check interval, panel hidden
+WINDOW = HIDDEN_POLL + 3  # seconds watched while hidden: one check, the status bar follows
 STEADY = 2 * POLL + 1  # seconds watched while shown: two checks, so one measured gap
 
 
@@ -77,15 +78,18 @@ def test_cli_sign_in_and_out_show_in_the_panel_and_polling_cost(page: Page, lab_
     answers = [r.response() for r in shown]
     unchanged = sum(1 for a in answers if a is not None and a.status == 304)
 
-    # Hidden: not one request, whatever happens meanwhile.
+    # Hidden: the status-bar item alone follows a CLI sign-out, at the slower pace.
     page.locator(SIDEBAR_TAB).click()
     expect(page.locator("#jp-repoconnect-panel")).to_be_hidden()
     hidden_from = time.monotonic()
     logout = lab.cli("logout")
     assert logout.returncode == 0, logout.stderr
-    page.wait_for_timeout(WINDOW * 1000)
+    expect(statusbar).to_have_text("Conda: not connected", timeout=WINDOW * 1000)
+    expect(page.locator("#jp-repoconnect-panel")).to_be_hidden()
+    followed_in = time.monotonic() - hidden_from
+    page.wait_for_timeout(max(0.0, WINDOW - followed_in) * 1000)
     hidden = [r for t, r in seen if t >= hidden_from]
-    assert hidden == [], [r.url for r in hidden]
+    assert 1 <= len(hidden) <= WINDOW / HIDDEN_POLL + 1, [r.url for r in hidden]
 
     # Shown again: read at once, and it says what happened.
     page.locator(SIDEBAR_TAB).click()
@@ -103,7 +107,9 @@ def test_cli_sign_in_and_out_show_in_the_panel_and_polling_cost(page: Page, lab_
     report = (
         f"status requests with the panel shown: {len(shown)} in {STEADY:.1f} s, one every "
         f"{gap:.1f} s (~{per_minute_shown:.0f}/min; {unchanged} answered 304 without a body)\n"
-        f"status requests with the panel hidden: {len(hidden)} in {WINDOW:.1f} s (0/min)\n"
+        f"status requests with the panel hidden: {len(hidden)} in {WINDOW:.1f} s "
+        f"(~{60 / HIDDEN_POLL:.0f}/min at the default {HIDDEN_POLL} s); the status bar "
+        f"followed a CLI sign-out {followed_in:.1f} s after it, panel hidden\n"
     )
     (ARTIFACTS / "polling.txt").write_text(report)
     print("\n" + report)
