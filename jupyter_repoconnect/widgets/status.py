@@ -141,22 +141,25 @@ class StatusPanel(Panel):
 
     # --- Renew ---------------------------------------------------------------------------
     def _renew_method(self) -> Any:
-        """The sign-in method of the connection made here (the one Renew signs in with)."""
+        """The sign-in method of the connection made here (the one Renew signs in with), or
+        None once the reason it cannot be read is shown."""
         from ..core.services import registry
 
         assert self.status is not None and self.status.service is not None
-        return registry.get(self.status.service).method(
-            self.connector.state_store.load().sign_in_method
-        )
+        try:
+            return registry.get(self.status.service).method(
+                self.connector.state_store.load().sign_in_method
+            )
+        except RepoConnectError as exc:
+            self.message.error(error_text(exc))
+            return None
 
     def open_renew(self) -> None:
         """Show the field for the secret the sign-in was made with (SSO: what to do instead)."""
         if self.status is None or not self.status.connected:
             return
-        try:
-            method = self._renew_method()
-        except Exception as exc:
-            self.message.error(error_text(exc))
+        method = self._renew_method()
+        if method is None:
             return
         secret = next((f for f in method.fields if f.secret), None)
         if secret is None:
@@ -185,10 +188,8 @@ class StatusPanel(Panel):
         if not secret_value.strip():
             self.message.error(f"Type your {self.renew_secret.placeholder} first.")
             return
-        try:
-            method = self._renew_method()
-        except Exception as exc:
-            self.message.error(error_text(exc))
+        method = self._renew_method()
+        if method is None:
             return
         values = {f.name: secret_value for f in method.fields if f.secret}
         for f in method.fields:
