@@ -153,6 +153,16 @@ export interface ISsoStart {
   listening: boolean;
 }
 
+/** A started single sign-on, asked while the server's listener waits for the browser. */
+export interface ISsoProgress {
+  state: 'waiting' | 'signed_in' | 'failed';
+  status: IStatus | null;
+  /** The error code when it failed. */
+  error: string | null;
+  /** Safe to show. */
+  message: string | null;
+}
+
 export interface IAddChannelsRequest {
   channels: string[];
   default_channels: string[];
@@ -259,6 +269,8 @@ export function createApi(settings: ServerConnection.ISettings = ServerConnectio
     startSso: (body: ISsoRequest): Promise<ISsoStart> => call<ISsoStart>('sso', json('POST', body)),
     finishSso: (id: string, redirectAddress: string): Promise<IStatus> =>
       call<IStatus>('sso/finish', json('POST', { id, redirect_address: redirectAddress })),
+    ssoProgress: (id: string): Promise<ISsoProgress> =>
+      call<ISsoProgress>(`sso?${new URLSearchParams({ id })}`),
     cancelSso: (id: string): Promise<IStatus> =>
       call<IStatus>(`sso?${new URLSearchParams({ id })}`, { method: 'DELETE' }),
     channels: (

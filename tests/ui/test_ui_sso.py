@@ -53,8 +53,64 @@ def test_access_token_sign_in(page: Page, lab_env: Lab) -> None:
     assert token not in page.content()
 
 
+def unreachable_localhost(page: Page) -> None:
+    """What a browser on another machine than Jupyter meets (JupyterHub, a remote Lab): the
+    redirect to ``http://localhost:<port>/`` does not reach the server's listener."""
+    page.context.route(lambda url: url.startswith("http://localhost:"), lambda r: r.abort())
+
+
+def sign_in_at_provider(provider: Page, button: str = "login") -> None:
+    provider.wait_for_load_state()
+    provider.locator('input[name="username"]').fill("demo")
+    provider.locator('input[name="password"]').fill("demo-password")
+    provider.locator(f'button[name="{button}"]').click()
+
+
+def test_single_sign_on_on_the_same_machine_finishes_by_itself(page: Page, lab_env: Lab) -> None:
+    """Lab is served on loopback, so the panel asks the server to listen: the provider's
+    redirect reaches it and the panel connects with nothing pasted."""
+    lab = lab_env
+    open_panel_from_sidebar(page)
+    choose_server(page, lab)
+    page.get_by_test_id("method-sso").check()
+    with page.context.expect_page() as opened:
+        page.get_by_test_id("sso-submit").click()
+    expect(page.get_by_test_id("sso-listening")).to_contain_text("finishes by itself")
+    provider = opened.value
+    sign_in_at_provider(provider)
+    expect(provider.locator("body")).to_contain_text("Signed in to Anaconda Server")
+    assert provider.url.startswith("http://localhost:") and "code=" in provider.url
+
+    status = page.get_by_test_id("repoconnect-status")
+    expect(status).to_have_attribute("data-connected", "true")
+    expect(page.get_by_test_id("status-username")).to_have_text("demo")
+    expect(page.get_by_test_id("sso-waiting")).to_have_count(0)
+    answer = lab.api("GET", "status")[1]
+    assert answer["connected"] and answer["service"] == "server"
+    assert provider.url not in page.content()  # the one-time code is never shown
+
+
+def test_single_sign_on_denied_at_the_provider_on_the_same_machine(
+    page: Page, lab_env: Lab
+) -> None:
+    lab = lab_env
+    before = lab.condarc.read_bytes() if lab.condarc.exists() else None
+    open_panel_from_sidebar(page)
+    choose_server(page, lab)
+    page.get_by_test_id("method-sso").check()
+    with page.context.expect_page() as opened:
+        page.get_by_test_id("sso-submit").click()
+    sign_in_at_provider(opened.value, button="cancel")
+    error = page.get_by_test_id("repoconnect-error")
+    expect(error).to_contain_text("Sign in again")
+    expect(page.get_by_test_id("sso-form")).to_be_visible()
+    assert lab.api("GET", "status")[1]["connected"] is False
+    assert (lab.condarc.read_bytes() if lab.condarc.exists() else None) == before
+
+
 def test_single_sign_on_with_the_pasted_address(page: Page, lab_env: Lab) -> None:
     lab = lab_env
+    unreachable_localhost(page)
     open_panel_from_sidebar(page)
     choose_server(page, lab)
     page.get_by_test_id("method-sso").check()
@@ -64,7 +120,7 @@ def test_single_sign_on_with_the_pasted_address(page: Page, lab_env: Lab) -> Non
     provider.wait_for_load_state()
     assert provider.url.startswith(lab.sandbox.urls["oidc"])
     waiting = page.get_by_test_id("sso-waiting")
-    expect(waiting).to_contain_text("copy that page's address and paste it here")
+    expect(waiting).to_contain_text("copy its address and paste it here")
     expect(page.get_by_test_id("sso-open-page")).to_have_class("jp-RepoConnect-link")
 
     provider.locator('input[name="username"]').fill("demo")

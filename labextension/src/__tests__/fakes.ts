@@ -196,13 +196,21 @@ export function fakeApi(server: IFakeServer): jest.Mocked<Api> {
       listening: false
     })),
     finishSso: jest.fn(async (_id: string, _address: string) => server.status),
+    ssoProgress: jest.fn(async (_id: string) => ({
+      state: 'waiting' as const,
+      status: null,
+      error: null,
+      message: null
+    })),
     cancelSso: jest.fn(async (_id: string) => server.status)
   } as jest.Mocked<Api>;
 }
 
 export function setUp(
   status: IStatus = SIGNED_OUT,
-  prefs: IPreferences = preferences()
+  prefs: IPreferences = preferences(),
+  /** Whether the page counts as loaded on the Jupyter server's machine (single sign-on). */
+  sameMachine = false
 ): { server: IFakeServer; api: jest.Mocked<Api>; model: PanelModel; opened: string[] } {
   const server: IFakeServer = {
     status,
@@ -217,7 +225,8 @@ export function setUp(
     api,
     accountApi,
     searchDelay: 0,
-    openSignInPage: url => opened.push(url)
+    openSignInPage: url => opened.push(url),
+    browserOnServerMachine: () => sameMachine
   });
   return { server, api, model, opened };
 }

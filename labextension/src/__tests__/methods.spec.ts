@@ -1,4 +1,5 @@
 import { ApiError } from '../api';
+import { browserOnServerMachine, SSO_POLL_MS } from '../models/sso';
 import { LISTING, preferences, SERVER_METHODS, SERVICES, setUp, SIGNED_OUT } from './fakes';
 
 const WITH_METHODS = SERVICES.map(s => (s.id === 'server' ? { ...s, sign_in: SERVER_METHODS } : s));
@@ -98,10 +99,88 @@ describe('Single sign-on', () => {
     expect(model.connection.method?.id).toBe('sso');
   });
 
+  describe("on the Jupyter server's machine", () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    async function listening() {
+      const setup = setUp(SIGNED_OUT, serverPrefs('sso'), true);
+      setup.api.startSso.mockImplementationOnce(async body => ({
+        id: 'sso-1',
+        authorization_url: 'https://idp.example.com/auth?state=s',
+        redirect_uri: 'http://localhost:8765/',
+        expires_in: 600,
+        listening: body.listen === true
+      }));
+      await setup.model.initialize();
+      expect(await setup.model.sso.start()).toBe(true);
+      return setup;
+    }
+
+    it('asks the server to listen, then finishes by itself', async () => {
+      const { model, api, server } = await listening();
+      expect(api.startSso).toHaveBeenCalledWith({ listen: true });
+      expect(model.sso.pending?.listening).toBe(true);
+      await jest.advanceTimersByTimeAsync(SSO_POLL_MS);
+      expect(api.ssoProgress).toHaveBeenCalledWith('sso-1');
+      expect(model.sso.pending).not.toBeNull(); // still waiting
+      server.status = LISTING;
+      api.ssoProgress.mockResolvedValueOnce({
+        state: 'signed_in',
+        status: LISTING,
+        error: null,
+        message: null
+      });
+      await jest.advanceTimersByTimeAsync(SSO_POLL_MS);
+      expect(model.sso.pending).toBeNull();
+      expect(model.connection.connected).toBe(true);
+      expect(model.connection.signedInWith).toBe('sso');
+      const calls = api.ssoProgress.mock.calls.length;
+      await jest.advanceTimersByTimeAsync(5 * SSO_POLL_MS);
+      expect(api.ssoProgress.mock.calls.length).toBe(calls); // polling stopped
+    });
+
+    it('says why a listened sign-in failed and goes back to the form', async () => {
+      const { model, api } = await listening();
+      api.ssoProgress.mockResolvedValueOnce({
+        state: 'failed',
+        status: null,
+        error: 'sso_denied',
+        message: 'The sign-in was refused at the provider.'
+      });
+      await jest.advanceTimersByTimeAsync(SSO_POLL_MS);
+      expect(model.sso.pending).toBeNull();
+      expect(model.activity.feedback).toMatchObject({ kind: 'error', code: 'sso_denied' });
+      expect(model.activity.feedback?.text).toMatch(/refused at the provider\. Sign in again/);
+    });
+
+    it('stops asking once cancelled', async () => {
+      const { model, api } = await listening();
+      await model.sso.cancel();
+      await jest.advanceTimersByTimeAsync(5 * SSO_POLL_MS);
+      expect(api.ssoProgress).not.toHaveBeenCalled();
+    });
+  });
+
+  it('does not ask for a listener when the page comes from another machine', async () => {
+    const { api } = await started();
+    expect(api.startSso).toHaveBeenCalledWith({});
+  });
+
   it('cancels at the server', async () => {
     const { model, api } = await started();
     expect(await model.sso.cancel()).toBe(true);
     expect(api.cancelSso).toHaveBeenCalledWith('sso-1');
     expect(model.sso.pending).toBeNull();
   });
+});
+
+describe('browserOnServerMachine', () => {
+  it.each(['localhost', '127.0.0.1', '127.1.2.3', '[::1]', 'LOCALHOST'])('%s is', host =>
+    expect(browserOnServerMachine(host)).toBe(true)
+  );
+  it.each(['hub.example.org', '10.0.0.5', '127.0.0.1.nip.io', 'localhost.example.org', ''])(
+    '%s is not',
+    host => expect(browserOnServerMachine(host)).toBe(false)
+  );
 });

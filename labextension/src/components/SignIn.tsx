@@ -182,7 +182,10 @@ function SsoForm({
   );
 }
 
-/** A started single sign-on: paste the address the browser landed on, then "Finish". */
+/**
+ * A started single sign-on: it finishes by itself where the server listens (same machine);
+ * otherwise, or if that fails, paste the address the browser landed on, then "Finish".
+ */
 function SsoWaiting({ model }: IProps): JSX.Element | null {
   const sso = model.sso;
   const pending = sso.pending;
@@ -214,10 +217,23 @@ function SsoWaiting({ model }: IProps): JSX.Element | null {
       aria-label="Finish single sign-on"
       data-testid="sso-waiting"
     >
-      <p className="jp-RepoConnect-info" id={`${inputId}-hint`}>
-        After signing in, your browser lands on a localhost page that may not load: copy that page's
-        address and paste it here.
-      </p>
+      {pending.listening ? (
+        <>
+          <p className="jp-RepoConnect-info" role="status" data-testid="sso-listening">
+            Sign in in the new tab: this finishes by itself when you are done, and that tab then
+            says you can close it.
+          </p>
+          <p className="jp-RepoConnect-hint" id={`${inputId}-hint`}>
+            If the tab ends on a localhost page that does not load, copy its address and paste it
+            here.
+          </p>
+        </>
+      ) : (
+        <p className="jp-RepoConnect-info" id={`${inputId}-hint`}>
+          After signing in, your browser lands on a localhost page that may not load: copy that
+          page's address and paste it here.
+        </p>
+      )}
       <p className="jp-RepoConnect-hint">
         No new tab?{' '}
         <a

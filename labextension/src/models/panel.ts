@@ -32,6 +32,8 @@ export interface IPanelModelOptions {
   hiddenPollInterval?: number;
   /** Opens single sign-on's page (default: a new tab without opener). */
   openSignInPage?: Opener;
+  /** Whether the browser runs on the Jupyter server's machine (default: a loopback host). */
+  browserOnServerMachine?: () => boolean;
 }
 
 export class PanelModel {
@@ -52,7 +54,8 @@ export class PanelModel {
       this.activity,
       this.connection,
       this.preferences,
-      options.openSignInPage
+      options.openSignInPage,
+      options.browserOnServerMachine
     );
     this.renew = new RenewModel(api, this.activity, this.connection, this.preferences);
     this.condarc = new CondarcModel(api, this.activity, this.connection);
