@@ -475,10 +475,17 @@ class PreferencesHandler(RepoConnectHandler):
 
 
 class DoctorHandler(RepoConnectHandler):
+    """The connection's checks; ``?service=&domain=&method=``: a sign-in attempted (after it
+    failed), checked without credentials."""
+
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        await self.reply(self.connector.doctor)
+        given = {k: self.get_query_argument(k, None) for k in ("service", "domain", "method")}
+        for key, value in given.items():
+            if value is not None and len(value) > 2048:
+                raise BadInput(f"'{key}' is too long.")
+        await self.reply(self.connector.doctor, **given)
 
 
 # The repository's routes: path under ``{base_url}repoconnect/`` -> handler (routes.py joins

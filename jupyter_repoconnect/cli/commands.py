@@ -313,7 +313,10 @@ def cmd_domain(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    diagnosis = connector_from(args).doctor()
+    if (args.domain or args.method) and not args.service:
+        print("--domain and --method check a sign-in: name its --service too.", file=sys.stderr)
+        return 2
+    diagnosis = connector_from(args).doctor(args.service, args.domain, args.method)
     if args.json:
         print_json(diagnosis.to_dict())
     else:

@@ -200,6 +200,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("doctor", "explain why a signed-in machine cannot use the repository")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--service",
+        choices=SERVICES,
+        help="check a sign-in to this service instead (reachable, TLS, that service, method)",
+    )
+    p.add_argument("--domain", metavar="URL", help="with --service: the domain to check")
+    p.add_argument("--method", help="with --service: the sign-in method to check")
 
     from .account import add_parser as add_account
 

@@ -741,11 +741,28 @@ class Connector:
         return domain
 
     # --- doctor and Configure Conda ----------------------------------------------------
-    def doctor(self) -> Diagnosis:
-        """Explain why a signed-in machine cannot use the repository."""
-        from .doctor import diagnose
+    def doctor(
+        self,
+        service: str | None = None,
+        domain: str | None = None,
+        method: str | None = None,
+    ) -> Diagnosis:
+        """Explain why a signed-in machine cannot use the repository; with ``service``, why a
+        sign-in to it (at ``domain``: None, the remembered one; with ``method``: None, its
+        first) fails: reachable, TLS, that service at all, the sign-in method offered."""
+        from .doctor import diagnose, diagnose_attempt
 
-        return diagnose(self.parts, self.current_connection(self.state_store.load()))
+        state = self.state_store.load()
+        if service is None:
+            if domain is not None or method is not None:
+                raise BadInput("Name the service whose sign-in to check ('service').")
+            return diagnose(self.parts, self.current_connection(state))
+        chosen = self._check_service(service)
+        if chosen.needs_domain:
+            where = self._resolve_domain(chosen, domain, state)
+        else:
+            where = chosen.fixed_domain(self.settings) or ""
+        return diagnose_attempt(self.parts, chosen, where, chosen.method(method))
 
     def condarc_channels(self) -> CondarcChannels:
         """Both channel lists of the user's ``.condarc``, token URLs masked, with a version."""

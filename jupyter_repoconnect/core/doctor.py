@@ -3,34 +3,61 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
     AuthenticationRefused,
     CorruptCondarc,
     FileProblem,
+    NothingAnswers,
     RepoConnectError,
     ServiceTimeout,
     TLSFailure,
 )
-from .models import Diagnosis, Finding
+from .models import Checked, Diagnosis, Finding
 from .services import registry
 
 if TYPE_CHECKING:
     from .condarc import CondarcDocument
     from .connection import Connection
     from .parts import Parts
-    from .services.base import RepositoryService
+    from .services.base import RepositoryService, SignInMethod
 
 MAX_CHANNEL_CHECKS = 20
+TLS_HINT = "Set ssl_verify in .condarc to your company's CA bundle (a .pem file path)."
 log = logging.getLogger(__name__)
 
 
 def diagnose(parts: Parts, current: Connection | None) -> Diagnosis:
     """Every check in turn; an unexpected failure is itself a finding, never a crash."""
     findings: list[Finding] = []
+    checked = (
+        Checked(True, current.service, current.domain, current.username)
+        if current is not None
+        else Checked(False)
+    )
+    _guarded(findings, lambda: _diagnose(parts, current, findings))
+    return Diagnosis(ok=all(f.ok for f in findings), findings=findings, checked=checked)
+
+
+def diagnose_attempt(
+    parts: Parts, service: RepositoryService, domain: str, method: SignInMethod
+) -> Diagnosis:
+    """The checks of a sign-in that was attempted (never its password): does anything answer
+    at ``domain``, over a trusted connection, is it ``service``, does it offer ``method``."""
+    findings: list[Finding] = []
+    _guarded(findings, lambda: _diagnose_attempt(parts, service, domain, method, findings))
+    return Diagnosis(
+        ok=all(f.ok for f in findings),
+        findings=findings,
+        checked=Checked(False, service.id, domain, attempt=True),
+    )
+
+
+def _guarded(findings: list[Finding], run: Callable[[], None]) -> None:
     try:
-        _diagnose(parts, current, findings)
+        run()
     except Exception as exc:  # the doctor must answer even when something else is broken
         log.debug("doctor failed", exc_info=True)
         findings.append(
@@ -42,7 +69,75 @@ def diagnose(parts: Parts, current: Connection | None) -> Diagnosis:
                 "Run 'jupyter repoconnect doctor' in a terminal and report the output.",
             )
         )
-    return Diagnosis(ok=all(f.ok for f in findings), findings=findings)
+
+
+def _diagnose_attempt(
+    parts: Parts,
+    service: RepositoryService,
+    domain: str,
+    method: SignInMethod,
+    findings: list[Finding],
+) -> None:
+    title = service.short_title
+    findings.append(Finding("attempt", True, f"Checking the sign-in to {title} at {domain}."))
+    try:
+        settings = parts.condarc.load().settings()
+    except (CorruptCondarc, FileProblem) as exc:
+        findings.append(
+            Finding("condarc", False, exc.message, "Fix the file, then run the doctor again.")
+        )
+        settings = None  # conda's TLS and proxy settings from the other files
+    client = parts.client(service, domain, settings)
+    try:
+        service.identify(client)
+    except NothingAnswers:
+        findings.append(
+            Finding(
+                "reachable",
+                False,
+                f"Nothing answers at {domain}: the connection was refused or the host is unknown.",
+                "Check the domain (its host name and port) and that the server is running; "
+                "behind a proxy, set proxy_servers in .condarc.",
+            )
+        )
+        return
+    except TLSFailure as exc:
+        findings.append(Finding("reachable", True, f"{domain} answers."))
+        findings.append(Finding("tls", False, exc.message, TLS_HINT))
+        return
+    except ServiceTimeout as exc:
+        findings.append(
+            Finding("reachable", False, exc.message, "Check your network or proxy_servers.")
+        )
+        return
+    except RepoConnectError as exc:
+        findings.append(Finding("reachable", True, f"{domain} answers."))
+        findings.append(
+            Finding(
+                "service",
+                False,
+                f"This is not an {title}: {exc.message}",
+                f"Check the domain: it is the address of the {title} you sign in to "
+                f"({service.domain_label or 'its domain'}).",
+            )
+        )
+        return
+    secure = " over a trusted secure connection" if domain.startswith("https://") else ""
+    findings.append(Finding("reachable", True, f"{domain} answers{secure}."))
+    findings.append(Finding("service", True, f"{domain} answers as {title}."))
+    try:
+        refused = service.method_offered(client, method)
+    except RepoConnectError as exc:
+        findings.append(Finding("method", False, exc.message))
+        return
+    if refused:
+        others = [m.submit for m in service.sign_in_methods if m.id != method.id]
+        hint = f"Sign in with {' or '.join(others)} instead." if others else None
+        findings.append(Finding("method", False, refused, hint))
+    else:
+        findings.append(
+            Finding("method", True, f"{title} at {domain} offers this sign-in ({method.submit}).")
+        )
 
 
 def _diagnose(parts: Parts, current: Connection | None, findings: list[Finding]) -> None:
@@ -68,6 +163,8 @@ def _diagnose(parts: Parts, current: Connection | None, findings: list[Finding])
         )
 
     if current is None:
+        if stray := _stray_alias(doc):
+            findings.append(stray)
         if parts.store.load().service:
             findings.append(
                 Finding(
@@ -114,6 +211,31 @@ def _diagnose(parts: Parts, current: Connection | None, findings: list[Finding])
             findings.append(finding)
 
 
+def _stray_alias(doc: CondarcDocument) -> Finding | None:
+    """A ``channel_alias`` of a repository sign-in while none is active (left, e.g., by a
+    command-line sign-out): conda still looks every channel name up there."""
+    from .condarc import mask_token
+
+    alias = str(doc.get_scalar("channel_alias") or "").rstrip("/")
+    if not alias:
+        return None
+    probe = "https://host"
+    for service in registry.all_services():
+        written = service.channel_alias(probe)
+        suffix = written[len(probe) :] if written and written.startswith(probe) else ""
+        if suffix and alias.endswith(suffix):
+            return Finding(
+                "channel_alias",
+                False,
+                f"channel_alias in .condarc is {mask_token(alias)}, left from a sign-in to "
+                f"{service.short_title} that no longer exists: conda looks every channel name "
+                "up there instead of conda.anaconda.org.",
+                "Remove channel_alias from .condarc (conda config --remove-key channel_alias), "
+                "or sign in again.",
+            )
+    return None
+
+
 def _configuration_findings(
     doc: CondarcDocument, service: RepositoryService, alias: str | None
 ) -> list[Finding]:
@@ -128,6 +250,8 @@ def _configuration_findings(
                 "Remove add_anaconda_token from .condarc or set it to true.",
             )
         )
+    if alias is None and (stray := _stray_alias(doc)):
+        found.append(stray)
     if alias and str(doc.get_scalar("channel_alias") or "").rstrip("/") != alias:
         found.append(
             Finding(
@@ -180,14 +304,7 @@ def _token_works(
             )
         )
     except TLSFailure as exc:
-        findings.append(
-            Finding(
-                "tls",
-                False,
-                exc.message,
-                "Set ssl_verify in .condarc to your company's CA bundle (a .pem file path).",
-            )
-        )
+        findings.append(Finding("tls", False, exc.message, TLS_HINT))
     except ServiceTimeout as exc:
         findings.append(
             Finding("reachable", False, exc.message, "Check your network or proxy_servers.")

@@ -390,6 +390,11 @@ class ServiceTimeout(ServiceUnavailable):
     code = Code.SERVICE_TIMEOUT
 
 
+class NothingAnswers(ServiceUnavailable):
+    """Nothing answers at the address: the connection was refused or the host is unknown
+    (the code stays ``service_unavailable``; the doctor tells this case apart by its class)."""
+
+
 class TLSFailure(ServiceUnavailable):
     """The TLS handshake or certificate check failed."""
 

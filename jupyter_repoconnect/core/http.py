@@ -24,6 +24,7 @@ from .errors import (
     AuthenticationRefused,
     BadInput,
     Cancelled,
+    NothingAnswers,
     ServiceTimeout,
     ServiceUnavailable,
     TLSFailure,
@@ -447,7 +448,7 @@ class Caller:
                     "error). Set ssl_verify in .condarc to your company's CA bundle, or ask your "
                     "administrator."
                 ) from None
-            raise ServiceUnavailable(
+            raise NothingAnswers(
                 f"Could not connect to {where}. Check that the domain is right and the server is "
                 "running."
             ) from None

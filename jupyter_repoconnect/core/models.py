@@ -136,11 +136,23 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Checked:
+    """What a diagnosis was computed for: the connection, or a sign-in that was attempted."""
+
+    connected: bool
+    service: str | None = None
+    domain: str | None = None
+    username: str | None = None
+    attempt: bool = False  # checks of a sign-in attempted (service + domain), not a connection
+
+
+@dataclass(frozen=True)
 class Diagnosis:
     """The doctor's answer to "I am logged in but cannot interact with the repository"."""
 
     ok: bool
     findings: list[Finding]
+    checked: Checked | None = None  # a result belongs to the state it was computed for
 
     def to_dict(self) -> dict[str, Any]:
         return _to_dict(self)

@@ -159,8 +159,21 @@ def test_doctor(cli, condarc: Path, sandbox) -> None:
     result = cli("doctor", "--json")
     assert result.rc in (0, 1), result.err
     diagnosis = result.json()
-    assert set(diagnosis) == {"ok", "findings"}
+    assert set(diagnosis) == {"ok", "findings", "checked"}
     assert (result.rc == 0) == diagnosis["ok"]
     human = cli("doctor")
     assert human.rc == result.rc
     assert sandbox.cloud_tokens[0] not in human.output + result.output
+
+
+def test_doctor_checks_a_sign_in_to_a_domain(cli, condarc: Path, sandbox) -> None:
+    html = sandbox.urls["server"]
+    sandbox.inject("html", service="server")
+    try:
+        result = cli("doctor", "--service", "server", "--domain", html)
+    finally:
+        sandbox.clear_faults()
+    assert result.rc == 1
+    assert "This is not an Anaconda Server" in result.output
+    assert "Not signed in" not in result.output
+    assert cli("doctor", "--domain", html).rc == 2

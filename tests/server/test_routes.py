@@ -356,6 +356,31 @@ async def test_doctor(rest: Any) -> None:
     signed_in = await rest.get("doctor")
     assert signed_in.status == 200
     assert signed_in.body["findings"]
+    assert signed_in.body["checked"]["connected"] is True
+    assert signed_in.body["checked"]["username"] == "demo"
+
+
+async def test_doctor_checks_a_sign_in_attempted(rest: Any) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}"
+    reply = await rest.get("doctor", params={"service": "server", "domain": closed})
+    assert reply.status == 200
+    assert reply.body["checked"] == {
+        "connected": False,
+        "service": "server",
+        "domain": closed,
+        "username": None,
+        "attempt": True,
+    }
+    (reachable,) = [f for f in reply.body["findings"] if f["check"] == "reachable"]
+    assert reachable["message"].startswith(f"Nothing answers at {closed}")
+    bad = await rest.get("doctor", params={"service": "server", "domain": "example.com/"})
+    assert (bad.status, bad.error) == (400, "invalid_domain")
+    unknown = await rest.get("doctor", params={"service": "nope"})
+    assert unknown.status == 400 and set(unknown.body) == {"error", "message", "state_moved"}
 
 
 # --- bounded bodies and query arguments ------------------------------------------------------

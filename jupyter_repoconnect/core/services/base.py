@@ -263,6 +263,16 @@ class RepositoryService:
     def list_channels(self, client: Any, token: str, all_channels: bool) -> ChannelList:
         raise NotImplementedError
 
+    def identify(self, client: Any) -> None:
+        """Ask the domain whether this service answers there, without credentials, as a
+        sign-in first does: raises ServiceUnavailable (``wrong_domain``: something else
+        answers), NothingAnswers, TLSFailure or ServiceTimeout."""
+
+    def method_offered(self, client: Any, method: SignInMethod) -> str | None:
+        """Why the service at this domain does not offer ``method`` (None: it does, or it
+        cannot be told without signing in)."""
+        return None
+
     def info(self) -> dict[str, Any]:
         """What a surface needs to offer this service (its words, its sign-in form)."""
         return {

@@ -59,6 +59,19 @@ class CloudService:
                 code="bad_response",
             )
 
+    def check_repository(self) -> None:
+        """The repository answers its ``main`` channel as a repository (data or a refusal
+        without a token), not with a web page or 404."""
+        status = peek(self.caller, self.repo_url + "main/noarch/repodata.json")
+        if status in (200, 206, 401, 403):
+            return
+        answer = "a web page" if status == 502 else f"HTTP {status}"
+        raise ServiceUnavailable(
+            f"{self.repo_url} does not answer like {TITLE}'s repository (its main channel "
+            f"answered {answer}).",
+            code="wrong_domain",
+        )
+
     def channel_url(self, channel: str) -> str:
         return channel if "://" in channel else self.repo_url + channel
 
@@ -112,6 +125,9 @@ class Cloud(RepositoryService):
 
     def check_token(self, client: CloudService, token: str) -> None:
         client.validate(token)
+
+    def identify(self, client: CloudService) -> None:
+        client.check_repository()
 
     def cli_sign_out_change(self) -> Callable[[CondarcDocument], None] | None:
         return lambda doc: doc.set_list("default_channels", None)

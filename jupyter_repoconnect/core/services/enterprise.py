@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 from .. import validate
 from ..errors import AuthenticationRefused, ServiceUnavailable
 from . import acknowledged, alias_change, insert_token, is_html, peek
-from .base import PASSWORD_LOGIN, Capabilities, RepositoryService
+from .base import PASSWORD_LOGIN, Capabilities, RepositoryService, SignInMethod
 
 if TYPE_CHECKING:
     from ..connection import Connection
@@ -124,6 +124,22 @@ class EnterpriseService:
             "valid."
         )
 
+    def check_api(self) -> None:
+        """anaconda-client's reachability check: the API URL answers (JSON, not a page)."""
+        response = self.caller.send("GET", self.api)
+        if response.status_code == 200 and not is_html(response):
+            try:
+                if isinstance(response.json(), dict):
+                    return
+            except ValueError:
+                pass
+        answer = "a web page" if is_html(response) else "something else"
+        raise ServiceUnavailable(
+            f"{UNAVAILABLE} ({self.api} answered HTTP {response.status_code} with {answer}, "
+            "not the repository's API).",
+            code="wrong_domain",
+        )
+
     def channel_url(self, channel: str) -> str:
         return channel if "://" in channel else f"{self.conda}/{channel}"
 
@@ -228,6 +244,17 @@ class Enterprise(RepositoryService):
             "Revoke it on the repository's web page, or run 'anaconda logout' after signing "
             "in there again."
         )
+
+    def identify(self, client: EnterpriseService) -> None:
+        client.check_api()
+
+    def method_offered(self, client: EnterpriseService, method: SignInMethod) -> str | None:
+        if method.id == PASSWORD_LOGIN.id and client._authentication_type() == "kerberos":
+            return (
+                f"{TITLE} at {client.api} uses Kerberos single sign-on, not a password: sign in "
+                "with 'anaconda login' in a terminal after 'kinit'; it is detected here."
+            )
+        return None
 
     def cli_api_urls(self, domain: str | None) -> list[tuple[str, str]]:
         from .. import anaconda_client

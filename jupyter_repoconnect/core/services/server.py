@@ -16,7 +16,14 @@ from .. import validate
 from ..errors import AuthenticationRefused, BadInput, ServiceUnavailable
 from ..models import Channel
 from . import acknowledged, alias_change, insert_token, is_html, peek, server_sso
-from .base import ACCESS_TOKEN_LOGIN, PASSWORD_LOGIN, Capabilities, ChannelList, RepositoryService
+from .base import (
+    ACCESS_TOKEN_LOGIN,
+    PASSWORD_LOGIN,
+    Capabilities,
+    ChannelList,
+    RepositoryService,
+    SignInMethod,
+)
 from .server_sso import SSO_LOGIN
 
 if TYPE_CHECKING:
@@ -470,6 +477,20 @@ class Server(RepositoryService):
 
     def revoke_advice(self) -> str:
         return "Revoke it on the server's web page (your account's access tokens)."
+
+    def identify(self, client: ServerService) -> None:
+        client.check_system()
+
+    def method_offered(self, client: ServerService, method: SignInMethod) -> str | None:
+        if method.id != SSO_LOGIN.id:
+            return None
+        try:
+            server_sso.find_provider(client.caller, client.api, client.domain)
+        except ServiceUnavailable as exc:
+            if exc.code != "sso_not_offered":
+                raise
+            return exc.message
+        return None
 
     def list_channels(self, client: ServerService, token: str, all_channels: bool) -> ChannelList:
         return ChannelList(client.channel_items(token, all_channels), client._channel)
