@@ -114,9 +114,28 @@ export interface IFinding {
   hint: string | null;
 }
 
+/** What a diagnosis was computed for: the connection, or a sign-in that was attempted. */
+export interface IChecked {
+  connected: boolean;
+  service: string | null;
+  domain: string | null;
+  username: string | null;
+  /** The checks of a sign-in attempted (service + domain), not of a connection. */
+  attempt: boolean;
+}
+
 export interface IDiagnosis {
   ok: boolean;
   findings: IFinding[];
+  checked?: IChecked | null;
+}
+
+/** A sign-in to check (never its password): what the doctor takes after a failed one. */
+export interface IAttempted {
+  service: string;
+  /** The domain typed; absent: the remembered one. */
+  domain?: string;
+  method?: string;
 }
 
 export interface IConnectRequest {
@@ -295,7 +314,11 @@ export function createApi(settings: ServerConnection.ISettings = ServerConnectio
     preferences: (): Promise<IPreferences> => call<IPreferences>('preferences'),
     putPreferences: (body: IPreferencesUpdate): Promise<IPreferences> =>
       call<IPreferences>('preferences', json('PUT', body)),
-    doctor: (): Promise<IDiagnosis> => call<IDiagnosis>('doctor')
+    /** The connection's checks; with `attempted`, the checks of that sign-in instead. */
+    doctor: (attempted?: IAttempted): Promise<IDiagnosis> => {
+      const given = Object.entries(attempted ?? {}).filter(([, v]) => !!v) as string[][];
+      return call<IDiagnosis>(given.length ? `doctor?${new URLSearchParams(given)}` : 'doctor');
+    }
   };
 }
 

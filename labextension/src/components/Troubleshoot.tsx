@@ -19,17 +19,32 @@ export function Troubleshoot({ model }: { model: PanelModel }): JSX.Element {
     }
   }, [requests]);
   const diagnosis = model.doctor.diagnosis;
+  const stale = model.doctor.stale;
   return (
     <details className="jp-RepoConnect-details" ref={details} data-testid="troubleshoot">
       <summary>Troubleshooting</summary>
       <div className="jp-RepoConnect-detailsBody">
-        <h4 ref={heading} tabIndex={-1} data-testid="doctor-title">
-          {diagnosis === null
-            ? 'Check the connection'
-            : diagnosis.ok
-              ? 'Everything checked is fine'
-              : 'Problems found'}
+        <h4
+          ref={heading}
+          tabIndex={-1}
+          data-testid="doctor-title"
+          data-state={
+            stale ? 'stale' : diagnosis === null ? 'none' : diagnosis.ok ? 'ok' : 'problems'
+          }
+        >
+          {stale
+            ? 'Out of date — Run again'
+            : diagnosis === null
+              ? 'Check the connection'
+              : diagnosis.ok
+                ? 'Everything checked is fine'
+                : 'Problems found'}
         </h4>
+        {stale && (
+          <p className="jp-RepoConnect-hint" data-testid="doctor-stale">
+            The connection changed since the last checks, so their results no longer apply.
+          </p>
+        )}
         {diagnosis && (
           <ul className="jp-RepoConnect-findings" data-testid="doctor-findings">
             {diagnosis.findings.map((finding, i) => (
@@ -65,7 +80,7 @@ export function Troubleshoot({ model }: { model: PanelModel }): JSX.Element {
             onClick={() => void model.doctor.run()}
             data-testid="run-doctor"
           >
-            {diagnosis === null ? 'Run the checks' : 'Run again'}
+            {diagnosis === null && !stale ? 'Run the checks' : 'Run again'}
           </button>
         </div>
         <Feedback model={model} at="doctor" />

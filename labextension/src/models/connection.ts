@@ -8,6 +8,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import {
   Api,
   ApiError,
+  IAttempted,
   ICapabilities,
   IConnectRequest,
   ISignInField,
@@ -132,6 +133,11 @@ export class ConnectionModel {
   /** Whether the request in flight is a sign-in that can be cancelled. */
   get cancellable(): boolean {
     return this._signIn !== null;
+  }
+  /** The last sign-in that failed here (service, domain typed, method; never a secret), until
+   * the status changes: what "Troubleshoot" checks while signed out. */
+  get failedAttempt(): IAttempted | null {
+    return this._failedAttempt;
   }
   /** A TLS failure waiting for the user's "Trust this server" decision. */
   get trustPending(): boolean {
@@ -348,6 +354,11 @@ export class ConnectionModel {
           throw new DOMException('The sign-in was cancelled.', 'AbortError');
         }
         tls = error instanceof ApiError && error.code === 'tls_failure';
+        this._failedAttempt = {
+          service: request.service,
+          domain: request.domain ?? this._preferences.domainOf(request.service) ?? undefined,
+          method: this._methodOf(request)
+        };
         this._markDomain(error);
         throw error;
       } finally {
@@ -412,6 +423,9 @@ export class ConnectionModel {
     if (status.service) {
       this._service = status.service;
     }
+    if (status.connected) {
+      this._failedAttempt = null; // a sign-in went through since
+    }
     if (!status.connected || before?.connected !== status.connected) {
       this._liveWarnings = []; // they described the connection that was
       this._signedInWith = null;
@@ -444,6 +458,7 @@ export class ConnectionModel {
   private _cancelled = false;
   private _attempt = '';
   private _trustRequest: IConnectRequest | null = null;
+  private _failedAttempt: IAttempted | null = null;
   private _methods: Record<string, string> = {};
   private _signedInWith: string | null = null;
 }

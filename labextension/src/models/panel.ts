@@ -63,7 +63,7 @@ export class PanelModel {
       pageSize: options.pageSize ?? 50,
       searchDelay: options.searchDelay ?? 300
     });
-    this.doctor = new DoctorModel(api, this.activity);
+    this.doctor = new DoctorModel(api, this.activity, this.connection);
     this.account = new AccountModel(
       options.accountApi ?? createAccountApi(settings),
       () => void this.refresh()
