@@ -134,10 +134,21 @@ def _diagnose_attempt(
         others = [m.submit for m in service.sign_in_methods if m.id != method.id]
         hint = f"Sign in with {' or '.join(others)} instead." if others else None
         findings.append(Finding("method", False, refused, hint))
-    else:
-        findings.append(
-            Finding("method", True, f"{title} at {domain} offers this sign-in ({method.submit}).")
+        return
+    findings.append(
+        Finding("method", True, f"{title} at {domain} offers this sign-in ({method.submit}).")
+    )
+    what = " and ".join(f.label for f in method.fields) or "sign-in"
+    were, them = ("were", "them") if len(method.fields) > 1 else ("was", "it")
+    findings.append(
+        Finding(
+            "credentials",
+            True,
+            f"Everything the sign-in needs from {domain} is in order, so a refused sign-in "
+            f"means the {what} {were} not accepted: type {them} again (the doctor never sees "
+            f"{them}).",
         )
+    )
 
 
 def _diagnose(parts: Parts, current: Connection | None, findings: list[Finding]) -> None:

@@ -62,7 +62,9 @@ def test_a_healthy_service_passes_every_check(connector, sandbox, service):
     domain = None if service == "cloud" else sandbox.urls[service]
     diagnosis = connector.doctor(service, domain)
     assert diagnosis.ok, [f.message for f in diagnosis.findings]
-    assert {"reachable", "service", "method"} <= set(by_check(diagnosis))
+    found = by_check(diagnosis)
+    assert {"reachable", "service", "method"} <= set(found)
+    assert "not accepted" in found["credentials"].message  # what is left: the credentials
 
 
 def test_the_remembered_domain_is_checked_when_none_is_given(connector, sandbox):
