@@ -22,6 +22,56 @@ export interface IPickerSettings {
   searchDelay: number;
 }
 
+/** What a key does in the channel list, the one Tab stop of the picker (an ARIA listbox). */
+export type ListAction =
+  | 'next'
+  | 'previous'
+  | 'pageDown'
+  | 'pageUp'
+  | 'first'
+  | 'last'
+  | 'toggleChannels'
+  | 'toggleDefaultChannels'
+  | 'add';
+
+/** Items a PageUp / PageDown moves over. */
+export const PAGE_STEP = 10;
+
+/** The key's action in the channel list, or null when the list leaves it to the browser. */
+export function listAction(event: {
+  key: string;
+  altKey?: boolean;
+  ctrlKey?: boolean;
+  metaKey?: boolean;
+}): ListAction | null {
+  if (event.altKey || event.ctrlKey || event.metaKey) {
+    return null; // JupyterLab's shortcuts
+  }
+  switch (event.key) {
+    case 'ArrowDown':
+      return 'next';
+    case 'ArrowUp':
+      return 'previous';
+    case 'PageDown':
+      return 'pageDown';
+    case 'PageUp':
+      return 'pageUp';
+    case 'Home':
+      return 'first';
+    case 'End':
+      return 'last';
+    case ' ':
+      return 'toggleChannels';
+    case 'd':
+    case 'D':
+      return 'toggleDefaultChannels';
+    case 'Enter':
+      return 'add';
+    default:
+      return null;
+  }
+}
+
 export class ChannelPickerModel {
   constructor(
     private readonly _api: Api,
@@ -49,6 +99,10 @@ export class ChannelPickerModel {
   get loading(): boolean {
     return this._loading;
   }
+  /** The current item of the list (index in the page), -1 without items. */
+  get active(): number {
+    return this._active;
+  }
   get choices(): ReadonlyMap<string, IChannelChoice> {
     return this._choices;
   }
@@ -75,9 +129,67 @@ export class ChannelPickerModel {
     this._emit();
   }
 
+  /** Leaving the search box for the list: a search still waiting for its pause runs now. */
+  enterList(): void {
+    if (this._searchTimer) {
+      void this.loadPage(0);
+    }
+  }
+
+  /** Make an item of the page the current one (a click on it). */
+  setActive(index: number): void {
+    const count = this._page?.items.length ?? 0;
+    const active = count ? Math.min(Math.max(index, 0), count - 1) : -1;
+    if (active !== this._active) {
+      this._active = active;
+      this._emit();
+    }
+  }
+
+  /**
+   * A key of the list: move the current item (past either end of the page turns the page),
+   * toggle its "Add to" lists. "add" is left to the caller, which knows where focus goes next.
+   * Nothing happens while a page loads: the items on screen may not answer the search.
+   */
+  act(action: Exclude<ListAction, 'add'>): void {
+    const page = this._page;
+    if (!page || this._loading || !page.items.length) {
+      return;
+    }
+    const count = page.items.length;
+    const last = count - 1;
+    const current = Math.max(this._active, 0);
+    const step = { next: 1, previous: -1, pageDown: PAGE_STEP, pageUp: -PAGE_STEP };
+    switch (action) {
+      case 'first':
+        return this.setActive(0);
+      case 'last':
+        return this.setActive(last);
+      case 'toggleChannels':
+      case 'toggleDefaultChannels': {
+        const name = page.items[current].name;
+        const list = action === 'toggleChannels' ? 'channels' : 'default_channels';
+        this._active = current;
+        return this.toggleChoice(name, list, !this.choiceOf(name)[list]);
+      }
+    }
+    const target = current + step[action];
+    const size = page.limit || this.settings.pageSize;
+    if (target > last && current === last && page.offset + count < page.total) {
+      this._landOn = 'first';
+      void this.loadPage(page.offset + size);
+    } else if (target < 0 && current === 0 && page.offset > 0) {
+      this._landOn = 'last';
+      void this.loadPage(page.offset - size);
+    } else {
+      this.setActive(target);
+    }
+  }
+
   /** Fetch one page; a newer request cancels an older one. */
   async loadPage(offset: number): Promise<void> {
     window.clearTimeout(this._searchTimer);
+    this._searchTimer = 0;
     this._request?.abort();
     const request = new AbortController();
     this._request = request;
@@ -92,17 +204,21 @@ export class ChannelPickerModel {
       );
       if (this._request === request) {
         this._page = page;
+        // Arrowing back past the top of a page lands on the previous page's last item.
+        this._active = this._landOn === 'last' ? page.items.length - 1 : page.items.length ? 0 : -1;
         this._activity.clear('picker', 'error');
       }
     } catch (error) {
       if (this._request === request && !request.signal.aborted) {
         // Never leave results that do not answer the search on screen.
         this._page = null;
+        this._active = -1;
         this._activity.fail(error, 'picker', 'The search failed: ');
       }
     } finally {
       if (this._request === request) {
         this._request = null;
+        this._landOn = 'first';
         this._loading = false;
         this._emit();
       }
@@ -162,11 +278,14 @@ export class ChannelPickerModel {
 
   private _reset(): void {
     window.clearTimeout(this._searchTimer);
+    this._searchTimer = 0;
     this._request?.abort();
     this._request = null;
     this._loading = false;
     this._query = '';
     this._page = null;
+    this._active = -1;
+    this._landOn = 'first';
     this._choices.clear();
     this._emit();
   }
@@ -180,7 +299,9 @@ export class ChannelPickerModel {
   private _listing = false;
   private _query = '';
   private _page: IChannelPage | null = null;
+  private _active = -1;
+  private _landOn: 'first' | 'last' = 'first';
   private _loading = false;
   private _request: AbortController | null = null;
-  private _searchTimer = 0;
+  private _searchTimer = 0; // 0: no search waiting for its pause
 }
