@@ -241,6 +241,7 @@ class Connector:
         chosen_method = chosen.method(method)
         credentials = _credentials(chosen_method, username=username, password=password, token=token)
         fresh = not self.state_store.directory.exists()
+        before = self._condarc_before()
         op = self._begin_attempt(attempt)
         try:
             self._connect(chosen, chosen_method.id, domain, credentials, trust_server, op)
@@ -250,7 +251,7 @@ class Connector:
             raise
         finally:
             self._end_attempt(attempt, op)
-        return self._with_notes(self.status(), self._clean_index_cache())
+        return self._signed_in(chosen, before)
 
     # --- single sign-on ------------------------------------------------------------------
     def start_sso(
@@ -332,6 +333,7 @@ class Connector:
             chosen = self._check_service(pending.service)
             credentials = server_sso.exchange_inputs(pending, code)
             fresh = not self.state_store.directory.exists()
+            before = self._condarc_before()
             try:
                 self._connect(
                     chosen, server_sso.SSO_LOGIN.id, pending.domain, credentials,
@@ -341,7 +343,7 @@ class Connector:
                 if fresh:  # a refused sign-in leaves nothing behind, not even the lock
                     _remove_lock_folder(self.state_store)
                 raise
-            status = self._with_notes(self.status(), self._clean_index_cache())
+            status = self._signed_in(chosen, before)
         except RepoConnectError as exc:
             self._end_sso(pending, exc)
             raise
@@ -429,6 +431,23 @@ class Connector:
         from . import conda_index
 
         return conda_index.clean() if self.settings.clean_index_cache else []
+
+    def _condarc_before(self) -> CondarcDocument | None:
+        """``.condarc`` as a sign-in finds it (None: unreadable; the sign-in says why)."""
+        try:
+            return self.condarc.load()
+        except RepoConnectError:
+            return None
+
+    def _signed_in(self, service: RepositoryService, before: CondarcDocument | None) -> Status:
+        """The status after a sign-in, with what it changed in ``.condarc`` (core/changes.py)."""
+        from .changes import condarc_changes
+
+        status = self._with_notes(self.status(), self._clean_index_cache())
+        after = self._condarc_before()
+        if before is None or after is None:
+            return status
+        return replace(status, changes=condarc_changes(before, after, service))
 
     @staticmethod
     def _with_notes(status: Status, notes: list[str]) -> Status:

@@ -12,6 +12,16 @@ def _to_dict(obj: Any) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One key a sign-in changed in ``.condarc`` (core/changes.py), with the words for it."""
+
+    key: str
+    before: Any  # a list, a scalar, or None (not set); tokens masked
+    after: Any
+    text: str
+
+
+@dataclass(frozen=True)
 class Status:
     """What a surface shows as the connection status. Never holds a secret."""
 
@@ -31,6 +41,7 @@ class Status:
     sign_out_note: str | None = None  # what a sign-out will do to .condarc
     package_managers: list[str] = field(default_factory=list)  # core/sinks/ ids holding it
     expires_at: str | None = None  # when the token of our sign-in expires, if the service said
+    changes: list[Change] = field(default_factory=list)  # in a connect answer: what it wrote
 
     def to_dict(self) -> dict[str, Any]:
         return _to_dict(self)

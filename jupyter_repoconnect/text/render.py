@@ -180,11 +180,21 @@ def status_text(st: Status, surface: Surface, *, note: str | None = None) -> str
     return "\n".join(lines)
 
 
+def changes_lines(st: Status) -> list[str]:
+    """What a sign-in changed in ``.condarc`` (core/changes.py), and that it comes back."""
+    if not st.changes:
+        return []
+    from ..core.changes import RESTORED
+
+    return ["Changed in .condarc:", *[f"  - {inert(c.text)}" for c in st.changes], RESTORED]
+
+
 def signed_in_text(st: Status, surface: Surface) -> str:
     """The summary after a sign-in (login, an installed organisation token, single sign-on)."""
     who = f" as {inert(st.username)}" if st.username else ""
     where = f" at {inert(st.domain)}" if st.domain else ""
     lines = [f"Signed in to {service_title(st.service)}{where}{who}."]
+    lines += changes_lines(st)
     expiry = expiry_text(st.expires_at)
     if expiry:
         lines.append(f"The token expires {expiry}.")
@@ -245,19 +255,34 @@ def added_text(
     channels: list[str] | tuple[str, ...],
     default_channels: list[str] | tuple[str, ...],
 ) -> str:
-    """What "Add channels" wrote: counts only entries that are new, else "already in"."""
+    """What "Add channels" wrote, every new entry named (one written for the user too, with
+    why), else "already in"."""
+    asked = [*channels, *default_channels]
     parts = []
     for key in ("channels", "default_channels"):
         old = getattr(before, key) or []
-        n = len([e for e in (getattr(after, key) or []) if e not in old])
-        if n:
-            parts.append(f"{n} to {key}")
+        added = [e for e in (getattr(after, key) or []) if e not in old]
+        picked = [inert(e) for e in added if e in asked]
+        automatic = [inert(e) for e in added if e not in asked]
+        names = [", ".join(picked)] if picked else []
+        if automatic:
+            names.append(f"{', '.join(automatic)}, {why_automatic(automatic)}")
+        if added:
+            n = len(added)
+            parts.append(f"{n} channel{'' if n == 1 else 's'} to {key} ({'; '.join(names)})")
     if parts:
         return f"Added {' and '.join(parts)} in {inert(after.path)}."
     names = ", ".join(inert(n) for n in [*channels, *default_channels])
     where = "channels" if channels else "default_channels"
     verb = "is" if len([*channels, *default_channels]) == 1 else "are"
     return f"{names} {verb} already in {where}; nothing was written."
+
+
+def why_automatic(entries: list[str]) -> str:
+    """Why "Add channels" wrote entries nobody picked (Connector.add_channels)."""
+    if "defaults" in entries:
+        return "added for you: conda reads default_channels only through defaults in channels"
+    return "added for you"
 
 
 def page_text(page: ChannelPage, surface: Surface) -> str:

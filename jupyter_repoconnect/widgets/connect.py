@@ -24,7 +24,7 @@ from ..core.services.base import RepositoryService, SignInField, SignInMethod
 from ..text.render import PASTE_HINT
 from .channels import ChannelPicker
 from .common import Panel, error_text
-from .render import service_title, sign_out_text, status_message
+from .render import changes_message, service_title, sign_out_text, status_message
 from .status import StatusPanel
 
 TOKEN_HELP = (
@@ -359,7 +359,7 @@ class ConnectPanel(Panel):
             callback(status)
 
     def _show_connected(self, status: Status, headline: str) -> None:
-        note = status_message(status)
+        note = " ".join(filter(None, [status_message(status), changes_message(status)]))
         self.headline.value = f"<b>{escape(headline)}</b>" + (
             f"<p>{escape(note)}</p>" if note else ""
         )

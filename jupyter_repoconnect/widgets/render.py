@@ -34,6 +34,17 @@ def status_message(status: Status) -> str | None:
     return status.message
 
 
+def changes_message(status: Status) -> str | None:
+    """After a sign-in: what it changed in ``.condarc``, in one paragraph (text/render.py)."""
+    from ..text.render import changes_lines
+
+    lines = changes_lines(status)
+    if not lines:
+        return None
+    said = "; ".join(line.strip().removeprefix("- ") for line in lines[1:-1])
+    return f"{lines[0]} {said}. {lines[-1]}"
+
+
 def _list_text(items: list[str] | None) -> str:
     if items is None:
         return "(not set)"

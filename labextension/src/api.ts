@@ -68,7 +68,20 @@ export interface IStatus {
   package_managers?: string[];
   /** When the token of a sign-in made here expires (ISO date or time), where the service said. */
   expires_at?: string | null;
+  /** In a sign-in's answer: what it changed in `.condarc` (empty in a status read later). */
+  changes?: IChange[];
 }
+
+/** One key a sign-in changed in `.condarc`, with the words every surface shows. */
+export interface IChange {
+  key: string;
+  before: unknown;
+  after: unknown;
+  text: string;
+}
+
+/** Said after the changes of a sign-in, on every surface (core/changes.py RESTORED). */
+export const CHANGES_RESTORED = 'Your previous .condarc is saved and comes back at sign-out.';
 
 export interface IChannel {
   name: string;

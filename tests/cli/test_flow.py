@@ -71,6 +71,11 @@ def test_login_add_status_logout(
         assert "default_channels" in after_login
     else:  # what Navigator does: channels emptied, default_channels removed
         assert "default_channels" not in after_login
+        # ... and it is said, with the way back (issue 20)
+        assert "Changed in .condarc:" in login.out
+        assert "  - channels: [" in login.out and "] → [] (" in login.out
+        assert "  - channel_alias set to " in login.out
+    assert "comes back at sign-out" in login.out
 
     name = _channel_to_add(cli, service)
     target = "default_channels" if service == "server" else "channels"

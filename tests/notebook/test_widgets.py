@@ -361,7 +361,9 @@ def test_adding_a_channel_twice_says_nothing_was_written(connector, env):
         picker = ChannelPicker(connector, background=False)
         picker.select("conda-forge", channels=True)
         picker.add_button.click()
-        assert picker.message.text.startswith("Added 1 to channels"), picker.message.text
+        assert picker.message.text.startswith("Added 1 channel to channels (conda-forge)"), (
+            picker.message.text
+        )
         before = env.condarc.read_bytes()
         picker.select("conda-forge", channels=True)
         picker.add_button.click()

@@ -52,8 +52,9 @@ describe('ChannelPickerModel', () => {
       default_channels: ['ch-2']
     });
     expect(picker.choices.size).toBe(0);
+    // every count names its entries
     expect(model.activity.feedback?.text).toMatch(
-      /^Added 1 channel to channels and 1 channel to default_channels/
+      /^Added 1 channel to channels \(ch-1\) and 1 channel to default_channels \(ch-2\)/
     );
     expect(picker.isInChannels({ name: 'ch-1', url: 'x', privacy: null, description: null })).toBe(
       true

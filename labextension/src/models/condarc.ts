@@ -178,16 +178,22 @@ export class CondarcModel {
       this._set(after);
     }
     await this._connection.reload();
-    const added = (list: ChannelList) =>
-      (after[list] ?? []).filter(entry => !(before[list] ?? []).includes(entry)).length;
+    const asked = [...channels, ...defaults];
     const parts: string[] = [];
     for (const list of LISTS) {
-      const n = added(list);
+      // every entry is named: one written for the user too, with why (never only counted)
+      const added = (after[list] ?? []).filter(entry => !(before[list] ?? []).includes(entry));
+      const picked = added.filter(entry => asked.includes(entry));
+      const automatic = added.filter(entry => !asked.includes(entry));
+      const names = [
+        ...(picked.length ? [picked.join(', ')] : []),
+        ...(automatic.length ? [`${automatic.join(', ')}, ${whyAutomatic(automatic)}`] : [])
+      ];
+      const n = added.length;
       if (n) {
-        parts.push(`${n} channel${n === 1 ? '' : 's'} to ${list}`);
+        parts.push(`${n} channel${n === 1 ? '' : 's'} to ${list} (${names.join('; ')})`);
       }
     }
-    const asked = [...channels, ...defaults];
     if (parts.length) {
       this._activity.say('success', `Added ${parts.join(' and ')} in ${after.path}.`, at);
     } else {
@@ -288,4 +294,11 @@ export class CondarcModel {
   private _confirmDefaults = false;
   private _conflict = false;
   private _seen: string | null = null;
+}
+
+/** Why "Add channels" wrote entries nobody picked (core: Connector.add_channels). */
+export function whyAutomatic(entries: string[]): string {
+  return entries.includes('defaults')
+    ? 'added for you: conda reads default_channels only through defaults in channels'
+    : 'added for you';
 }

@@ -8,6 +8,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import {
   Api,
   ApiError,
+  CHANGES_RESTORED,
   IAttempted,
   ICapabilities,
   IConnectRequest,
@@ -343,10 +344,13 @@ export class ConnectionModel {
         if (request.domain) {
           await this._preferences.reload();
         }
+        const changes = (status.changes ?? []).map(c => c.text);
         this._activity.say(
           'success',
-          `Signed in to ${status.service_title ?? 'the repository'}.`,
-          'status'
+          `Signed in to ${status.service_title ?? 'the repository'}.` +
+            (changes.length ? ` ${CHANGES_RESTORED} Changed in .condarc:` : ''),
+          'status',
+          changes
         );
       } catch (error) {
         if (abort.signal.aborted) {
