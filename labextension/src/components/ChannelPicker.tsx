@@ -1,39 +1,106 @@
 /**
  * Channels of the connected Anaconda Server: server-side search, one page at a time
  * (so 10,000 channels never reach the DOM at once), the two "Add to" toggles, "Add channels".
+ * The list is one Tab stop, an ARIA listbox: the arrows move, Space picks for "Add to
+ * channels", D for "Add to default_channels", Enter adds. "/" anywhere in the panel goes to
+ * the search box.
  */
-import React from 'react';
+import React, { useEffect, useRef } from 'react';
 
 import { IChannel } from '../api';
 import { PanelModel } from '../models/panel';
+import { listAction } from '../models/picker';
 import { Feedback } from './Feedback';
 
 interface IProps {
   model: PanelModel;
 }
 
+const LIST_ID = 'jp-RepoConnect-channel-listbox';
+
+function optionId(index: number): string {
+  return `jp-RepoConnect-channel-option-${index}`;
+}
+
+/** Whether a key typed at `target` is text (a "/" there is not the search shortcut). */
+function typesText(target: EventTarget | null): boolean {
+  if (target instanceof HTMLInputElement) {
+    return !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(target.type);
+  }
+  return (
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement ||
+    (target instanceof HTMLElement && target.isContentEditable)
+  );
+}
+
 export function ChannelPicker({ model }: IProps): JSX.Element {
   const picker = model.picker;
   const page = picker.page;
   const picked = picker.choices.size;
+  const list = useRef<HTMLUListElement>(null);
+  const search = useRef<HTMLInputElement>(null);
+  const section = useRef<HTMLElement>(null);
+  useEffect(() => {
+    // The panel has many Tab stops before the picker: "/" jumps to the search, as on the web.
+    const panel = section.current?.closest<HTMLElement>('.jp-RepoConnect');
+    const onKey = (event: KeyboardEvent): void => {
+      const plain = !event.ctrlKey && !event.altKey && !event.metaKey;
+      if (event.key === '/' && plain && !typesText(event.target)) {
+        event.preventDefault();
+        search.current?.focus();
+        search.current?.select();
+      }
+    };
+    panel?.addEventListener('keydown', onKey);
+    return () => panel?.removeEventListener('keydown', onKey);
+  }, []);
+  const active = picker.active;
+  useEffect(() => {
+    // Only while the keyboard is in the list: never scroll the panel under the mouse.
+    if (list.current && document.activeElement === list.current && active >= 0) {
+      document.getElementById(optionId(active))?.scrollIntoView({ block: 'nearest' });
+    }
+  }, [active, page]);
+  const add = async (): Promise<void> => {
+    if (await picker.addChannels()) {
+      // The button is disabled now (nothing picked): continue from the search box.
+      search.current?.focus();
+    }
+  };
   return (
     <section
+      ref={section}
       className="jp-RepoConnect-section"
       aria-labelledby="jp-RepoConnect-picker-title"
       data-testid="channel-picker"
     >
       <h3 id="jp-RepoConnect-picker-title">Channels of your repository</h3>
-      <label htmlFor="jp-RepoConnect-search">Search channels</label>
+      <label htmlFor="jp-RepoConnect-search">
+        Search channels{' '}
+        <span className="jp-RepoConnect-muted" aria-hidden="true">
+          (press <kbd>/</kbd> in the panel)
+        </span>
+      </label>
       <input
         id="jp-RepoConnect-search"
+        ref={search}
         className="jp-RepoConnect-input"
         type="search"
         value={picker.query}
-        placeholder="Filter by name"
+        placeholder="Filter by name, then ↓ to the list"
         autoComplete="off"
         spellCheck={false}
+        aria-keyshortcuts="/"
         aria-controls="jp-RepoConnect-channel-list"
         onChange={event => picker.search(event.target.value)}
+        onKeyDown={event => {
+          if (event.key === 'ArrowDown' && list.current) {
+            event.preventDefault();
+            picker.enterList();
+            list.current.focus();
+          }
+        }}
         data-testid="channel-search"
       />
       {page && <Pager model={model} />}
@@ -50,13 +117,47 @@ export function ChannelPicker({ model }: IProps): JSX.Element {
             {page.q ? `No channel matches “${page.q}”.` : 'This repository offers no channels.'}
           </p>
         ) : (
-          <ul aria-label="Channels">
+          <ul
+            id={LIST_ID}
+            ref={list}
+            className="jp-RepoConnect-listbox"
+            role="listbox"
+            tabIndex={0}
+            aria-label="Channels"
+            aria-multiselectable="true"
+            aria-describedby="jp-RepoConnect-list-keys"
+            aria-activedescendant={active >= 0 ? optionId(active) : undefined}
+            onKeyDown={event => {
+              const action = listAction(event);
+              if (!action) {
+                return;
+              }
+              event.preventDefault();
+              if (action === 'add') {
+                void add();
+              } else {
+                picker.act(action);
+              }
+            }}
+            data-testid="channel-listbox"
+          >
             {page.items.map((channel, index) => (
-              <ChannelRow key={channel.name} model={model} channel={channel} index={index} />
+              <ChannelRow
+                key={channel.name}
+                model={model}
+                channel={channel}
+                index={index}
+                active={index === active}
+                list={list}
+              />
             ))}
           </ul>
         )}
       </div>
+      <p id="jp-RepoConnect-list-keys" className="jp-RepoConnect-hint jp-RepoConnect-listKeys">
+        In the list: ↑ ↓ to move, Space to add to channels, D to add to default_channels, Enter to
+        add them.
+      </p>
       <div className="jp-RepoConnect-actions">
         <span className="jp-RepoConnect-hint" aria-live="polite" data-testid="picked-count">
           {picked ? `${picked} channel${picked === 1 ? '' : 's'} selected` : 'No channel selected'}
@@ -65,12 +166,7 @@ export function ChannelPicker({ model }: IProps): JSX.Element {
           type="button"
           className="jp-RepoConnect-button jp-mod-accept"
           disabled={!picked}
-          onClick={async () => {
-            if (await picker.addChannels()) {
-              // The button is disabled now (nothing picked): continue from the search box.
-              document.getElementById('jp-RepoConnect-search')?.focus();
-            }
-          }}
+          onClick={() => void add()}
           data-testid="add-channels-button"
         >
           Add channels
@@ -81,34 +177,62 @@ export function ChannelPicker({ model }: IProps): JSX.Element {
   );
 }
 
+/** One option of the listbox; its two toggles are for the mouse (the keyboard uses keys). */
 function ChannelRow({
   model,
   channel,
-  index
-}: IProps & { channel: IChannel; index: number }): JSX.Element {
+  index,
+  active,
+  list
+}: IProps & {
+  channel: IChannel;
+  index: number;
+  active: boolean;
+  list: React.RefObject<HTMLUListElement>;
+}): JSX.Element {
   const picker = model.picker;
   const choice = picker.choiceOf(channel.name);
-  const nameId = `jp-RepoConnect-ch-${index}-${cssId(channel.name)}`;
   const inChannels = picker.isInChannels(channel);
+  // An option's content is read as plain text: its name says the state of both toggles.
+  const label = [
+    channel.name,
+    channel.privacy,
+    inChannels && 'in channels',
+    choice.default_channels && 'picked for default_channels'
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const toggle = (list_: 'channels' | 'default_channels', on: boolean): void => {
+    picker.setActive(index);
+    picker.toggleChoice(channel.name, list_, on);
+    list.current?.focus(); // the keyboard continues in the list
+  };
   return (
-    <li className="jp-RepoConnect-channel" data-testid="channel-row" data-channel={channel.name}>
+    <li
+      id={optionId(index)}
+      className={`jp-RepoConnect-channel${active ? ' jp-mod-active' : ''}`}
+      role="option"
+      aria-selected={choice.channels}
+      aria-label={label}
+      onClick={() => picker.setActive(index)}
+      data-testid="channel-row"
+      data-channel={channel.name}
+    >
       <div className="jp-RepoConnect-channelName">
-        <span id={nameId} title={channel.url}>
-          {channel.name}
-        </span>
+        <span title={channel.url}>{channel.name}</span>
         {channel.privacy && <span className="jp-RepoConnect-badge">{channel.privacy}</span>}
         {inChannels && <span className="jp-RepoConnect-badge jp-mod-ok">in channels</span>}
       </div>
       {channel.description && (
         <div className="jp-RepoConnect-channelDescription">{channel.description}</div>
       )}
-      <div className="jp-RepoConnect-toggles">
+      <div className="jp-RepoConnect-toggles" aria-hidden="true">
         <label>
           <input
             type="checkbox"
+            tabIndex={-1}
             checked={choice.channels}
-            aria-describedby={nameId}
-            onChange={event => picker.toggleChoice(channel.name, 'channels', event.target.checked)}
+            onChange={event => toggle('channels', event.target.checked)}
             data-testid="add-to-channels"
           />
           Add to channels
@@ -116,11 +240,9 @@ function ChannelRow({
         <label>
           <input
             type="checkbox"
+            tabIndex={-1}
             checked={choice.default_channels}
-            aria-describedby={nameId}
-            onChange={event =>
-              picker.toggleChoice(channel.name, 'default_channels', event.target.checked)
-            }
+            onChange={event => toggle('default_channels', event.target.checked)}
             data-testid="add-to-default-channels"
           />
           Add to default_channels
@@ -161,8 +283,4 @@ function Pager({ model }: IProps): JSX.Element | null {
       </button>
     </nav>
   );
-}
-
-function cssId(name: string): string {
-  return name.replace(/[^A-Za-z0-9_-]/g, '_');
 }
