@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import auth_keyring, validate
+from .dates import human_date
 from .errors import (
     AuthenticationRefused,
     BadInput,
@@ -374,7 +375,7 @@ class Account:
         current = service.current_token(api_key, org)
         if current is not None and not confirm_reissue:
             raise Conflict(
-                REISSUE_WARNING.format(org=known[org].title, expires=current),
+                REISSUE_WARNING.format(org=known[org].title, expires=human_date(current)),
                 code=Code.CONFIRM_REISSUE,
             )
         # The Cloud sign-in we replace goes first (its own journalled sign-out, anaconda-auth's

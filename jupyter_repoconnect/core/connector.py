@@ -18,6 +18,7 @@ from . import configure, connection, http, signin, validate
 from .conda_rules import condarc_warnings, ignored_condarc_message
 from .condarc import Condarc, CondarcDocument, mask_token
 from .connection import Connection
+from .dates import human_date
 from .domains import validate_domain
 from .errors import (
     BadInput,
@@ -884,13 +885,13 @@ def expiry_warnings(expires_at: str | None, domain: str, today: dt.date | None =
     renew = "Renew it (sign in again with Renew): your channels stay as they are."
     if left < 0:
         return [
-            f"The token of this sign-in to {domain} expired on {day.isoformat()}: the "
+            f"The token of this sign-in to {domain} expired on {human_date(day)}: the "
             f"repository now refuses conda's requests. {renew}"
         ]
     if left <= EXPIRY_NOTICE_DAYS:
         when = "today" if left == 0 else f"in {left} day{'s' if left != 1 else ''}"
         return [
-            f"The token of this sign-in to {domain} expires {when} ({day.isoformat()}). {renew}"
+            f"The token of this sign-in to {domain} expires {when} ({human_date(day)}). {renew}"
         ]
     return []
 

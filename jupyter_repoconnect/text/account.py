@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..core.dates import human_date
 from .render import inert, inert_lines
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def status_text(st: AccountStatus) -> str:
             lines.append("  managed by the administrator (ANACONDA_AUTH_API_KEY)")
         if st.expires_at:
             expired = " (expired)" if st.expired else ""
-            lines.append(f"  API key expires: {inert(st.expires_at)}{expired}")
+            lines.append(f"  API key expires: {inert(human_date(st.expires_at))}{expired}")
     else:
         lines.append(f"Not signed in to an Anaconda Cloud account ({inert(st.domain)}).")
     if st.installed_orgs:
@@ -82,7 +83,7 @@ def orgs_text(orgs: list[Organization]) -> str:
         if not org.business:
             token = "starter subscription: no repository token"
         elif org.token_expires_at:
-            token = f"token expires {inert(org.token_expires_at)}"
+            token = f"token expires {inert(human_date(org.token_expires_at))}"
         else:
             token = "no token yet"
         mark = " (installed here)" if org.installed else ""
@@ -92,7 +93,8 @@ def orgs_text(orgs: list[Organization]) -> str:
 
 def installed_text(done: TokenInstall) -> str:
     revoked = " Its previous token is revoked." if done.revoked_previous else ""
-    return f"Installed {inert(done.org)}'s token (expires {inert(done.expires_at[:10])}).{revoked}"
+    expires = inert(human_date(done.expires_at))
+    return f"Installed {inert(done.org)}'s token (expires {expires}).{revoked}"
 
 
 REMOVED = "Token removed; .condarc restored."

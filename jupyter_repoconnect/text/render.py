@@ -94,14 +94,16 @@ def package_manager_titles(ids: Iterable[str]) -> list[str]:
 
 
 def expiry_text(expires_at: str | None, today: dt.date | None = None) -> str | None:
-    """``"2027-03-04 (in 90 days)"``, ``"… (expired)"``; None when the service said nothing."""
+    """``"4 March 2027 (in 90 days)"``, ``"… (expired)"``; None when the service said nothing."""
+    from ..core.dates import human_date
+
     if not expires_at:
         return None
-    shown = inert(expires_at[:10])
     try:
         day = dt.date.fromisoformat(expires_at[:10])
     except ValueError:
         return inert(expires_at)
+    shown = human_date(day)
     left = (day - (today or dt.date.today())).days
     if left < 0:
         return f"{shown} (expired)"

@@ -15,6 +15,7 @@ import ipywidgets as w
 
 from ..core import Connector
 from ..core.account import Account, AccountStatus, DeviceLogin, Organization, TokenInstall
+from ..core.dates import human_date
 from ..core.errors import Code, RepoConnectError
 from .common import Panel, error_text
 
@@ -147,7 +148,9 @@ class AccountPanel(Panel):
             if not org.business:
                 continue
             note = (
-                f"token expires {org.token_expires_at[:10]}" if org.token_expires_at else "no token"
+                f"token expires {human_date(org.token_expires_at)}"
+                if org.token_expires_at
+                else "no token"
             )
             mark = ", installed" if org.installed else ""
             options.append((f"{org.title} ({note}{mark})", org.name))
@@ -178,7 +181,7 @@ class AccountPanel(Panel):
         revoked = " Its previous token is revoked." if done.revoked_previous else ""
         self.message.show(
             f"Installed: conda now uses {done.org}'s repository (token expires "
-            f"{done.expires_at[:10]}).{revoked}",
+            f"{human_date(done.expires_at)}).{revoked}",
             "success",
         )
 

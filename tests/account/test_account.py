@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -193,6 +194,8 @@ def test_install_token_configures_conda_and_reissue_revokes(
     with pytest.raises(Conflict) as err:
         account.install_token("acme")
     assert err.value.code == "confirm_reissue" and "revokes" in err.value.message
+    # the current token's expiry as people read it ("5 March 2027"), never raw ISO
+    assert re.search(r"\(expires \d{1,2} [A-Z][a-z]+ \d{4}\)", err.value.message), err.value.message
     assert _repodata(sandbox, token) == 200 and TokenStore().get(cloud) == token
     second = account.install_token("acme", confirm_reissue=True)
     assert second.revoked_previous and second.status.connected

@@ -102,7 +102,7 @@ def test_expiry_is_said_two_weeks_before_and_after():
     assert len(soon) == 1 and "expires in 6 days" in soon[0] and "sign in again" in soon[0]
     assert "expires today" in expiry_warnings("2026-12-04T00:00:00Z", "https://srv", today)[0]
     past = expiry_warnings("2026-12-01", "https://srv", today)
-    assert "expired on 2026-12-01" in past[0] and "refuses" in past[0]
+    assert "expired on 1 December 2026" in past[0] and "refuses" in past[0]
     assert expiry_warnings("not a date", "https://srv", today) == []  # a damaged record
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from jupyter_repoconnect.core.dates import human_date
 from jupyter_repoconnect.core.models import (
     Channel,
     ChannelPage,
@@ -73,14 +74,15 @@ def test_an_sso_providers_message_is_inert_where_shown() -> None:
 
 
 def test_status_shows_expiry_and_package_managers() -> None:
-    soon = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    day = dt.date.today() + dt.timedelta(days=10)
+    soon = day.isoformat()
     text = render.status_text(
         status(expires_at=soon, package_managers=["rattler", "mamba"]), render.CLI
     )
-    assert f"token expires:    {soon} (in 10 days)" in text
+    assert f"token expires:    {human_date(day)} (in 10 days)" in text  # never 2027-03-04
     assert "also connected:   pixi and rattler, mamba and micromamba" in text
     assert "conda only" in render.status_text(status(), render.MAGIC)
-    assert render.expiry_text("2000-01-01") == "2000-01-01 (expired)"
+    assert render.expiry_text("2000-01-01") == "1 January 2000 (expired)"
     html = StatusView(status(expires_at=soon, package_managers=["mamba"]))._repr_html_()
     assert "token expires" in html and "mamba and micromamba" in html
 

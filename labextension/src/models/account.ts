@@ -7,6 +7,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { ApiError, IStatus, requestAPI } from '../api';
+import { humanDate } from '../dates';
 
 export interface IAccountStatus {
   allowed: boolean;
@@ -160,7 +161,7 @@ export class AccountModel {
           kind: 'success',
           text:
             `Installed: conda now uses ${org}'s repository ` +
-            `(token expires ${done.expires_at.slice(0, 10)}).${revoked}`
+            `(token expires ${humanDate(done.expires_at)}).${revoked}`
         };
         this._onRepositoryChange();
         await this._show(await this._api.status());
