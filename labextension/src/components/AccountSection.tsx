@@ -6,6 +6,7 @@
 import { UseSignal } from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
+import { humanDate } from '../dates';
 import { AccountModel } from '../models/account';
 
 /** The account section; its model is built with the rest of the panel (models/panel.ts). */
@@ -176,7 +177,7 @@ function SignedIn({ account }: { account: AccountModel }): JSX.Element | null {
         {status.expires_at && (
           <>
             <dt>Key expires</dt>
-            <dd>{status.expires_at.slice(0, 10)}</dd>
+            <dd>{humanDate(status.expires_at)}</dd>
           </>
         )}
         {status.managed && (
@@ -207,7 +208,7 @@ function SignedIn({ account }: { account: AccountModel }): JSX.Element | null {
           </select>
           <p className="jp-RepoConnect-hint" data-testid="account-token-expiry">
             {org.token_expires_at
-              ? `Current token expires ${org.token_expires_at.slice(0, 10)}` +
+              ? `Current token expires ${humanDate(org.token_expires_at)}` +
                 (org.installed ? ' (installed here).' : '. Installing a new one revokes it.')
               : 'No repository token yet.'}
           </p>

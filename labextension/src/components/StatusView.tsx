@@ -4,6 +4,7 @@
 import React, { useEffect, useRef, useState } from 'react';
 
 import { IStatus } from '../api';
+import { humanDate } from '../dates';
 import { strips } from '../models/connection';
 import { PanelModel } from '../models/panel';
 import { Breakable } from './Breakable';
@@ -15,10 +16,9 @@ export function alsoConnected(ids: string[], name: (id: string) => string): stri
   return `Also connected: ${ids.map(name).join(', ')}`;
 }
 
-/** An ISO date or time as the reader's locale writes a date. */
+/** An ISO date or time as people read it: "5 March 2027" (dates.ts). */
 export function expiryDate(iso: string): string {
-  const date = new Date(iso);
-  return isNaN(date.getTime()) ? iso : date.toLocaleDateString();
+  return humanDate(iso);
 }
 
 export function StatusView({ model }: { model: PanelModel }): JSX.Element | null {
