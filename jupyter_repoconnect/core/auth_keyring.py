@@ -98,7 +98,7 @@ class Removal:
 
     removed: int
     other_tokens: int  # of other organisations, still sent by conda
-    api_key: bool  # the account sign-in, which conda's anaconda-auth handler may send
+    api_key: bool  # the account sign-in that held the token is still there (its API key)
 
 
 def remove_repo_token(path: Path, token: str) -> Removal:
@@ -114,11 +114,12 @@ def remove_repo_token(path: Path, token: str) -> Removal:
     api_key = False
     for domain, value in entries.items():
         info = _decode(value)
-        api_key = api_key or bool(info.get("api_key"))
         repos = [r for r in info.get("repo_tokens") or [] if isinstance(r, dict)]
         kept = [r for r in repos if r.get("token") != token]
         others += len(kept)
         if len(kept) != len(repos):
+            # only the login that held this token: another domain's key is not this account's
+            api_key = api_key or bool(info.get("api_key"))
             removed += len(repos) - len(kept)
             info["repo_tokens"] = kept
             entries[domain] = base64.b64encode(json.dumps(info).encode()).decode()
