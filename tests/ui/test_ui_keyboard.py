@@ -186,6 +186,21 @@ def test_the_list_by_mouse_and_its_focus_rings(page: Page, lab_env: Lab) -> None
     expect(listbox).to_be_focused()
     snapshot(page, "keyboard-channel-list")  # the current item's ring, light and dark
 
+    # Past the end of a page the arrows turn it, and back; the picks stay.
+    info = page.get_by_test_id("page-info")
+    expect(info).to_contain_text("1–50 of")
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowDown")
+    expect(info).to_contain_text("51–100 of")
+    expect(listbox).to_be_focused()
+    expect(listbox).to_have_attribute("aria-activedescendant", rows.first.get_attribute("id") or "")
+    page.keyboard.press("ArrowUp")
+    expect(info).to_contain_text("1–50 of")
+    expect(listbox).to_have_attribute(
+        "aria-activedescendant", rows.nth(49).get_attribute("id") or ""
+    )
+    expect(page.get_by_test_id("picked-count")).to_have_text("2 channels selected")
+
     # The keyboard is in use: a checkbox given the focus now shows the ring.
     width = page.evaluate(
         """() => { const box = document.querySelector('[data-testid="add-to-channels"]');
