@@ -1,5 +1,6 @@
 """Pieces every panel shares: a worker that runs Connector calls off the kernel's main
-thread, a busy indicator, and an inline message line."""
+thread, a busy indicator, an inline message line, and text fields whose button acts on what
+the user saw (Fence)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from html import escape
 from typing import Any
 
 import ipywidgets as w
+from traitlets import Int
 
 from ..core import Connector
 from ..core.errors import Code, RepoConnectError
@@ -171,6 +173,93 @@ class Worker:
         if self.callback_error is not None:
             exc, self.callback_error = self.callback_error, None
             raise exc
+
+
+class Text(w.Text):
+    """A text field a Fence waits for: ``_synced`` is the fence count it sent back."""
+
+    _synced = Int(0).tag(sync=True)
+
+
+class Password(w.Password):
+    """A password field a Fence waits for (see Text)."""
+
+    _synced = Int(0).tag(sync=True)
+
+
+class Fence(w.Widget):
+    """Runs a button's action once every keystroke typed into ``fields`` before the click has
+    reached the kernel, so the action reads the values the user saw when clicking.
+
+    ipywidgets sends a field's keystrokes as state patches, one in flight per widget and the
+    rest held (merged) in the browser until the kernel is idle, while a click is a message
+    sent at once: it overtakes held keystrokes. So the kernel bumps ``count``; a directional
+    link in the browser copies it into each field's ``_synced``, which that field sends back
+    through its own queue, behind its held keystrokes. Once every field has sent the new count
+    back, the kernel holds their values as typed before the click.
+    """
+
+    count = Int(0).tag(sync=True)
+
+    def __init__(self, fields: Iterable[Text | Password]) -> None:
+        super().__init__()
+        self.fields = list(fields)
+        self._links = [w.jsdlink((self, "count"), (f, "_synced")) for f in self.fields]
+        self._waiting: set[int] = set()
+        self._actions: list[Callable[[], None]] = []
+        for field in self.fields:
+            field.observe(self._arrived, "_synced")
+
+    def then(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once the fields have synced (a second press waits for the same)."""
+        if action not in self._actions:
+            self._actions.append(action)
+        self._waiting = {id(f) for f in self.fields}
+        self.count += 1
+
+    def _arrived(self, change: dict[str, Any]) -> None:
+        if change["new"] != self.count or not self._waiting:
+            return  # an older fence, or a page reload re-linking
+        self._waiting.discard(id(change["owner"]))
+        if not self._waiting:
+            actions, self._actions = self._actions, []
+            for action in actions:
+                action()
+
+    def close(self) -> None:
+        for link in self._links:
+            link.close()
+        super().close()
+
+
+class SubmitButton(w.Button):
+    """A button that reads text fields: a click from the browser (or Enter in a field given
+    to ``submit_on_enter``) acts once the fields have synced (Fence); ``click()`` acts at once."""
+
+    def __init__(self, fence: Fence, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fence = fence
+
+    def _handle_button_msg(self, _: Any, content: dict[str, Any], buffers: Any) -> None:
+        if content.get("event", "") == "click":
+            self.press()
+
+    def press(self) -> None:
+        """What the browser's click and Enter do."""
+        if not self.disabled:
+            self.fence.then(self._act)
+
+    def _act(self) -> None:
+        if not self.disabled:  # a call may have started while the fields synced
+            self.click()
+
+    def submit_on_enter(self, *fields: Text | Password) -> None:
+        for field in fields:
+            field.on_msg(self._field_message)
+
+    def _field_message(self, _: Any, content: dict[str, Any], buffers: Any) -> None:
+        if content.get("event", "") == "submit":  # Enter, sent by ipywidgets' text views
+            self.press()
 
 
 class Panel(w.VBox):

@@ -23,7 +23,7 @@ from ..core.services import registry
 from ..core.services.base import RepositoryService, SignInField, SignInMethod
 from ..text.render import PASTE_HINT
 from .channels import ChannelPicker
-from .common import Panel, error_text
+from .common import Fence, Panel, Password, SubmitButton, Text, error_text
 from .render import changes_message, service_title, sign_out_text, status_message
 from .status import StatusPanel
 
@@ -74,19 +74,28 @@ class ConnectPanel(Panel):
             style={"description_width": "initial"},
             layout=w.Layout(width="auto"),
         )
-        self.domain = w.Text(description="Domain", placeholder="https://anaconda.example.com")
-        self.set_domain_button = w.Button(description="Set Domain")
+        self.domain = Text(description="Domain", placeholder="https://anaconda.example.com")
+        # One input per field name any method takes, kept across method changes.
+        self.username = Text(value=username or "", description="Username")
+        self.password = Password(description="Password")
+        self.token = Password(description="Token", placeholder="organization access token")
+        self.sso_address = Text(
+            description="Address",
+            placeholder="http://localhost:…/?code=…&state=…",
+            layout=w.Layout(width="auto"),
+        )
+        # every button here reads these fields as the user saw them at the click (Fence)
+        self.fence = Fence(
+            [self.domain, self.username, self.password, self.token, self.sso_address]
+        )
+        self.set_domain_button = SubmitButton(self.fence, description="Set Domain")
         self.domain_box = w.VBox(
             [
                 w.HBox([self.domain, self.set_domain_button]),
                 w.HTML(f'<span style="opacity:0.7">{DOMAIN_HELP}</span>'),
             ]
         )
-        # One input per field name any method takes, kept across method changes.
-        self.username = w.Text(value=username or "", description="Username")
-        self.password = w.Password(description="Password")
-        self.token = w.Password(description="Token", placeholder="organization access token")
-        self.inputs: dict[str, w.Text] = {
+        self.inputs: dict[str, Text | Password] = {
             "username": self.username,
             "password": self.password,
             "token": self.token,
@@ -96,7 +105,7 @@ class ConnectPanel(Panel):
         )
         self.method_help = w.HTML()
         self.fields_box = w.VBox()
-        self.submit_button = w.Button(description="Login", button_style="primary")
+        self.submit_button = SubmitButton(self.fence, description="Login", button_style="primary")
         # the reference's names of the one submit button
         self.login_button = self.set_token_button = self.submit_button
         self.sign_in_box = w.VBox(
@@ -104,12 +113,9 @@ class ConnectPanel(Panel):
         )
         # single sign-on, once started: the link, then the paste box
         self.sso_link = w.HTML()
-        self.sso_address = w.Text(
-            description="Address",
-            placeholder="http://localhost:…/?code=…&state=…",
-            layout=w.Layout(width="auto"),
+        self.sso_finish_button = SubmitButton(
+            self.fence, description="Finish sign-in", button_style="primary"
         )
-        self.sso_finish_button = w.Button(description="Finish sign-in", button_style="primary")
         self.sso_cancel_button = w.Button(description="Cancel")
         self.sso_box = w.VBox(
             [
@@ -138,6 +144,9 @@ class ConnectPanel(Panel):
         self.service.observe(lambda _: self._service_changed(), "value")
         self.set_domain_button.on_click(lambda _: self.set_domain())
         self.submit_button.on_click(lambda _: self.submit())
+        self.set_domain_button.submit_on_enter(self.domain)
+        self.submit_button.submit_on_enter(self.username, self.password, self.token)
+        self.sso_finish_button.submit_on_enter(self.sso_address)
         self.method.observe(lambda _: self._method_changed(), "value")
         self.sso_finish_button.on_click(lambda _: self.finish_sso())
         self.sso_cancel_button.on_click(lambda _: self.cancel_sso())
@@ -407,6 +416,6 @@ def _method_label(method: SignInMethod) -> str:
     return words[0].upper() + words[1:]
 
 
-def _value_of(widget: w.Text, field: SignInField) -> str:
+def _value_of(widget: Text | Password, field: SignInField) -> str:
     value = widget.value
     return value.strip() if field.strip else value
