@@ -284,15 +284,15 @@ class RepoConnectMagics(Magics):
         self._signed_in(status)
 
     def _signed_in(self, status: Any) -> None:
-        from .widgets.render import StatusView
+        from .widgets.render import StatusView, changes_message
 
-        note = None
+        notes = [changes_message(status)]  # what the sign-in changed in .condarc
         if (status.capabilities or {}).get("lists_channels"):
-            note = (
+            notes.append(
                 f"Pick channels with {PROG} channels, or add them with "
                 f"{PROG} channels add NAME... [--to default_channels]."
             )
-        self._display(StatusView(status, note=note))
+        self._display(StatusView(status, note=" ".join(n for n in notes if n) or None))
 
     @staticmethod
     def _method(args: Namespace, service: RepositoryService) -> SignInMethod:

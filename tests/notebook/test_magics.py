@@ -119,6 +119,10 @@ def test_server_flow_without_widgets(magic, env, monkeypatch):
     ran = magic(f"server --domain {domain} --username demo --password-env {PASSWORD_VAR}")
     assert "Signed in to Anaconda Server" in ran.text and domain in ran.text
     assert read_condarc(env.condarc)["channels"] == []
+    # ... and says so: what the sign-in changed, and that the previous file comes back
+    assert "Changed in .condarc: channels: [" in ran.text and "] → [] (" in ran.text
+    assert f"channel_alias set to {domain}/api/repo" in ran.text
+    assert "comes back at sign-out" in ran.text
 
     ran = magic("channels --limit 5")
     assert "1\u20135 of" in ran.text
