@@ -50,6 +50,9 @@ def test_server_flow_connect_pick_channels_sign_out(connector, env):
     panel.wait()
     assert panel.children == (panel.result,)
     assert "Signed in to Anaconda Server" in panel.headline.value
+    # what the sign-in changed in .condarc, said in the widget too (issue 20)
+    assert "Changed in .condarc: channels: [" in panel.headline.value
+    assert f"channel_alias set to {domain}/api/repo" in panel.headline.value
     picker = panel.channel_picker
     assert picker is not None and picker.page is not None
     assert read_condarc(env.condarc)["channels"] == []
