@@ -201,6 +201,14 @@ def test_the_list_by_mouse_and_its_focus_rings(page: Page, lab_env: Lab) -> None
     )
     expect(page.get_by_test_id("picked-count")).to_have_text("2 channels selected")
 
+    # Without a filter, 50 channels on the page: from the search box, "Add channels" is three
+    # Tabs away (the pager, the list, the button), where it was over a hundred.
+    keys = Keys(page)
+    page.keyboard.press("/")
+    expect(page.get_by_test_id("channel-search")).to_be_focused()
+    keys.to("add-channels-button")
+    assert keys.count <= 3, [(f["key"], f["testid"] or f["role"]) for f in keys.reached]
+
     # The keyboard is in use: a checkbox given the focus now shows the ring.
     width = page.evaluate(
         """() => { const box = document.querySelector('[data-testid="add-to-channels"]');
