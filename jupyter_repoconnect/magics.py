@@ -169,6 +169,8 @@ class RepoConnectMagics(Magics):
                                         --password-env VAR; --access-token --token-env VAR)
           %repo_connect domain [server|enterprise URL]   show or set ("Set Domain") an API domain
           %repo_connect doctor          why a signed-in machine cannot use the repository
+          %repo_connect doctor server [--domain URL]   why a sign-in to it fails (reachable,
+                                        TLS, that service at all, the sign-in method offered)
           %repo_connect configure       Configure Conda: remove/reorder channels, then Save
           %repo_connect cloud-account   your Anaconda Cloud account (anaconda.com): sign in with a
                                         code approved in a browser, install your organisation's
@@ -545,10 +547,17 @@ class RepoConnectMagics(Magics):
         )
 
     def _doctor(self, args: Namespace) -> None:
-        self._no_extra_args(args, "doctor")
+        from .core.services import registry
         from .widgets.render import DiagnosisView
 
-        self._display(DiagnosisView(self.connector.doctor()))
+        service = None
+        if args.args:  # a sign-in that fails: check what it attempts
+            if len(args.args) != 1 or args.args[0] not in registry.ids():
+                raise UsageError(
+                    f"%repo_connect doctor takes at most a service: {', '.join(registry.ids())}."
+                )
+            service = args.args[0]
+        self._display(DiagnosisView(self.connector.doctor(service, args.domain)))
 
     def _configure(self, args: Namespace) -> None:
         self._no_extra_args(args, "configure")

@@ -259,3 +259,16 @@ def test_in_a_kernel_subcommands_show_panels(shell, shown, env):
     assert "application/vnd.jupyter.widget-view+json" in bundle
     shell.run_line_magic("repo_connect", "status --text")
     assert type(shown[-1]).__name__ == "StatusView"
+
+
+def test_doctor_checks_a_sign_in_that_fails(magic, env):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}"
+    ran = magic(f"doctor server --domain {closed}")
+    assert f"Nothing answers at {closed}" in ran.text
+    assert "Not signed in" not in ran.text
+    with pytest.raises(UsageError, match="at most a service"):
+        magic("doctor nope")
