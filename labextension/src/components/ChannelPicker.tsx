@@ -88,10 +88,11 @@ export function ChannelPicker({ model }: IProps): JSX.Element {
         className="jp-RepoConnect-input"
         type="search"
         value={picker.query}
-        placeholder="Filter by name, then ↓ to the list"
+        placeholder="Filter by name"
         autoComplete="off"
         spellCheck={false}
         aria-keyshortcuts="/"
+        aria-describedby="jp-RepoConnect-list-keys"
         aria-controls="jp-RepoConnect-channel-list"
         onChange={event => picker.search(event.target.value)}
         onKeyDown={event => {
@@ -103,6 +104,10 @@ export function ChannelPicker({ model }: IProps): JSX.Element {
         }}
         data-testid="channel-search"
       />
+      <p id="jp-RepoConnect-list-keys" className="jp-RepoConnect-hint jp-RepoConnect-listKeys">
+        ↓ goes to the list: ↑ ↓ move, Space adds to channels, D to default_channels, Enter adds the
+        picked channels.
+      </p>
       {page && <Pager model={model} />}
       <div
         id="jp-RepoConnect-channel-list"
@@ -154,10 +159,6 @@ export function ChannelPicker({ model }: IProps): JSX.Element {
           </ul>
         )}
       </div>
-      <p id="jp-RepoConnect-list-keys" className="jp-RepoConnect-hint jp-RepoConnect-listKeys">
-        In the list: ↑ ↓ to move, Space to add to channels, D to add to default_channels, Enter to
-        add them.
-      </p>
       <div className="jp-RepoConnect-actions">
         <span className="jp-RepoConnect-hint" aria-live="polite" data-testid="picked-count">
           {picked ? `${picked} channel${picked === 1 ? '' : 's'} selected` : 'No channel selected'}
@@ -214,6 +215,7 @@ function ChannelRow({
       role="option"
       aria-selected={choice.channels}
       aria-label={label}
+      aria-describedby={channel.description ? `${optionId(index)}-description` : undefined}
       onClick={() => picker.setActive(index)}
       data-testid="channel-row"
       data-channel={channel.name}
@@ -224,7 +226,9 @@ function ChannelRow({
         {inChannels && <span className="jp-RepoConnect-badge jp-mod-ok">in channels</span>}
       </div>
       {channel.description && (
-        <div className="jp-RepoConnect-channelDescription">{channel.description}</div>
+        <div id={`${optionId(index)}-description`} className="jp-RepoConnect-channelDescription">
+          {channel.description}
+        </div>
       )}
       <div className="jp-RepoConnect-toggles" aria-hidden="true">
         <label>
