@@ -256,12 +256,15 @@ def _after_edit(args: argparse.Namespace, lists: CondarcChannels, done: str) -> 
 
 
 def _channels_add(args: argparse.Namespace) -> int:
+    from ..text.render import added_text
+
     connector = connector_from(args)
-    if args.to == "default_channels":
-        lists = connector.add_channels(default_channels=args.names)
-    else:
-        lists = connector.add_channels(channels=args.names)
-    return _after_edit(args, lists, f"Add to {args.to}: {', '.join(args.names)}")
+    before = connector.condarc_channels()
+    to_defaults = args.to == "default_channels"
+    channels, defaults = ([], args.names) if to_defaults else (args.names, [])
+    lists = connector.add_channels(channels=channels, default_channels=defaults)
+    # every entry named, also one written for the user (defaults with default_channels)
+    return _after_edit(args, lists, added_text(before, lists, channels, defaults))
 
 
 def _channels_remove(args: argparse.Namespace) -> int:

@@ -108,7 +108,7 @@ def test_move_keeps_a_masked_token_byte_for_byte(cli, edited: Path) -> None:
 def test_add_to_each_list(cli, edited: Path) -> None:
     result = cli("channels", "add", "bioconda", "pytorch")
     assert result.rc == 0, result.err
-    assert "Add to channels: bioconda, pytorch" in result.out
+    assert "Added 2 channels to channels (bioconda, pytorch) in " in result.out
     msys2 = "https://repo.example.com/repo/msys2"
     result = cli("channels", "add", msys2, "--to", "default_channels")
     assert result.rc == 0, result.err

@@ -81,7 +81,9 @@ def test_login_add_status_logout(
     target = "default_channels" if service == "server" else "channels"
     added = cli("channels", "add", name, "--to", target)
     assert added.rc == 0, added.err
-    assert f"Add to {target}" in added.out
+    assert f"to {target} ({name})" in added.out  # every count names its channels
+    if target == "default_channels":  # and `defaults`, written with it, is named with why
+        assert "(defaults, added for you: conda reads default_channels only through" in added.out
     assert secret not in added.output
 
     status = jupyter_cli("status", "--json")
