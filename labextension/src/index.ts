@@ -1,6 +1,6 @@
 /**
- * Plugin wiring: the "Repositories" panel in the left sidebar, its palette commands and
- * shortcut, and a status-bar item naming the connected service.
+ * Plugin wiring: the "Repositories" panel in the left sidebar, the sign-in steps in the main
+ * area, their palette commands and shortcut, and a status-bar item naming the connected service.
  */
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
@@ -9,6 +9,7 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 import { Widget } from '@lumino/widgets';
 
 import { RepositoriesPanel } from './components/RepositoriesView';
+import { SignInFlow } from './components/SignInFlow';
 import { repositoriesIcon } from './icon';
 import { FeedbackKind } from './models/activity';
 import { PanelModel } from './models/panel';
@@ -18,6 +19,7 @@ const CATEGORY = 'Anaconda repository (conda)';
 
 export namespace CommandIDs {
   export const open = 'repoconnect:open';
+  export const connect = 'repoconnect:connect';
   export const signIn = 'repoconnect:sign-in';
   export const configure = 'repoconnect:configure-conda';
   export const doctor = 'repoconnect:troubleshoot';
@@ -88,13 +90,27 @@ const plugin: JupyterFrontEndPlugin<void> = {
       serverSettings: app.serviceManager.serverSettings,
       notify
     });
-    const panel = new RepositoriesPanel(model);
+    // Signed in from the steps: the sidebar shows the connection, with the focus on it.
+    const flow = new SignInFlow(model, app.shell, () => {
+      open();
+      model.requestFocus();
+    });
+    const panel = new RepositoriesPanel(model, flow);
     panel.title.icon = repositoriesIcon;
     panel.title.caption = "Repositories: connect conda to your organisation's repository";
     app.shell.add(panel, 'left', { rank: 850 });
     restorer?.add(panel, 'jupyter-repoconnect');
 
     const open = () => app.shell.activateById(panel.id);
+    // Signed out: the sign-in steps; signed in: the connection in the sidebar.
+    const connectOrShow = () => {
+      if (model.connection.connected) {
+        open();
+        model.requestFocus();
+      } else {
+        flow.open();
+      }
+    };
     const openDetails = (testid: string) => {
       open();
       const details = panel.node.querySelector<HTMLDetailsElement>(`[data-testid="${testid}"]`);
@@ -111,16 +127,19 @@ const plugin: JupyterFrontEndPlugin<void> = {
       icon: repositoriesIcon,
       execute: open
     });
+    app.commands.addCommand(CommandIDs.connect, {
+      label: 'Connect to a conda repository…',
+      caption: "Sign conda in to your organisation's package repository, step by step",
+      icon: repositoriesIcon,
+      execute: connectOrShow
+    });
     app.commands.addCommand(CommandIDs.signIn, {
       label: () =>
         model.connection.connected
           ? 'Show the Anaconda repository connection'
           : 'Sign in to an Anaconda package repository',
       caption: 'Anaconda Professional, Anaconda Server or Enterprise 4 Repository',
-      execute: () => {
-        open();
-        model.requestFocus();
-      }
+      execute: connectOrShow
     });
     app.commands.addCommand(CommandIDs.configure, {
       label: 'Configure conda channels (.condarc)',
@@ -140,10 +159,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     }
 
     if (statusBar) {
-      const item = new StatusItem(model, () => {
-        open();
-        model.requestFocus();
-      });
+      const item = new StatusItem(model, connectOrShow);
       statusBar.registerStatusItem('jupyter-repoconnect:status', {
         item,
         align: 'left',

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from playwright.sync_api import Page, expect
 
-from .uihelpers import Lab, open_panel_from_sidebar
+from .uihelpers import Lab, open_panel_from_sidebar, open_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +35,8 @@ def test_cloud_set_token_and_sign_out(page: Page, lab_env: Lab) -> None:
 
     page.get_by_test_id("signout-button").click()
     expect(page.get_by_test_id("repoconnect-signin")).to_be_visible()
+    open_sign_in(page)  # the steps again: the token typed before is gone
+    page.get_by_test_id("service-cloud").check()
     expect(page.get_by_test_id("token-input")).to_have_value("")
     assert lab.condarc.read_bytes() == before
 

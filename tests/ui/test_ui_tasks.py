@@ -173,9 +173,10 @@ def test_keyboard_only_sign_in_add_channel_sign_out(page: Page, lab_env: Lab) ->
     assert page.evaluate("() => document.querySelector('#jp-repoconnect-panel')"
                          ".contains(document.activeElement)")  # fmt: skip
 
-    tab_to(page, "service-server")
-    page.keyboard.press("Space")
-    tab_to(page, "username-input")
+    tab_to(page, "connect-button")
+    page.keyboard.press("Enter")  # the sign-in steps open at the first one still to do
+    expect(page.get_by_test_id("service-server")).to_be_checked()
+    expect(page.get_by_test_id("username-input")).to_be_focused()
     page.keyboard.type("demo")
     page.keyboard.press("Tab")
     page.keyboard.type(lab.sandbox.users["demo"])
@@ -248,20 +249,30 @@ def test_palette_entries_and_status_bar_item(page: Page, lab_env: Lab) -> None:
     page.evaluate(show_palette)
     expect(palette).to_be_visible()
     search = palette.locator("input.lm-CommandPalette-input")
-    for words in ("conda", "channel", "anaconda", "repository", "sign in"):
+    for words in ("conda", "channel", "anaconda", "repository", "sign in", "connect"):
         search.fill(words)
         ours = palette.locator(
             ".lm-CommandPalette-item", has_text=re.compile(r"Repositories|conda|Anaconda")
         )
         expect(ours.first).to_be_visible()
 
-    # "sign in" from the palette opens the panel with the focus on the sign-in form.
+    # "sign in" from the palette opens the sign-in steps with the focus on the first one still
+    # to do: here the domain of the service offered first.
     search.fill("Sign in to an Anaconda")
     expect(palette.locator(".lm-CommandPalette-item").first).to_contain_text("Sign in")
     page.keyboard.press("Enter")
     expect(palette).to_be_hidden()
-    expect(page.get_by_test_id("repoconnect-signin")).to_be_visible()
-    expect(page.locator("#jp-RepoConnect-signin-title")).to_be_focused()
+    expect(page.get_by_test_id("signin-flow")).to_be_visible()
+    expect(page.get_by_test_id("service-server")).to_be_checked()
+    expect(page.get_by_test_id("domain-input")).to_be_focused()
+    # "connect" finds the step-by-step sign-in too; it brings the same page forward.
+    page.evaluate(show_palette)
+    search.fill("connect")
+    item = palette.locator(".lm-CommandPalette-item", has_text="Connect to a conda repository")
+    expect(item).to_be_visible()
+    item.click()
+    expect(page.get_by_test_id("signin-flow")).to_have_count(1)
+    expect(page.get_by_test_id("domain-input")).to_be_focused()
 
     item = page.get_by_test_id("repoconnect-statusbar")
     expect(item).to_have_text("Conda: not connected")

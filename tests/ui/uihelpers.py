@@ -42,6 +42,7 @@ LAB_EXTENSION = Path("jupyter-repoconnect", "package.json")  # under a labextens
 TOKEN = "repoconnect-ui-test-token"
 CHANNELS = 10_000
 SIDEBAR_TAB = '.jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id="jp-repoconnect-panel"]'
+FLOW = "#jp-repoconnect-signin"  # the sign-in steps' page in the main area
 THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
 
 
@@ -122,20 +123,28 @@ def set_theme(page: Page, theme: str) -> None:
 
 
 def snapshot(page: Page, state: str) -> list[Path]:
-    """Save the panel in light and dark theme as test-artifacts/ui/<state>-<theme>.png."""
+    """Save the panel in light and dark theme as test-artifacts/ui/<state>-<theme>.png, and the
+    sign-in steps, when open, as <state>-steps-<theme>.png."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     panel = page.locator("#jp-repoconnect-panel")
+    flow = page.locator(FLOW)
     saved = []
     for theme in ("light", "dark"):
         set_theme(page, theme)
         path = ARTIFACTS / f"{state}-{theme}.png"
         panel.screenshot(path=str(path), animations="allow")
         saved.append(path)
+        if flow.is_visible():  # the sign-in steps too, where they are open
+            path = ARTIFACTS / f"{state}-steps-{theme}.png"
+            flow.screenshot(path=str(path), animations="allow")
+            saved.append(path)
     set_theme(page, "light")
     return saved
 
 
-def open_panel_from_sidebar(page: Page) -> None:
+def open_panel_from_sidebar(page: Page, sign_in: bool = True) -> None:
+    """Open the panel; signed out (and `sign_in`), also its sign-in steps with "Connect…", as
+    a person who means to sign in does."""
     tab = page.locator(SIDEBAR_TAB)
     if not page.locator("#jp-repoconnect-panel").is_visible():
         tab.click()  # the tab toggles: a second click would close the panel
@@ -145,6 +154,18 @@ def open_panel_from_sidebar(page: Page) -> None:
         "() => document.querySelector('[data-testid=\"repoconnect-body\"]')"
         ".dataset.state !== 'loading'"
     )
+    state = page.get_by_test_id("repoconnect-body").get_attribute("data-state")
+    if sign_in and state == "signed-out":
+        open_sign_in(page)
+
+
+def open_sign_in(page: Page) -> None:
+    """Click the panel's "Connect…": the sign-in steps open in the main area."""
+    flow = page.locator(FLOW)
+    if not flow.is_visible():
+        page.get_by_test_id("connect-button").click()
+    flow.wait_for(state="visible")
+    page.wait_for_selector(f'{FLOW} [data-testid="service-choice"]')
 
 
 def fill_server_sign_in(page: Page, lab: Lab) -> None:

@@ -27,10 +27,22 @@ export function BusyIndicator({ label }: { label: string | null }): JSX.Element 
   );
 }
 
-/** The message of the last action if it belongs at `at`; errors offer "Troubleshoot". */
-export function Feedback({ model, at }: { model: PanelModel; at: Place }): JSX.Element {
+/**
+ * The message of the last action if it belongs at `at`; errors offer "Troubleshoot". An error
+ * already said at its field (`shownAtField`, e.g. the domain's) is not said twice.
+ */
+export function Feedback({
+  model,
+  at,
+  shownAtField
+}: {
+  model: PanelModel;
+  at: Place;
+  shownAtField?: string | null;
+}): JSX.Element {
   const current = model.activity.feedback;
-  const feedback = current?.at === at ? current : null;
+  const repeated = current?.kind === 'error' && !!shownAtField && current.text === shownAtField;
+  const feedback = current?.at === at && !repeated ? current : null;
   const isError = feedback?.kind === 'error';
   return (
     // Both live regions stay mounted so the message is announced when it appears.

@@ -1,5 +1,6 @@
 /**
- * The whole panel: feedback on top, then the section that fits the connection state.
+ * The whole panel: feedback on top, then the section that fits the connection state. Signed
+ * out, it offers "Connect…": the sign-in steps open in the main area, where there is room.
  */
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
@@ -9,17 +10,23 @@ import { PanelModel } from '../models/panel';
 import { AccountSection } from './AccountSection';
 import { ChannelPicker } from './ChannelPicker';
 import { ConfigureConda } from './ConfigureConda';
+import { Connect } from './Connect';
 import { BusyIndicator, Feedback } from './Feedback';
 import { PreferencesForm } from './Preferences';
-import { SignIn } from './SignIn';
+import { ISignInFlow } from './SignInFlow';
 import { StatusView } from './StatusView';
 import { Troubleshoot } from './Troubleshoot';
 
-export function RepositoriesView({ model }: { model: PanelModel }): JSX.Element {
-  return <UseSignal signal={model.changed}>{() => <Body model={model} />}</UseSignal>;
+interface IViewProps {
+  model: PanelModel;
+  flow: ISignInFlow;
 }
 
-function Body({ model }: { model: PanelModel }): JSX.Element {
+export function RepositoriesView({ model, flow }: IViewProps): JSX.Element {
+  return <UseSignal signal={model.changed}>{() => <Body model={model} flow={flow} />}</UseSignal>;
+}
+
+function Body({ model, flow }: IViewProps): JSX.Element {
   const status = model.connection.status;
   const connected = !!status?.connected;
   return (
@@ -44,7 +51,7 @@ function Body({ model }: { model: PanelModel }): JSX.Element {
           {model.picker.available && <ChannelPicker model={model} />}
         </>
       ) : (
-        <SignIn model={model} />
+        <Connect model={model} flow={flow} />
       )}
       <ConfigureConda model={model} />
       <Troubleshoot model={model} />
@@ -56,8 +63,12 @@ function Body({ model }: { model: PanelModel }): JSX.Element {
 
 /** The left-sidebar widget; loads its state the first time it is shown. */
 export class RepositoriesPanel extends ReactWidget {
-  constructor(readonly model: PanelModel) {
+  constructor(
+    readonly model: PanelModel,
+    private readonly _flow: ISignInFlow
+  ) {
     super();
+    _flow.changed.connect(() => this.update()); // "Connect…" or "Continue signing in…"
     this.id = 'jp-repoconnect-panel';
     this.addClass('jp-RepoConnect');
     this.node.setAttribute('data-testid', 'repoconnect-panel');
@@ -67,12 +78,12 @@ export class RepositoriesPanel extends ReactWidget {
 
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
-    this.model.setVisible(true); // check now, then poll while shown
+    this._flow.shown.set('panel', true); // check now, then poll while shown
   }
 
   protected onAfterHide(msg: Message): void {
     super.onAfterHide(msg);
-    this.model.setVisible(false); // no requests while hidden
+    this._flow.shown.set('panel', false); // slower checks while hidden
   }
 
   /** Opening the panel (icon, palette, shortcut) puts the keyboard in it. */
@@ -94,6 +105,6 @@ export class RepositoriesPanel extends ReactWidget {
   }
 
   render(): JSX.Element {
-    return <RepositoriesView model={this.model} />;
+    return <RepositoriesView model={this.model} flow={this._flow} />;
   }
 }

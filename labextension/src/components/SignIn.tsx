@@ -1,12 +1,14 @@
 /**
- * Signed out: choose a service, "Set Domain" where it needs one, then the service's sign-in
- * form ("Login", "Set Token") built from what the server says the method takes.
+ * The sign-in steps (shown in the main area by SignInFlow): 1 choose the service, 2 "Set Domain"
+ * where it needs one, 3 the chosen method's form ("Login", "Set Token") built from what the
+ * server says the method takes.
  */
 import React, { useEffect, useRef, useState } from 'react';
 
 import { ISignInField, ISignInMethod, IServiceInfo } from '../api';
 import { strips } from '../models/connection';
 import { PanelModel } from '../models/panel';
+import { Breakable } from './Breakable';
 import { Feedback } from './Feedback';
 
 interface IProps {
@@ -32,61 +34,122 @@ function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** One numbered step; `done` marks a step whose answer is given. */
+function Step({
+  number,
+  title,
+  done,
+  children
+}: {
+  number: number;
+  title: string;
+  done?: boolean;
+  children: React.ReactNode;
+}): JSX.Element {
+  const id = `jp-RepoConnect-step-${number}`;
+  return (
+    <li
+      className={`jp-RepoConnect-step${done ? ' jp-mod-done' : ''}`}
+      aria-labelledby={id}
+      data-testid={`signin-step-${number}`}
+    >
+      <h3 id={id} className="jp-RepoConnect-stepTitle">
+        <span className="jp-RepoConnect-stepNumber" aria-hidden="true">
+          {done ? '\u2713' : number}
+        </span>
+        <span>
+          <span className="jp-RepoConnect-visuallyHidden">Step {number}: </span>
+          {title}
+        </span>
+      </h3>
+      <div className="jp-RepoConnect-stepBody">{children}</div>
+    </li>
+  );
+}
+
 export function SignIn({ model }: IProps): JSX.Element {
   const connection = model.connection;
+  const section = useRef<HTMLElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
-    // After "Sign out" the button that had focus is gone: continue from here.
-    if (document.activeElement === document.body) {
-      heading.current?.focus();
-    }
-  }, []);
-  const focusRequests = model.focusRequests;
-  useEffect(() => {
-    if (focusRequests) {
-      heading.current?.scrollIntoView({ block: 'nearest' });
-      heading.current?.focus();
-    }
-  }, [focusRequests]);
   const info = connection.serviceInfo;
   // The domain field's text: the sign-in uses what is typed, never an older domain silently.
   const saved = info ? (model.preferences.domainOf(info.id) ?? '') : '';
   const [domain, setDomain] = useState(saved);
   useEffect(() => setDomain(saved), [saved, info?.id]);
   const method = connection.method;
+  const hasDomain = !info?.needs_domain || !!saved || !!domain.trim();
+  const last = info?.needs_domain ? 3 : 2;
+  const focusRequests = model.focusRequests;
+  useEffect(() => {
+    // Opened ("Connect…", the palette, the status bar): the keyboard starts at the first step
+    // still to do (the domain, else the sign-in form); Shift+Tab goes back to the service.
+    if (focusRequests) {
+      const next = section.current?.querySelector<HTMLElement>(
+        hasDomain
+          ? `[data-testid="signin-step-${last}"] :is(input:not([type="radio"]), button[type="submit"])`
+          : '[data-testid="domain-input"]'
+      );
+      const target = next ?? heading.current;
+      target?.scrollIntoView({ block: 'nearest' });
+      target?.focus();
+    }
+  }, [focusRequests]);
   return (
     <section
-      className="jp-RepoConnect-section"
-      data-testid="repoconnect-signin"
+      ref={section}
+      className="jp-RepoConnect-flow"
+      data-testid="signin-flow"
       aria-labelledby="jp-RepoConnect-signin-title"
     >
-      <h3 id="jp-RepoConnect-signin-title" ref={heading} tabIndex={-1}>
+      <h2 id="jp-RepoConnect-signin-title" ref={heading} tabIndex={-1}>
         Sign in to a repository
-      </h3>
-      <ServiceChoice model={model} />
-      {info?.needs_domain && (
-        <DomainForm model={model} service={info} domain={domain} setDomain={setDomain} />
-      )}
-      {info && connection.methods.length > 1 && !model.sso.pending && (
-        <MethodChoice model={model} />
-      )}
-      {info && model.sso.pending ? (
-        <SsoWaiting model={model} />
-      ) : info && method && !method.fields.length ? (
-        <SsoForm key={`${info.id}/${method.id}`} model={model} method={method} domain={domain} />
-      ) : (
-        info &&
-        method && (
-          <CredentialsForm
-            key={`${info.id}/${method.id}`}
-            model={model}
-            service={info}
-            method={method}
-            domain={domain}
-          />
-        )
-      )}
-      <Feedback model={model} at="signin" />
+      </h2>
+      <p className="jp-RepoConnect-hint">
+        conda then installs from your organisation&apos;s repository. Signing out puts your .condarc
+        back as it was.
+      </p>
+      <ol className="jp-RepoConnect-steps">
+        <Step number={1} title="Choose the service" done={!!info}>
+          <ServiceChoice model={model} />
+        </Step>
+        {info?.needs_domain && (
+          <Step number={2} title="Set Domain" done={!!saved && domain.trim() === saved}>
+            <DomainForm model={model} service={info} domain={domain} setDomain={setDomain} />
+          </Step>
+        )}
+        {info && (
+          <Step number={last} title={`Sign in to ${info.short_title}`}>
+            {!hasDomain && (
+              <p className="jp-RepoConnect-hint" data-testid="signin-needs-domain">
+                Enter the domain first (step 2), then sign in.
+              </p>
+            )}
+            {connection.methods.length > 1 && !model.sso.pending && <MethodChoice model={model} />}
+            {model.sso.pending ? (
+              <SsoWaiting model={model} />
+            ) : method && !method.fields.length ? (
+              <SsoForm
+                key={`${info.id}/${method.id}`}
+                model={model}
+                method={method}
+                domain={domain}
+              />
+            ) : (
+              method && (
+                <CredentialsForm
+                  key={`${info.id}/${method.id}`}
+                  model={model}
+                  service={info}
+                  method={method}
+                  domain={domain}
+                />
+              )
+            )}
+            {/* A domain error is said once, at the domain field. */}
+            <Feedback model={model} at="signin" shownAtField={connection.domainError} />
+          </Step>
+        )}
+      </ol>
     </section>
   );
 }
@@ -163,7 +226,6 @@ function SsoForm({
       data-testid="sso-form"
       data-method={method.id}
     >
-      {!hasDomain && <p className="jp-RepoConnect-hint">Enter the domain first, then sign in.</p>}
       <p className="jp-RepoConnect-hint">
         Your organisation's sign-in page opens in a new browser tab.
       </p>
@@ -325,6 +387,7 @@ function DomainForm({ model, service, domain, setDomain }: IDomainProps): JSX.El
   const inputId = `jp-RepoConnect-domain-${service.id}`;
   const error = connection.domainError;
   const pending = !locked && domain.trim() !== '' && domain.trim() !== saved;
+  const typed = domain.trim();
   const onSubmit = (event: React.FormEvent) => {
     event.preventDefault();
     if (!locked && domain.trim()) {
@@ -379,6 +442,21 @@ function DomainForm({ model, service, domain, setDomain }: IDomainProps): JSX.El
                 ? `Empty: type the domain to sign in to (the one set before is ${saved}).`
                 : 'A full URL without a trailing slash, e.g. https://anaconda.example.com.'}
       </p>
+      {/^https?:\/\/[^\s/]+/.test(typed) && (
+        <p className="jp-RepoConnect-hint" data-testid="domain-check">
+          Is it reachable? Login checks it first; to look before,{' '}
+          <a
+            className="jp-RepoConnect-link"
+            href={typed}
+            target="_blank"
+            rel="noopener noreferrer"
+            data-testid="domain-check-link"
+          >
+            open <Breakable text={typed} /> in a new tab
+          </a>
+          .
+        </p>
+      )}
     </form>
   );
 }
@@ -408,10 +486,12 @@ function CredentialsForm({ model, service, method, domain }: ICredentialsProps):
       return;
     }
     const ok = await connection.signIn(values, service.needs_domain ? domain : undefined);
-    // Never keep a password around, whatever the answer; a token stays after a failure.
+    // Refused for its domain: the credentials were not tried, the fields keep them. Otherwise
+    // never keep a password around, whatever the answer; a token stays after a failure.
+    const refusedDomain = !ok && !!connection.domainError;
     const kept: Record<string, string> = {};
     for (const field of method.fields) {
-      if (!field.secret || (!ok && revealable(field))) {
+      if (!field.secret || refusedDomain || (!ok && revealable(field))) {
         kept[field.name] = values[field.name] ?? '';
       }
     }
@@ -440,7 +520,6 @@ function CredentialsForm({ model, service, method, domain }: ICredentialsProps):
       data-testid={ids.form}
       data-method={method.id}
     >
-      {!hasDomain && <p className="jp-RepoConnect-hint">Enter the domain first, then sign in.</p>}
       {method.fields.map(field => {
         const id = `jp-RepoConnect-${field.name}`;
         const input = (
@@ -452,7 +531,7 @@ function CredentialsForm({ model, service, method, domain }: ICredentialsProps):
             autoComplete="off"
             spellCheck={false}
             readOnly={busy}
-            aria-describedby={method.id === 'token' ? `${id}-hint` : undefined}
+            aria-describedby={field.name === 'token' ? `${id}-hint` : undefined}
             onChange={event => setValues({ ...values, [field.name]: event.target.value })}
             data-testid={`${field.name}-input`}
           />
@@ -477,16 +556,14 @@ function CredentialsForm({ model, service, method, domain }: ICredentialsProps):
             ) : (
               input
             )}
-            {method.id === 'token' && (
-              <p id={`${id}-hint`} className="jp-RepoConnect-hint">
-                Issue yourself a token on the Token Access page of your {service.short_title}{' '}
-                organization.
-              </p>
+            {field.name === 'token' && (
+              <WhereIsMyToken id={`${id}-hint`} service={service} method={method} />
             )}
           </React.Fragment>
         );
       })}
       <div className="jp-RepoConnect-actions">
+        {connection.cancellable && <InlineBusy label={model.activity.busy} />}
         <CancelSignIn model={model} />
         <button
           type="submit"
@@ -516,5 +593,51 @@ function CancelSignIn({ model }: IProps): JSX.Element | null {
     >
       Cancel
     </button>
+  );
+}
+
+/** The busy label next to the button that started it ("Signing in…"). */
+function InlineBusy({ label }: { label: string | null }): JSX.Element | null {
+  if (!label) {
+    return null;
+  }
+  return (
+    <span className="jp-RepoConnect-busy jp-RepoConnect-inlineBusy" data-testid="signin-busy">
+      <span className="jp-RepoConnect-spinner" aria-hidden="true" />
+      <span>{label}</span>
+    </span>
+  );
+}
+
+/** "Where is my token?": the reference's answer for an organisation token, opened on demand. */
+function WhereIsMyToken({
+  id,
+  service,
+  method
+}: {
+  id: string;
+  service: IServiceInfo;
+  method: ISignInMethod;
+}): JSX.Element {
+  return (
+    <details className="jp-RepoConnect-whereToken" data-testid="where-is-my-token">
+      <summary>Where is my token?</summary>
+      <p id={id} className="jp-RepoConnect-hint">
+        {method.id === 'token' ? (
+          <>
+            You can issue yourself a private access token from the Token Access page of your{' '}
+            {service.short_title} organization. You must be assigned a seat to issue yourself a
+            token. If you&apos;ve lost your token, you can re-issue yourself a new token at any
+            time. Re-issuing a token invalidates the previous token.
+          </>
+        ) : (
+          <>
+            Create an access token on the web page of your {service.short_title} (your user
+            settings) and paste it here. Signing out here does not revoke it: revoke it on that page
+            when you no longer need it.
+          </>
+        )}
+      </p>
+    </details>
   );
 }
