@@ -119,6 +119,8 @@ def set_theme(page: Page, theme: str) -> None:
     page.wait_for_function(
         "name => document.body.dataset.jpThemeName === name", arg=name, timeout=30_000
     )
+    # JupyterLab shows its splash screen over everything while the theme loads.
+    page.wait_for_selector("#jupyterlab-splash", state="detached", timeout=30_000)
     page.wait_for_timeout(400)  # let the new stylesheet paint
 
 

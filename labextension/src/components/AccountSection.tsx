@@ -133,7 +133,10 @@ function Waiting({ account }: { account: AccountModel }): JSX.Element | null {
     <div data-testid="account-waiting">
       <p className="jp-RepoConnect-info">
         Open the sign-in page (in a new tab or on any device), check that it shows the code{' '}
-        <code data-testid="account-user-code">{login.user_code}</code>, and approve.
+        <code className="jp-RepoConnect-userCode" data-testid="account-user-code">
+          {login.user_code}
+        </code>
+        , and approve.
       </p>
       <div className="jp-RepoConnect-actions">
         <a
