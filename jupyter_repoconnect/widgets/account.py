@@ -17,7 +17,7 @@ from ..core import Connector
 from ..core.account import Account, AccountStatus, DeviceLogin, Organization, TokenInstall
 from ..core.dates import human_date
 from ..core.errors import Code, RepoConnectError
-from .common import Panel, error_text
+from .common import Fence, Panel, Password, SubmitButton, error_text
 
 API_KEY_HELP = (
     "Or sign in with an API key: anaconda.com → Account Settings → API Keys. It is stored "
@@ -46,8 +46,10 @@ class AccountPanel(Panel):
         self.code = w.HTML()
         self.cancel_button = w.Button(description="Cancel")
         self.waiting = w.VBox([self.code, self.cancel_button])
-        self.api_key = w.Password(description="API key", placeholder="paste an API key")
-        self.api_key_button = w.Button(description="Sign in with API key")
+        self.api_key = Password(description="API key", placeholder="paste an API key")
+        self.fence = Fence([self.api_key])  # the button reads it as pasted at the click
+        self.api_key_button = SubmitButton(self.fence, description="Sign in with API key")
+        self.api_key_button.submit_on_enter(self.api_key)
         self.api_key_box = w.VBox(
             [
                 w.HTML(f'<span style="opacity:0.7">{escape(API_KEY_HELP)}</span>'),

@@ -9,7 +9,7 @@ import ipywidgets as w
 
 from ..core import Connector, Diagnosis, Preferences
 from ..core.services import registry
-from .common import Panel
+from .common import Fence, Panel, SubmitButton, Text
 from .configure import ConfigureCondaPanel
 from .connect import ConnectPanel
 from .render import DiagnosisView
@@ -23,12 +23,14 @@ class PreferencesPanel(Panel):
     def __init__(self, connector: Connector | None = None, **kwargs: Any) -> None:
         super().__init__(connector, **kwargs)  # worker, background: see Panel
         style = {"description_width": "initial"}
-        self.domains: dict[str, w.Text] = {
-            s.id: w.Text(description=s.domain_label or s.title, style=style)
+        self.domains: dict[str, Text] = {
+            s.id: Text(description=s.domain_label or s.title, style=style)
             for s in registry.all_services()
             if s.needs_domain
         }
-        self.apply_button = w.Button(description="Apply", button_style="primary")
+        self.fence = Fence(self.domains.values())  # Apply reads them as typed at the click
+        self.apply_button = SubmitButton(self.fence, description="Apply", button_style="primary")
+        self.apply_button.submit_on_enter(*self.domains.values())
         self.apply_button.on_click(lambda _: self.apply())
         self.children = [
             *self.domains.values(),

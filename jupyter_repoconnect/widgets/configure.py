@@ -13,7 +13,7 @@ import ipywidgets as w
 
 from ..core import CondarcChannels, Conflict, Connector
 from ..core.errors import Code
-from .common import Panel, error_text
+from .common import Fence, Panel, SubmitButton, Text, error_text
 
 LISTS = ("channels", "default_channels")
 DEFAULTS_WARNING = (
@@ -67,8 +67,10 @@ class ConfigureCondaPanel(Panel):
 
         self.path_label = w.HTML()
         self.boxes = {name: w.VBox() for name in LISTS}
-        self.new_channel = w.Text(description="Channel", placeholder="name or URL")
-        self.add_button = w.Button(description="Add", tooltip="Append to channels")
+        self.new_channel = Text(description="Channel", placeholder="name or URL")
+        self.fence = Fence([self.new_channel])  # Add reads it as typed at the click
+        self.add_button = SubmitButton(self.fence, description="Add", tooltip="Append to channels")
+        self.add_button.submit_on_enter(self.new_channel)
         self.add_button.on_click(lambda _: self.add(self.new_channel.value))
         self.warning = w.HTML(
             f'<span style="color:var(--jp-warn-color0,#b45f06)">{escape(DEFAULTS_WARNING)}</span>'

@@ -21,7 +21,7 @@ import ipywidgets as w
 from ..core import Connector, Status
 from ..core.connector import EXPIRY_NOTICE_DAYS
 from ..core.errors import RepoConnectError
-from .common import Panel, error_text
+from .common import Fence, Panel, Password, SubmitButton, error_text
 from .render import StatusView, service_title, sign_out_text
 
 FOLLOW_INTERVAL = 5.0  # seconds, as Navigator polls
@@ -60,8 +60,12 @@ class StatusPanel(Panel):
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
         self.sign_out_button = w.Button(description="Sign out", button_style="warning")
         self.renew_button = w.Button(description="Renew", icon="key", button_style="info")
-        self.renew_secret = w.Password(placeholder="password")
-        self.renew_submit = w.Button(description="Renew now", button_style="primary")
+        self.renew_secret = Password(placeholder="password")
+        self.fence = Fence([self.renew_secret])  # Renew now reads it as typed at the click
+        self.renew_submit = SubmitButton(
+            self.fence, description="Renew now", button_style="primary"
+        )
+        self.renew_submit.submit_on_enter(self.renew_secret)
         self.renew_form = w.HBox([self.renew_secret, self.renew_submit])
         self.renew_button.layout.display = "none"
         self.renew_form.layout.display = "none"
