@@ -177,9 +177,10 @@ def test_widgets_driven_in_a_kernel(kernel_notebook, env, tmp_path):
     issued |= {r.token for r in sandbox.server_tokens.values()}
 
     out = nb.run(PICK_CHANNELS)
-    # Counts what was written (conda's defaults may come along with default_channels).
-    assert "Added" in out and "1 to default_channels" in out
+    # Counts what was written and names it (conda's defaults may come along with
+    # default_channels, named too).
     first, second = out.split("\n")[0].split()[-2:]
+    assert "Added" in out and f"1 channel to default_channels ({second})" in out
     data = read_condarc(env.condarc)
     assert first in data["channels"]
     assert data["default_channels"] == [second]
