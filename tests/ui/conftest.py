@@ -31,9 +31,11 @@ from .uihelpers import (
     CHROMIUM_ARGS,
     INITIAL_CONDARC,
     LAB_EXTENSION,
+    REMOTE_HOST,
     TOKEN,
     Lab,
     browser_env,
+    load_lab,
 )
 
 if TYPE_CHECKING:
@@ -150,6 +152,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory, ui_sandbox: Sandbox) -> Iterat
         "--no-browser",
         f"--port={port}",
         "--ServerApp.ip=127.0.0.1",
+        f'--ServerApp.local_hostnames=["localhost", "{REMOTE_HOST}"]',
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={TOKEN}",
         "--ServerApp.open_browser=False",
@@ -230,14 +233,7 @@ def page(browser: Browser, lab_env: Lab) -> Iterator[Page]:
     lab_page = context.new_page()
     errors: list[str] = []
     lab_page.on("pageerror", lambda error: errors.append(str(error)))
-    lab_page.goto(f"{lab_env.url}lab?reset&token={lab_env.token}")  # no restored layout
-    lab_page.wait_for_function("() => window.jupyterapp !== undefined", timeout=60_000)
-    lab_page.evaluate("async () => { await window.jupyterapp.restored; }")
-    lab_page.wait_for_selector(".jp-SideBar.jp-mod-left", timeout=60_000)
-    # JupyterLab opens a Launcher (and focuses it) at the first layout change of an empty main
-    # area, e.g. when the panel opens: open it now so it cannot steal the focus mid-test.
-    lab_page.evaluate("async () => { await jupyterapp.commands.execute('launcher:create'); }")
-    lab_page.wait_for_selector(".jp-Launcher", timeout=30_000)
+    load_lab(lab_page, lab_env.url, lab_env.token)
     try:
         yield lab_page
     finally:

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from .uihelpers import Lab, fill_server_sign_in, open_panel_from_sidebar
+from .uihelpers import Lab, as_remote, fill_server_sign_in, load_lab, open_panel_from_sidebar
 
 pytestmark = pytest.mark.browser
 
@@ -51,12 +51,6 @@ def test_access_token_sign_in(page: Page, lab_env: Lab) -> None:
     expect(status).to_have_attribute("data-service", "server")
     expect(page.get_by_test_id("status-username")).to_have_text("demo")
     assert token not in page.content()
-
-
-def unreachable_localhost(page: Page) -> None:
-    """What a browser on another machine than Jupyter meets (JupyterHub, a remote Lab): the
-    redirect to ``http://localhost:<port>/`` does not reach the server's listener."""
-    page.context.route(lambda url: url.startswith("http://localhost:"), lambda r: r.abort())
 
 
 def sign_in_at_provider(provider: Page, button: str = "login") -> None:
@@ -109,8 +103,10 @@ def test_single_sign_on_denied_at_the_provider_on_the_same_machine(
 
 
 def test_single_sign_on_with_the_pasted_address(page: Page, lab_env: Lab) -> None:
+    """Lab opened by a name that is not loopback, as from another machine: the panel does not
+    ask for a listener, the redirect's page does not load, and the address is pasted."""
     lab = lab_env
-    unreachable_localhost(page)
+    load_lab(page, as_remote(lab.url), lab.token)
     open_panel_from_sidebar(page)
     choose_server(page, lab)
     page.get_by_test_id("method-sso").check()
@@ -120,7 +116,8 @@ def test_single_sign_on_with_the_pasted_address(page: Page, lab_env: Lab) -> Non
     provider.wait_for_load_state()
     assert provider.url.startswith(lab.sandbox.urls["oidc"])
     waiting = page.get_by_test_id("sso-waiting")
-    expect(waiting).to_contain_text("copy its address and paste it here")
+    expect(waiting).to_contain_text("copy that page's address and paste it here")
+    expect(page.get_by_test_id("sso-listening")).to_have_count(0)
     expect(page.get_by_test_id("sso-open-page")).to_have_class("jp-RepoConnect-link")
 
     provider.locator('input[name="username"]').fill("demo")
@@ -130,6 +127,7 @@ def test_single_sign_on_with_the_pasted_address(page: Page, lab_env: Lab) -> Non
     address = landed.value.url
     assert "code=" in address and "state=" in address
     provider.close()
+    assert lab.api("GET", "status")[1]["connected"] is False  # nothing listened
 
     page.get_by_test_id("sso-address-input").fill(address)
     page.get_by_test_id("sso-finish").click()

@@ -18,7 +18,12 @@ if TYPE_CHECKING:
     from jupyter_repoconnect.testing import Sandbox
 
 CHROMIUM = os.environ.get("REPOCONNECT_CHROMIUM", "/usr/bin/chromium")
+# A name for this machine that is not loopback to the page: Lab opened as
+# http://remote-lab.test:<port>/ is what a browser on another machine sees (JupyterHub, a
+# remote Lab). Chromium resolves it to 127.0.0.1 itself: the traffic stays on loopback.
+REMOTE_HOST = "remote-lab.test"
 CHROMIUM_ARGS = [
+    f"--host-resolver-rules=MAP {REMOTE_HOST} 127.0.0.1",
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -176,3 +181,20 @@ def fill_server_sign_in(page: Page, lab: Lab) -> None:
     page.get_by_test_id("domain-input").fill(lab.sandbox.urls["server"])
     page.get_by_test_id("username-input").fill("demo")
     page.get_by_test_id("password-input").fill(lab.sandbox.users["demo"])
+
+
+def load_lab(page: Page, url: str, token: str) -> None:
+    """Load JupyterLab at ``url`` with no restored layout and wait until it is restored."""
+    page.goto(f"{url}lab?reset&token={token}")
+    page.wait_for_function("() => window.jupyterapp !== undefined", timeout=60_000)
+    page.evaluate("async () => { await window.jupyterapp.restored; }")
+    page.wait_for_selector(".jp-SideBar.jp-mod-left", timeout=60_000)
+    # JupyterLab opens a Launcher (and focuses it) at the first layout change of an empty main
+    # area, e.g. when the panel opens: open it now so it cannot steal the focus mid-test.
+    page.evaluate("async () => { await jupyterapp.commands.execute('launcher:create'); }")
+    page.wait_for_selector(".jp-Launcher", timeout=30_000)
+
+
+def as_remote(url: str) -> str:
+    """``url`` (on 127.0.0.1) by the name a browser on another machine would use."""
+    return url.replace("//127.0.0.1:", f"//{REMOTE_HOST}:", 1)
