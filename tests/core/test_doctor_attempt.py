@@ -106,3 +106,16 @@ def test_a_stray_channel_alias_is_flagged_with_the_fix(connector, env, sandbox):
 def test_a_channel_alias_of_ones_own_is_not_flagged(connector, env):
     env.condarc.write_text(env.condarc.read_text() + "channel_alias: https://mirror.example\n")
     assert "channel_alias" not in by_check(connector.doctor())
+
+
+def test_a_sign_in_method_the_server_does_not_offer_is_named(connector, sandbox):
+    sandbox.server_settings.sso = False
+    try:
+        found = by_check(connector.doctor("server", sandbox.urls["server"], "sso"))
+    finally:
+        sandbox.server_settings.sso = True
+    assert found["service"].ok
+    assert not found["method"].ok
+    assert "does not offer single sign-on" in found["method"].message
+    assert found["method"].hint.startswith("Sign in with Login or Set Token")
+    assert by_check(connector.doctor("server", sandbox.urls["server"], "sso"))["method"].ok
