@@ -8,6 +8,7 @@ kernel play the same in tests/ui/test_ui_widgets_race.py.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import ipywidgets as w
@@ -128,3 +129,57 @@ def test_every_field_a_button_reads_is_fenced(connector, env, name):
     assert fields and fences
     fenced = {id(f) for fence in fences for f in fence.fields}
     assert all(id(f) in fenced for f in fields), [f.description for f in fields]
+
+
+# --- a real kernel, sent the browser's messages in the racing order ---------------------
+RACE_PANEL = """
+import json, os
+from jupyter_repoconnect.widgets import ConnectPanel
+panel = ConnectPanel(service="server", domain={domain!r})
+display(panel)
+print(json.dumps({{
+    "username": panel.username.model_id,
+    "password": panel.password.model_id,
+    "login": panel.login_button.model_id,
+    "fence": [f.model_id for f in panel.fence.fields],
+}}))
+"""
+
+RACE_OUTCOME = """
+import ipywidgets
+panel.wait()
+secret = os.environ[{var!r}]
+print("signed in:", panel.children == (panel.result,))
+print("field empty:", panel.password.value == "")
+print("secret in widget state:", secret in json.dumps(ipywidgets.Widget.get_manager_state()))
+"""
+
+
+def test_a_real_kernel_acts_on_the_keystrokes_a_click_overtook(kernel_notebook, env):
+    """The comm messages a fast user's browser sends, in the order it sends them, to a real
+    kernel: the click before the held keystrokes, then the fields' fence counts."""
+    from .conftest import PASSWORD_VAR
+
+    nb, sandbox = kernel_notebook, env.sandbox
+    password = sandbox.users["demo"]
+    out = nb.run(RACE_PANEL.format(domain=sandbox.urls["server"]))
+    ids = json.loads(next(line for line in out.splitlines() if line.startswith("{")))
+    kc = nb.client.kc
+
+    def send(comm_id: str, data: dict[str, Any]) -> None:
+        kc.shell_channel.send(kc.session.msg("comm_msg", {"comm_id": comm_id, "data": data}))
+
+    def patch(comm_id: str, **state: Any) -> None:
+        send(comm_id, {"method": "update", "state": state, "buffer_paths": []})
+
+    patch(ids["username"], value="demo")
+    patch(ids["password"], value=password[:3])
+    send(ids["login"], {"method": "custom", "content": {"event": "click"}})
+    patch(ids["password"], value=password)  # held until the kernel was idle: after the click
+    for comm_id in ids["fence"]:
+        patch(comm_id, _synced=1)  # the fence count, copied in by the browser's link
+    out = nb.run(RACE_OUTCOME.format(var=PASSWORD_VAR))
+    assert "signed in: True" in out
+    assert "field empty: True" in out
+    assert "secret in widget state: False" in out
+    assert password not in out
