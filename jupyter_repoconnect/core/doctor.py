@@ -79,7 +79,7 @@ def _diagnose_attempt(
     findings: list[Finding],
 ) -> None:
     title = service.short_title
-    findings.append(Finding("attempt", True, f"Checking the sign-in to {title} at {domain}."))
+    findings.append(Finding("attempt", True, f"The sign-in attempted: {title} at {domain}."))
     try:
         settings = parts.condarc.load().settings()
     except (CorruptCondarc, FileProblem) as exc:
