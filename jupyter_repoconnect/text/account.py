@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..core.dates import human_date
-from .render import inert, inert_lines
+from .render import changes_lines, inert, inert_lines
 
 if TYPE_CHECKING:
     from ..core.account import Account, AccountStatus, DeviceLogin, Organization, TokenInstall
@@ -94,7 +94,8 @@ def orgs_text(orgs: list[Organization]) -> str:
 def installed_text(done: TokenInstall) -> str:
     revoked = " Its previous token is revoked." if done.revoked_previous else ""
     expires = inert(human_date(done.expires_at))
-    return f"Installed {inert(done.org)}'s token (expires {expires}).{revoked}"
+    said = f"Installed {inert(done.org)}'s token (expires {expires}).{revoked}"
+    return "\n".join([said, *changes_lines(done.status)])  # what it changed in .condarc
 
 
 REMOVED = "Token removed; .condarc restored."

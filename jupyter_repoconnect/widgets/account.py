@@ -18,6 +18,7 @@ from ..core.account import Account, AccountStatus, DeviceLogin, Organization, To
 from ..core.dates import human_date
 from ..core.errors import Code, RepoConnectError
 from .common import Fence, Panel, Password, SubmitButton, error_text
+from .render import changes_message
 
 API_KEY_HELP = (
     "Or sign in with an API key: anaconda.com → Account Settings → API Keys. It is stored "
@@ -181,9 +182,10 @@ class AccountPanel(Panel):
         self._hide(self.reissue_button)
         self.show(self.account.status())  # first: it reloads the organisations
         revoked = " Its previous token is revoked." if done.revoked_previous else ""
+        changed = f" {changes}" if (changes := changes_message(done.status)) else ""
         self.message.show(
             f"Installed: conda now uses {done.org}'s repository (token expires "
-            f"{human_date(done.expires_at)}).{revoked}",
+            f"{human_date(done.expires_at)}).{revoked}{changed}",
             "success",
         )
 

@@ -70,6 +70,7 @@ def test_cli_flow_without_a_secret_in_any_output(account_env: Any, keyring: Path
     first = cli("account", "token", "install")  # the only business organisation
     assert first.rc == 0, first.err
     assert "Installed acme's token" in first.out
+    assert "Changed in .condarc:" in first.out and "  - default_channels: " in first.out
     again = cli("account", "token", "install", "acme")  # not a terminal: --yes is needed
     assert again.rc == 1 and "revokes it" in again.err and "--yes" in again.err
     reissued = cli("account", "token", "install", "acme", "--yes")

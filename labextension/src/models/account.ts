@@ -6,7 +6,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { ApiError, IStatus, requestAPI } from '../api';
+import { ApiError, CHANGES_RESTORED, IStatus, requestAPI } from '../api';
 import { humanDate } from '../dates';
 
 export interface IAccountStatus {
@@ -157,11 +157,15 @@ export class AccountModel {
         const done = await this._api.install(org, confirmReissue);
         this._reissue = null;
         const revoked = done.revoked_previous ? ' Its previous token is revoked.' : '';
+        const changes = (done.status.changes ?? []).map(c => c.text);
         this._note = {
           kind: 'success',
           text:
             `Installed: conda now uses ${org}'s repository ` +
-            `(token expires ${humanDate(done.expires_at)}).${revoked}`
+            `(token expires ${humanDate(done.expires_at)}).${revoked}` +
+            (changes.length
+              ? ` Changed in .condarc: ${changes.join('; ')}. ${CHANGES_RESTORED}`
+              : '')
         };
         this._onRepositoryChange();
         await this._show(await this._api.status());
