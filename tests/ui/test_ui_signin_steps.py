@@ -48,6 +48,7 @@ def test_connect_opens_the_steps_and_they_close_once_signed_in(page: Page, lab_e
     check = page.get_by_test_id("domain-check-link")
     expect(check).to_have_attribute("href", lab.sandbox.urls["server"])
     expect(check).to_have_attribute("target", "_blank")
+    expect(check).to_have_css("text-decoration-line", "underline")  # it looks like a link
     expect(flow.get_by_test_id("signin-needs-domain")).to_have_count(0)
     page.get_by_test_id("username-input").fill("demo")
     page.get_by_test_id("password-input").fill(lab.sandbox.users["demo"])
