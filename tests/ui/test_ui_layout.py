@@ -10,6 +10,7 @@ scrolled to as the keyboard does.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -226,6 +227,34 @@ def test_the_device_code_stays_on_one_line(small: Page, lab_env: Lab) -> None:
             assert contrast(*colours) >= 3, (theme, colours)
     finally:
         section.get_by_test_id("account-cancel").click()
+
+
+def test_the_account_reissue_warning_fits(small: Page, lab_env: Lab) -> None:
+    """Signed in to the account with a token installed: "Reissue and revoke the current token"
+    and its warning fit the sidebar."""
+    page, lab = small, lab_env
+    keyring = lab.condarc.parent / ".anaconda"
+    shutil.rmtree(keyring, ignore_errors=True)
+    lab.sandbox.account.interval = 1  # the real default is 5 s
+    open_panel_from_sidebar(page, sign_in=False)
+    section = page.get_by_test_id("account-section")
+    try:
+        section.get_by_test_id("account-sign-in").click()
+        with page.context.expect_page() as opened:
+            section.get_by_test_id("account-open-link").click()
+        device = opened.value
+        device.get_by_role("button", name="Approve").click()
+        device.get_by_text("Device approved").wait_for()
+        device.close()
+        expect(section).to_have_attribute("data-state", "signed-in", timeout=30_000)
+        section.get_by_test_id("account-install").click()
+        note = section.get_by_test_id("account-note")
+        expect(note).to_have_attribute("data-kind", "success", timeout=30_000)
+        section.get_by_test_id("account-install").click()
+        expect(section.get_by_test_id("account-reissue")).to_be_visible()
+        assert_fits(page, "account-reissue", (PANEL,))
+    finally:
+        shutil.rmtree(keyring, ignore_errors=True)
 
 
 def contrast(fg: str, bg: str) -> float:
