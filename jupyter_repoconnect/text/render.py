@@ -266,12 +266,12 @@ def added_text(
         added = [e for e in (getattr(after, key) or []) if e not in old]
         picked = [inert(e) for e in added if e in asked]
         automatic = [inert(e) for e in added if e not in asked]
-        names = [", ".join(picked)] if picked else []
+        named = [", ".join(picked)] if picked else []
         if automatic:
-            names.append(f"{', '.join(automatic)}, {why_automatic(automatic)}")
+            named.append(f"{', '.join(automatic)}, {why_automatic(automatic)}")
         if added:
             n = len(added)
-            parts.append(f"{n} channel{'' if n == 1 else 's'} to {key} ({'; '.join(names)})")
+            parts.append(f"{n} channel{'' if n == 1 else 's'} to {key} ({'; '.join(named)})")
     if parts:
         return f"Added {' and '.join(parts)} in {inert(after.path)}."
     names = ", ".join(inert(n) for n in [*channels, *default_channels])
