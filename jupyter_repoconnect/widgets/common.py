@@ -5,7 +5,9 @@ the user saw (Fence)."""
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -93,16 +95,29 @@ class Busy(w.HTML):
         return self.layout.display != "none"
 
 
+@dataclass
+class _Job:
+    call: Callable[[], Any]
+    done: Callable[[Any], None]
+    failed: Callable[[BaseException], None]
+    busy: Busy
+    label: str
+    controls: list[w.Widget]
+
+
 class Worker:
     """Runs one Connector call at a time; in a thread by default so the kernel stays
-    responsive while a repository answers. ``wait()`` blocks until everything started
-    (including calls started by completion callbacks) has finished."""
+    responsive while a repository answers. A call submitted while another runs waits its
+    turn (panels share a worker: Sign out pressed while the picker loads a page is not
+    refused). ``wait()`` blocks until everything started or waiting (including calls started
+    by completion callbacks) has finished."""
 
     def __init__(self, background: bool = True) -> None:
         self.background = background
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._calling = False  # True while a Connector call runs (not during its callbacks)
+        self._waiting: deque[_Job] = deque()
         self.callback_error: BaseException | None = None
 
     @property
@@ -118,43 +133,70 @@ class Worker:
         label: str,
         controls: Iterable[w.Widget] = (),
     ) -> bool:
-        """Start ``call``; ``done(result)`` or ``failed(exc)`` runs afterwards. False if busy."""
+        """Start ``call`` (or queue it behind the running one); ``done(result)`` or
+        ``failed(exc)`` runs afterwards. False: the same action already waits."""
+        # controls disabled for another reason stay so afterwards
+        job = _Job(call, done, failed, busy, label, [c for c in controls if not c.disabled])
         with self._lock:
             if self._calling:
-                return False
-            self._calling = True
-            controls = [c for c in controls if not c.disabled]
-            busy.start(label)
-            for c in controls:
-                c.disabled = True
-
-            def job() -> None:
-                try:
-                    result, error = call(), None
-                except Exception as exc:  # shown inline; nothing may escape a thread silently
-                    result, error = None, exc
-                finally:
-                    busy.stop()
-                    for c in controls:
-                        c.disabled = False
-                    self._calling = False
-                try:
-                    if error is None:
-                        done(result)
-                    else:
-                        failed(error)
-                except Exception as exc:  # a bug in a view update: re-raised by wait()
-                    self.callback_error = exc
-
-            if self.background:
-                thread = threading.Thread(target=job, name="repoconnect-worker", daemon=True)
-                # started before wait() can see it: joining an unstarted thread raises
-                thread.start()
-                self._thread = thread
+                if any(q.busy is busy and q.label == label for q in self._waiting):
+                    return False  # pressed twice: it runs once
+                self._waiting.append(job)
+                busy.start(f"{label} (after the call in progress)")
+                for c in job.controls:
+                    c.disabled = True  # not pressed again while it waits
                 return True
-        job()
+            self._calling = True
+            self._begin(job)
+        if self.background:
+            thread = threading.Thread(
+                target=self._run, args=(job,), name="repoconnect-worker", daemon=True
+            )
+            # started before wait() can see it: joining an unstarted thread raises
+            thread.start()
+            self._thread = thread
+            return True
+        self._run(job)
         self._raise_callback_error()
         return True
+
+    @staticmethod
+    def _begin(job: _Job) -> None:
+        job.busy.start(job.label)
+        for c in job.controls:
+            c.disabled = True
+
+    def _run(self, job: _Job | None) -> None:
+        """Run ``job`` and then every call that waited for it, in this thread."""
+        while job is not None:
+            try:
+                result, error = job.call(), None
+            except Exception as exc:  # shown inline; nothing may escape a thread silently
+                result, error = None, exc
+            finally:
+                job.busy.stop()
+                for c in job.controls:
+                    c.disabled = False
+                with self._lock:
+                    self._calling = False
+            try:
+                if error is None:
+                    job.done(result)
+                else:
+                    job.failed(error)
+            except Exception as exc:  # a bug in a view update: re-raised by wait()
+                self.callback_error = exc
+            job = self._next()
+
+    def _next(self) -> _Job | None:
+        """The call waiting longest, begun; None while a callback's own call runs."""
+        with self._lock:
+            if self._calling or not self._waiting:
+                return None
+            job = self._waiting.popleft()
+            self._calling = True
+            self._begin(job)
+            return job
 
     def wait(self, timeout: float | None = 120.0) -> None:
         """Block until no call is running (callbacks may chain further calls)."""
@@ -300,7 +342,7 @@ class Panel(w.VBox):
             controls,
         )
         if not started:
-            self.message.show("Another repository call is still running; try again in a moment.")
+            self.message.show(f"{label.rstrip('…')} is already waiting for its turn.")
         return started
 
     def wait(self, timeout: float | None = 120.0) -> None:
