@@ -1,4 +1,4 @@
-import { ApiError } from '../api';
+import { ApiError, CHANGES_RESTORED } from '../api';
 import { browserOnServerMachine, SSO_POLL_MS } from '../models/sso';
 import { LISTING, preferences, SERVER_METHODS, SERVICES, setUp, SIGNED_OUT } from './fakes';
 
@@ -159,6 +159,27 @@ describe('Single sign-on', () => {
       await model.sso.cancel();
       await jest.advanceTimersByTimeAsync(5 * SSO_POLL_MS);
       expect(api.ssoProgress).not.toHaveBeenCalled();
+    });
+  });
+
+  it('says what the sign-in changed, as a password sign-in does', async () => {
+    const { model, server } = await started();
+    const change = { key: 'channels', before: ['defaults'], after: [], text: 'channels: …' };
+    server.status = { ...LISTING, changes: [change] };
+    await model.sso.finish('http://localhost:8765/?code=c&state=s');
+    expect(model.activity.feedback?.text).toContain(CHANGES_RESTORED);
+    expect(model.activity.feedback?.details).toEqual(['channels: …']);
+  });
+
+  it('leaves what it attempted for Troubleshoot when it fails', async () => {
+    const { model, api } = setUp(SIGNED_OUT, serverPrefs('sso'));
+    await model.initialize();
+    api.startSso.mockRejectedValueOnce(new ApiError(502, 'sso_not_offered', 'No SSO here.'));
+    expect(await model.sso.start(' https://other.example.com ')).toBe(false);
+    expect(model.connection.failedAttempt).toEqual({
+      service: 'server',
+      domain: 'https://other.example.com',
+      method: 'sso'
     });
   });
 

@@ -145,6 +145,26 @@ export class ConnectionModel {
     return this._trustRequest !== null;
   }
 
+  /** Say that a sign-in (any method) went through, and what it changed in `.condarc`. */
+  saySignedIn(status: IStatus): void {
+    const changes = (status.changes ?? []).map(c => c.text);
+    this._activity.say(
+      'success',
+      `Signed in to ${status.service_title ?? 'the repository'}.` +
+        (changes.length ? ` ${CHANGES_RESTORED} Changed in .condarc:` : ''),
+      'status',
+      changes
+    );
+  }
+
+  /** Remember a sign-in that failed here (never a secret), for "Troubleshoot". */
+  noteFailure(attempted: IAttempted): void {
+    this._failedAttempt = {
+      ...attempted,
+      domain: attempted.domain ?? this._preferences.domainOf(attempted.service) ?? undefined
+    };
+  }
+
   // --- reading the status -----------------------------------------------------------
   /** One cheap check (304 while unchanged) that applies a change made elsewhere; throws. */
   async poll(): Promise<void> {
@@ -344,25 +364,18 @@ export class ConnectionModel {
         if (request.domain) {
           await this._preferences.reload();
         }
-        const changes = (status.changes ?? []).map(c => c.text);
-        this._activity.say(
-          'success',
-          `Signed in to ${status.service_title ?? 'the repository'}.` +
-            (changes.length ? ` ${CHANGES_RESTORED} Changed in .condarc:` : ''),
-          'status',
-          changes
-        );
+        this.saySignedIn(status);
       } catch (error) {
         if (abort.signal.aborted) {
           // JupyterLab wraps the aborted fetch in a NetworkError: say what really happened.
           throw new DOMException('The sign-in was cancelled.', 'AbortError');
         }
         tls = error instanceof ApiError && error.code === 'tls_failure';
-        this._failedAttempt = {
+        this.noteFailure({
           service: request.service,
-          domain: request.domain ?? this._preferences.domainOf(request.service) ?? undefined,
+          domain: request.domain,
           method: this._methodOf(request)
-        };
+        });
         this._markDomain(error);
         throw error;
       } finally {

@@ -8,7 +8,7 @@
  */
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { Api, ApiError, ISsoProgress, ISsoRequest } from '../api';
+import { Api, ApiError, IAttempted, ISsoProgress, ISsoRequest } from '../api';
 import { Activity } from './activity';
 import { ConnectionModel } from './connection';
 import { PreferencesModel } from './preferences';
@@ -36,6 +36,8 @@ export interface ISsoPending {
   authorizationUrl: string;
   /** The server takes the redirect itself: no address to paste (though one still works). */
   listening: boolean;
+  /** What was attempted, for "Troubleshoot" if it fails (the domain typed, if any). */
+  attempted: IAttempted;
 }
 
 /** Milliseconds between two questions to a listening sign-in. */
@@ -93,12 +95,20 @@ export class SsoModel {
     if (this._sameMachine()) {
       request.listen = true;
     }
+    const attempted: IAttempted = { service, domain: request.domain, method: SSO };
     return this._activity.run('Starting single sign-on…', 'signin', async () => {
-      const started = await this._api.startSso(request);
+      let started;
+      try {
+        started = await this._api.startSso(request);
+      } catch (error) {
+        this._connection.noteFailure(attempted);
+        throw error;
+      }
       this._pending = {
         id: started.id,
         authorizationUrl: started.authorization_url,
-        listening: started.listening === true
+        listening: started.listening === true,
+        attempted
       };
       this._changed.emit();
       this._open(started.authorization_url);
@@ -123,16 +133,13 @@ export class SsoModel {
         const status = await this._api.finishSso(pending.id, address.trim());
         this._pending = null;
         this._connection.adopt(status, SSO);
-        this._activity.say(
-          'success',
-          `Signed in to ${status.service_title ?? 'the repository'}.`,
-          'status'
-        );
+        this._connection.saySignedIn(status);
       } catch (error) {
         if (error instanceof ApiError) {
           refused = error;
           if (!KEEP_WAITING.has(error.code)) {
             this._pending = null; // back to the form
+            this._connection.noteFailure(pending.attempted);
           }
         }
         throw error;
@@ -212,15 +219,15 @@ export class SsoModel {
 
   /** The listener's outcome: connected, or the refusal and what to do. */
   private _ended(progress: ISsoProgress): void {
+    const attempted = this._pending?.attempted;
     this._pending = null;
     if (progress.state === 'signed_in' && progress.status) {
       this._connection.adopt(progress.status, SSO);
-      this._activity.say(
-        'success',
-        `Signed in to ${progress.status.service_title ?? 'the repository'}.`,
-        'status'
-      );
+      this._connection.saySignedIn(progress.status);
     } else {
+      if (attempted) {
+        this._connection.noteFailure(attempted);
+      }
       const code = progress.error ?? 'error';
       const message = progress.message ?? 'The single sign-on did not finish.';
       this._activity.say(
