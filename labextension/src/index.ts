@@ -8,10 +8,12 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { Widget } from '@lumino/widgets';
 
+import { createApi } from './api';
 import { RepositoriesPanel } from './components/RepositoriesView';
 import { SignInFlow } from './components/SignInFlow';
 import { repositoriesIcon } from './icon';
 import { FeedbackKind } from './models/activity';
+import { DomainCheck } from './models/domainCheck';
 import { PanelModel } from './models/panel';
 
 const PLUGIN_ID = 'jupyter-repoconnect:plugin';
@@ -91,7 +93,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       notify
     });
     // Signed in from the steps: the sidebar shows the connection, with the focus on it.
-    const flow = new SignInFlow(model, app.shell, () => {
+    const check = new DomainCheck(createApi(app.serviceManager.serverSettings));
+    const flow = new SignInFlow(model, app.shell, check, () => {
       open();
       model.requestFocus();
     });

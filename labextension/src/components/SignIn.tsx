@@ -7,8 +7,8 @@ import React, { useEffect, useRef, useState } from 'react';
 
 import { ISignInField, ISignInMethod, IServiceInfo } from '../api';
 import { strips } from '../models/connection';
+import { DomainCheck } from '../models/domainCheck';
 import { PanelModel } from '../models/panel';
-import { Breakable } from './Breakable';
 import { Feedback } from './Feedback';
 
 interface IProps {
@@ -67,7 +67,7 @@ function Step({
   );
 }
 
-export function SignIn({ model }: IProps): JSX.Element {
+export function SignIn({ model, check }: IProps & { check?: DomainCheck }): JSX.Element {
   const connection = model.connection;
   const section = useRef<HTMLElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -114,7 +114,13 @@ export function SignIn({ model }: IProps): JSX.Element {
         </Step>
         {info?.needs_domain && (
           <Step number={2} title="Set Domain" done={!!saved && domain.trim() === saved}>
-            <DomainForm model={model} service={info} domain={domain} setDomain={setDomain} />
+            <DomainForm
+              model={model}
+              service={info}
+              domain={domain}
+              setDomain={setDomain}
+              check={check}
+            />
           </Step>
         )}
         {info && (
@@ -378,9 +384,10 @@ interface IDomainProps extends IProps {
   service: IServiceInfo;
   domain: string;
   setDomain: (value: string) => void;
+  check?: DomainCheck;
 }
 
-function DomainForm({ model, service, domain, setDomain }: IDomainProps): JSX.Element {
+function DomainForm({ model, service, domain, setDomain, check }: IDomainProps): JSX.Element {
   const connection = model.connection;
   const saved = model.preferences.domainOf(service.id) ?? '';
   const locked = model.preferences.locked;
@@ -416,6 +423,18 @@ function DomainForm({ model, service, domain, setDomain }: IDomainProps): JSX.El
           }}
           data-testid="domain-input"
         />
+        {check && (
+          <button
+            type="button"
+            className="jp-RepoConnect-button"
+            disabled={!/^https?:\/\/\S+$/.test(typed) || check.checking(service.id, typed)}
+            aria-busy={check.checking(service.id, typed)}
+            onClick={() => void check.check(service.id, typed, model.connection.method?.id)}
+            data-testid="check-domain"
+          >
+            {check.checking(service.id, typed) ? 'Checking…' : 'Check'}
+          </button>
+        )}
         <button
           type="submit"
           className="jp-RepoConnect-button"
@@ -442,21 +461,7 @@ function DomainForm({ model, service, domain, setDomain }: IDomainProps): JSX.El
                 ? `Empty: type the domain to sign in to (the one set before is ${saved}).`
                 : 'A full URL without a trailing slash, e.g. https://anaconda.example.com.'}
       </p>
-      {/^https?:\/\/[^\s/]+/.test(typed) && (
-        <p className="jp-RepoConnect-hint" data-testid="domain-check">
-          Is it reachable? Login checks it first; to look before,{' '}
-          <a
-            className="jp-RepoConnect-link"
-            href={typed}
-            target="_blank"
-            rel="noopener noreferrer"
-            data-testid="domain-check-link"
-          >
-            open <Breakable text={typed} /> in a new tab
-          </a>
-          .
-        </p>
-      )}
+      {check && <CheckResults check={check} service={service} domain={typed} />}
     </form>
   );
 }
@@ -639,5 +644,51 @@ function WhereIsMyToken({
         )}
       </p>
     </details>
+  );
+}
+
+/** What "Check" found for the domain as typed: reachable, TLS, that service, the method. */
+function CheckResults({
+  check,
+  service,
+  domain
+}: {
+  check: DomainCheck;
+  service: IServiceInfo;
+  domain: string;
+}): JSX.Element | null {
+  const result = check.result(service.id, domain);
+  if (!result) {
+    return null;
+  }
+  const findings = (result.diagnosis?.findings ?? []).filter(
+    f => f.check !== 'condarc' && f.check !== 'attempt' // 'attempt' only names what was checked
+  );
+  const ok = !result.error && !!result.diagnosis?.ok;
+  return (
+    <div role="status" data-testid="domain-check-results" data-ok={ok}>
+      {result.error ? (
+        <p className="jp-RepoConnect-fieldError">{result.error}</p>
+      ) : (
+        <ul className="jp-RepoConnect-findings">
+          {findings.map((finding, i) => (
+            <li
+              key={i}
+              className={finding.ok ? 'jp-mod-ok' : 'jp-mod-problem'}
+              data-check={finding.check}
+              data-ok={finding.ok}
+            >
+              <span className="jp-RepoConnect-findingMark" aria-hidden="true">
+                {finding.ok ? '\u2713' : '\u2717'}
+              </span>
+              <span>
+                {finding.message}
+                {finding.hint && <span className="jp-RepoConnect-fix">{finding.hint}</span>}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }

@@ -11,6 +11,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import React from 'react';
 
 import { repositoriesIcon } from '../icon';
+import { DomainCheck } from '../models/domainCheck';
 import { PanelModel } from '../models/panel';
 import { SignIn } from './SignIn';
 
@@ -46,7 +47,8 @@ export interface ISignInFlow {
 class SignInFlowView extends ReactWidget {
   constructor(
     private readonly _model: PanelModel,
-    private readonly _shown: ShownParts
+    private readonly _shown: ShownParts,
+    private readonly _check: DomainCheck
   ) {
     super();
     this.addClass('jp-RepoConnect');
@@ -77,7 +79,13 @@ class SignInFlowView extends ReactWidget {
 
   render(): JSX.Element {
     return (
-      <UseSignal signal={this._model.changed}>{() => <SignIn model={this._model} />}</UseSignal>
+      <UseSignal signal={this._check.changed}>
+        {() => (
+          <UseSignal signal={this._model.changed}>
+            {() => <SignIn model={this._model} check={this._check} />}
+          </UseSignal>
+        )}
+      </UseSignal>
     );
   }
 }
@@ -86,6 +94,8 @@ export class SignInFlow implements ISignInFlow {
   constructor(
     private readonly _model: PanelModel,
     private readonly _shell: JupyterFrontEnd.IShell,
+    /** Checks a typed domain before signing in ("Check" next to Set Domain). */
+    private readonly _check: DomainCheck,
     /** Called when the flow closes because conda is connected (show the connection). */
     private readonly _connected: () => void
   ) {
@@ -112,7 +122,7 @@ export class SignInFlow implements ISignInFlow {
     void this._model.initialize(); // opened from the palette before the panel was ever shown
     if (!this.isOpen) {
       const widget = new MainAreaWidget({
-        content: new SignInFlowView(this._model, this.shown)
+        content: new SignInFlowView(this._model, this.shown, this._check)
       });
       widget.id = 'jp-repoconnect-signin';
       widget.title.label = 'Sign in to a repository';
