@@ -188,10 +188,9 @@ def test_keyboard_only_sign_in_add_channel_sign_out(page: Page, lab_env: Lab) ->
     row = page.locator('[data-testid="channel-row"][data-channel="team-data-0003"]')
     expect(row).to_be_visible()
     expect(page.get_by_test_id("channel-row")).to_have_count(1)
-    tab_to(page, "add-to-channels")
+    page.keyboard.press("ArrowDown")  # into the list, one control (test_ui_keyboard.py)
     page.keyboard.press("Space")
-    tab_to(page, "add-channels-button")
-    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # "Add channels"
     expect(page.get_by_test_id("repoconnect-notice")).to_contain_text("Added 1 channel")
     expect(page.get_by_test_id("channel-search")).to_be_focused()  # focus stayed near
     assert "team-data-0003" in condarc(lab)["channels"]
