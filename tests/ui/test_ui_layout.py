@@ -28,11 +28,11 @@ from .uihelpers import (
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, ViewportSize
 
 pytestmark = pytest.mark.browser
 
-VIEWPORT = {"width": 1024, "height": 600}
+VIEWPORT: ViewportSize = {"width": 1024, "height": 600}
 PANEL = "#jp-repoconnect-panel"
 LONG_DOMAIN = "https://repository-mirror-for-the-research-departments.internal.example-org.com"
 LONG_CHANNEL = (
