@@ -12,6 +12,7 @@ import socket
 import pytest
 from playwright.sync_api import Page, expect
 
+from .test_ui_live import HIDDEN_POLL, POLL, status_requests
 from .uihelpers import FLOW, Lab, open_panel_from_sidebar, open_sign_in
 
 pytestmark = pytest.mark.browser
@@ -110,3 +111,30 @@ def test_a_domain_error_is_said_once_and_keeps_the_password(page: Page, lab_env:
     page.get_by_test_id("password-input").press("Enter")
     expect(page.get_by_test_id("repoconnect-status")).to_be_visible()
     assert lab.api("GET", "status")[1]["connected"] is True
+
+
+def test_the_open_steps_follow_a_sign_in_made_elsewhere(page: Page, lab_env: Lab) -> None:
+    """Opened from the palette, the panel never shown: the steps count as shown, so the status
+    is checked at the panel's pace, and a terminal's sign-in closes them and says so."""
+    lab = lab_env
+    seen = status_requests(page)
+    page.evaluate("() => jupyterapp.commands.execute('repoconnect:connect')")
+    expect(page.locator(FLOW)).to_be_visible()
+    expect(page.locator("#jp-repoconnect-panel")).to_be_hidden()
+    # Long enough for three checks at the panel's pace, at most two at the hidden one.
+    window = 3 * POLL + 3
+    assert window < 2 * HIDDEN_POLL
+    start = len(seen)
+    page.wait_for_timeout(window * 1000)
+    checks = len(seen) - start
+    print(f"\nstatus requests with the sign-in steps shown, panel hidden: {checks} in {window} s")
+    assert checks >= 3, checks
+
+    login = lab.cli(
+        "login", "server", "--domain", lab.sandbox.urls["server"], "--username", "demo",
+        "--password-stdin", stdin=lab.sandbox.users["demo"] + "\n",
+    )  # fmt: skip
+    assert login.returncode == 0, login.stderr
+    expect(page.locator(FLOW)).to_have_count(0, timeout=(POLL + 3) * 1000)
+    expect(page.get_by_test_id("repoconnect-status")).to_be_visible()
+    expect(page.get_by_test_id("repoconnect-notice")).to_contain_text("elsewhere")
