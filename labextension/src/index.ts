@@ -1,6 +1,7 @@
 /**
- * Plugin wiring: the "Repositories" panel in the left sidebar, the sign-in steps in the main
- * area, their palette commands and shortcut, and a status-bar item naming the connected service.
+ * Plugin wiring: the "Repositories" panel in the left sidebar, the sign-in steps and the
+ * "Conda channels" page (picker, Configure Conda) in the main area, their palette commands
+ * and shortcut, and a status-bar item naming the connected service.
  */
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
@@ -9,7 +10,7 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 import { Widget } from '@lumino/widgets';
 
 import { createApi } from './api';
-import { RepositoriesPanel } from './components/RepositoriesView';
+import { LargeView, SidebarPanel } from './components/LargeView';
 import { SignInFlow } from './components/SignInFlow';
 import { repositoriesIcon } from './icon';
 import { FeedbackKind } from './models/activity';
@@ -23,6 +24,7 @@ export namespace CommandIDs {
   export const open = 'repoconnect:open';
   export const connect = 'repoconnect:connect';
   export const signIn = 'repoconnect:sign-in';
+  export const pickChannels = 'repoconnect:pick-channels';
   export const configure = 'repoconnect:configure-conda';
   export const doctor = 'repoconnect:troubleshoot';
 }
@@ -98,7 +100,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
       open();
       model.requestFocus();
     });
-    const panel = new RepositoriesPanel(model, flow);
+    // Picking channels and Configure Conda have room in the main area too (same model).
+    const large = new LargeView(model, app.shell, flow);
+    const panel = new SidebarPanel(model, flow, large);
     panel.title.icon = repositoriesIcon;
     panel.title.caption = "Repositories: connect conda to your organisation's repository";
     app.shell.add(panel, 'left', { rank: 850 });
@@ -112,15 +116,6 @@ const plugin: JupyterFrontEndPlugin<void> = {
         model.requestFocus();
       } else {
         flow.open();
-      }
-    };
-    const openDetails = (testid: string) => {
-      open();
-      const details = panel.node.querySelector<HTMLDetailsElement>(`[data-testid="${testid}"]`);
-      if (details) {
-        details.open = true;
-        details.scrollIntoView({ block: 'nearest' });
-        details.querySelector<HTMLElement>('summary')?.focus();
       }
     };
 
@@ -144,10 +139,16 @@ const plugin: JupyterFrontEndPlugin<void> = {
       caption: 'Anaconda Professional, Anaconda Server or Enterprise 4 Repository',
       execute: connectOrShow
     });
+    app.commands.addCommand(CommandIDs.pickChannels, {
+      label: 'Pick channels of your repository (large view)',
+      caption: 'Search the channels of the connected repository and add them to .condarc',
+      icon: repositoriesIcon,
+      execute: () => large.open('picker')
+    });
     app.commands.addCommand(CommandIDs.configure, {
       label: 'Configure conda channels (.condarc)',
-      caption: 'Edit channels and default_channels, add a channel by hand',
-      execute: () => openDetails('configure-conda')
+      caption: 'Edit channels and default_channels, add a channel by hand (large view)',
+      execute: () => large.open('condarc')
     });
     app.commands.addCommand(CommandIDs.doctor, {
       label: 'Troubleshoot the conda repository connection',

@@ -1,2 +1,3 @@
 import './base.css';
 import './keyboard.css';
+import './large.css';

@@ -5,7 +5,8 @@
  * channels", D for "Add to default_channels", Enter adds. "/" anywhere in the panel goes to
  * the search box.
  */
-import React, { useEffect, useRef } from 'react';
+import { launchIcon } from '@jupyterlab/ui-components';
+import React, { useContext, useEffect, useRef } from 'react';
 
 import { IChannel } from '../api';
 import { PanelModel } from '../models/panel';
@@ -16,10 +17,54 @@ interface IProps {
   model: PanelModel;
 }
 
-const LIST_ID = 'jp-RepoConnect-channel-listbox';
+/** The parts the larger view opens to. */
+export type LargePart = 'picker' | 'condarc';
 
-function optionId(index: number): string {
-  return `jp-RepoConnect-channel-option-${index}`;
+/**
+ * Where the picker and Configure Conda are shown. Both the sidebar and the larger view (a
+ * main-area page) may be on screen at once, so each place has its own element ids.
+ */
+export interface IPlace {
+  /** Whether this is the larger view. */
+  large: boolean;
+  /** Opens the larger view at a part (the sidebar's button); null in the larger view. */
+  openLarge: ((part: LargePart) => void) | null;
+  /** Prefix of the element ids of this place. */
+  ids: string;
+  /** Selector of this place's root element. */
+  root: string;
+}
+
+/** The sidebar's place; it offers the larger view once a plugin provides an opener. */
+export const SIDEBAR_PLACE: IPlace = {
+  large: false,
+  openLarge: null,
+  ids: 'jp-RepoConnect',
+  root: '#jp-repoconnect-panel'
+};
+
+export const PlaceContext = React.createContext<IPlace>(SIDEBAR_PLACE);
+
+/** "Open in a larger view": the section's task in the main area, where there is room. */
+export function OpenLargeButton({ part }: { part: LargePart }): JSX.Element | null {
+  const place = useContext(PlaceContext);
+  const open = place.openLarge;
+  if (!open) {
+    return null;
+  }
+  return (
+    <button
+      type="button"
+      className="jp-RepoConnect-button jp-RepoConnect-openLarge"
+      aria-label="Open in a larger view"
+      title="Open in a larger view (the main area)"
+      onClick={() => open(part)}
+      data-testid="open-large-view"
+    >
+      <launchIcon.react tag="span" className="jp-RepoConnect-openLargeIcon" />
+      Larger view
+    </button>
+  );
 }
 
 /** Whether a key typed at `target` is text (a "/" there is not the search shortcut). */
@@ -35,6 +80,9 @@ function typesText(target: EventTarget | null): boolean {
 }
 
 export function ChannelPicker({ model }: IProps): JSX.Element {
+  const { ids } = useContext(PlaceContext);
+  const listId = `${ids}-channel-listbox`;
+  const optionId = (index: number): string => `${ids}-channel-option-${index}`;
   const picker = model.picker;
   const page = picker.page;
   const picked = picker.choices.size;
@@ -59,9 +107,11 @@ export function ChannelPicker({ model }: IProps): JSX.Element {
   useEffect(() => {
     // Only while the keyboard is in the list: never scroll the panel under the mouse.
     if (list.current && document.activeElement === list.current && active >= 0) {
-      document.getElementById(optionId(active))?.scrollIntoView({ block: 'nearest' });
+      document
+        .getElementById(`${ids}-channel-option-${active}`)
+        ?.scrollIntoView({ block: 'nearest' });
     }
-  }, [active, page]);
+  }, [active, page, ids]);
   const add = async (): Promise<void> => {
     if (await picker.addChannels()) {
       // The button is disabled now (nothing picked): continue from the search box.
@@ -72,18 +122,21 @@ export function ChannelPicker({ model }: IProps): JSX.Element {
     <section
       ref={section}
       className="jp-RepoConnect-section"
-      aria-labelledby="jp-RepoConnect-picker-title"
+      aria-labelledby={`${ids}-picker-title`}
       data-testid="channel-picker"
     >
-      <h3 id="jp-RepoConnect-picker-title">Channels of your repository</h3>
-      <label htmlFor="jp-RepoConnect-search">
+      <div className="jp-RepoConnect-sectionHeader">
+        <h3 id={`${ids}-picker-title`}>Channels of your repository</h3>
+        <OpenLargeButton part="picker" />
+      </div>
+      <label htmlFor={`${ids}-search`}>
         Search channels{' '}
         <span className="jp-RepoConnect-muted" aria-hidden="true">
           (press <kbd>/</kbd> in the panel)
         </span>
       </label>
       <input
-        id="jp-RepoConnect-search"
+        id={`${ids}-search`}
         ref={search}
         className="jp-RepoConnect-input"
         type="search"
@@ -92,8 +145,8 @@ export function ChannelPicker({ model }: IProps): JSX.Element {
         autoComplete="off"
         spellCheck={false}
         aria-keyshortcuts="/"
-        aria-describedby="jp-RepoConnect-list-keys"
-        aria-controls="jp-RepoConnect-channel-list"
+        aria-describedby={`${ids}-list-keys`}
+        aria-controls={`${ids}-channel-list`}
         onChange={event => picker.search(event.target.value)}
         onKeyDown={event => {
           if (event.key === 'ArrowDown' && list.current) {
@@ -104,13 +157,13 @@ export function ChannelPicker({ model }: IProps): JSX.Element {
         }}
         data-testid="channel-search"
       />
-      <p id="jp-RepoConnect-list-keys" className="jp-RepoConnect-hint jp-RepoConnect-listKeys">
+      <p id={`${ids}-list-keys`} className="jp-RepoConnect-hint jp-RepoConnect-listKeys">
         ↓ goes to the list: ↑ ↓ move, Space adds to channels, D to default_channels, Enter adds the
         picked channels.
       </p>
       {page && <Pager model={model} />}
       <div
-        id="jp-RepoConnect-channel-list"
+        id={`${ids}-channel-list`}
         className="jp-RepoConnect-channelList"
         aria-busy={picker.loading}
         data-testid="channel-list"
@@ -123,14 +176,14 @@ export function ChannelPicker({ model }: IProps): JSX.Element {
           </p>
         ) : (
           <ul
-            id={LIST_ID}
+            id={listId}
             ref={list}
             className="jp-RepoConnect-listbox"
             role="listbox"
             tabIndex={0}
             aria-label="Channels"
             aria-multiselectable="true"
-            aria-describedby="jp-RepoConnect-list-keys"
+            aria-describedby={`${ids}-list-keys`}
             aria-activedescendant={active >= 0 ? optionId(active) : undefined}
             onKeyDown={event => {
               const action = listAction(event);
@@ -152,6 +205,7 @@ export function ChannelPicker({ model }: IProps): JSX.Element {
                 model={model}
                 channel={channel}
                 index={index}
+                id={optionId(index)}
                 active={index === active}
                 list={list}
               />
@@ -183,11 +237,14 @@ function ChannelRow({
   model,
   channel,
   index,
+  id,
   active,
   list
 }: IProps & {
   channel: IChannel;
   index: number;
+  /** The option's element id (unique in the page). */
+  id: string;
   active: boolean;
   list: React.RefObject<HTMLUListElement>;
 }): JSX.Element {
@@ -210,12 +267,12 @@ function ChannelRow({
   };
   return (
     <li
-      id={optionId(index)}
+      id={id}
       className={`jp-RepoConnect-channel${active ? ' jp-mod-active' : ''}`}
       role="option"
       aria-selected={choice.channels}
       aria-label={label}
-      aria-describedby={channel.description ? `${optionId(index)}-description` : undefined}
+      aria-describedby={channel.description ? `${id}-description` : undefined}
       onClick={() => picker.setActive(index)}
       data-testid="channel-row"
       data-channel={channel.name}
@@ -226,7 +283,7 @@ function ChannelRow({
         {inChannels && <span className="jp-RepoConnect-badge jp-mod-ok">in channels</span>}
       </div>
       {channel.description && (
-        <div id={`${optionId(index)}-description`} className="jp-RepoConnect-channelDescription">
+        <div id={`${id}-description`} className="jp-RepoConnect-channelDescription">
           {channel.description}
         </div>
       )}

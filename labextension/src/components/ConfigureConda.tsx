@@ -1,11 +1,12 @@
 /**
  * "Configure Conda": both channel lists of `.condarc` with remove and up/down, then "Save".
  */
-import React, { useState } from 'react';
+import React, { useContext, useState } from 'react';
 
 import { ChannelList } from '../models/condarc';
 import { PanelModel } from '../models/panel';
 import { Breakable } from './Breakable';
+import { IPlace, OpenLargeButton, PlaceContext } from './ChannelPicker';
 import { Feedback } from './Feedback';
 
 interface IProps {
@@ -17,13 +18,25 @@ const DEFAULTS_WARNING =
   'default channels, and packages you rely on may stop resolving.';
 
 export function ConfigureConda({ model }: IProps): JSX.Element {
+  const place = useContext(PlaceContext);
+  const { ids } = place;
   const editor = model.condarc;
   const condarc = editor.condarc;
   const draft = editor.draft;
   return (
-    <details className="jp-RepoConnect-details" data-testid="configure-conda">
+    <details
+      className="jp-RepoConnect-details"
+      // The larger view is opened for this task: shown open there (it can still be closed).
+      open={place.large || undefined}
+      data-testid="configure-conda"
+    >
       <summary>Configure Conda</summary>
       <div className="jp-RepoConnect-detailsBody">
+        {place.openLarge && (
+          <div className="jp-RepoConnect-sectionHeader jp-mod-end">
+            <OpenLargeButton part="condarc" />
+          </div>
+        )}
         {!condarc || !draft ? (
           <p className="jp-RepoConnect-muted">Reading .condarc…</p>
         ) : (
@@ -48,7 +61,7 @@ export function ConfigureConda({ model }: IProps): JSX.Element {
               <button
                 type="button"
                 className="jp-RepoConnect-button"
-                id="jp-RepoConnect-reload-condarc"
+                id={`${ids}-reload-condarc`}
                 onClick={() => void editor.discard()}
                 data-testid="reload-condarc"
               >
@@ -61,7 +74,7 @@ export function ConfigureConda({ model }: IProps): JSX.Element {
                 onClick={async () => {
                   if (await editor.save()) {
                     // Save is disabled now that nothing is pending: stay next to it.
-                    document.getElementById('jp-RepoConnect-reload-condarc')?.focus();
+                    document.getElementById(`${ids}-reload-condarc`)?.focus();
                   }
                 }}
                 data-testid="save-condarc"
@@ -82,7 +95,8 @@ function EditableList({
   list,
   entries
 }: IProps & { list: ChannelList; entries: string[] | null }): JSX.Element {
-  const titleId = `jp-RepoConnect-list-${list}`;
+  const place = useContext(PlaceContext);
+  const titleId = `${place.ids}-list-${list}`;
   return (
     <div className="jp-RepoConnect-editList" data-testid={`condarc-list-${list}`}>
       <h4 id={titleId}>{list}:</h4>
@@ -121,7 +135,7 @@ function EditableList({
                   disabled={index === 0}
                   onClick={() => {
                     model.condarc.moveEntry(list, index, -1);
-                    focusEntry(list, index - 1, 'move-up');
+                    focusEntry(place, list, index - 1, 'move-up');
                   }}
                   data-testid="move-up"
                 >
@@ -135,7 +149,7 @@ function EditableList({
                   disabled={index === entries.length - 1}
                   onClick={() => {
                     model.condarc.moveEntry(list, index, 1);
-                    focusEntry(list, index + 1, 'move-down');
+                    focusEntry(place, list, index + 1, 'move-down');
                   }}
                   data-testid="move-down"
                 >
@@ -150,7 +164,7 @@ function EditableList({
                     const asks = entry === 'defaults';
                     model.condarc.removeEntry(list, index);
                     if (!asks) {
-                      focusEntry(list, Math.min(index, entries.length - 2), 'remove-entry');
+                      focusEntry(place, list, Math.min(index, entries.length - 2), 'remove-entry');
                     }
                   }}
                   data-testid="remove-entry"
@@ -204,14 +218,14 @@ function DefaultsWarning({ model }: IProps): JSX.Element {
 }
 
 /** After Move/Remove, keep the keyboard on the same control of the entry that is now there. */
-function focusEntry(list: ChannelList, index: number, testid: string): void {
+function focusEntry(place: IPlace, list: ChannelList, index: number, testid: string): void {
   window.requestAnimationFrame(() => {
     const rows = document.querySelectorAll<HTMLElement>(
-      `#jp-repoconnect-panel [data-testid="condarc-entry"][data-list="${list}"]`
+      `${place.root} [data-testid="condarc-entry"][data-list="${list}"]`
     );
     const row = rows[Math.max(0, index)];
     if (!row) {
-      document.getElementById('jp-RepoConnect-hand-input')?.focus();
+      document.getElementById(`${place.ids}-hand-input`)?.focus();
       return;
     }
     const wanted = row.querySelector<HTMLButtonElement>(`[data-testid="${testid}"]`);
@@ -225,6 +239,8 @@ function focusEntry(list: ChannelList, index: number, testid: string): void {
 
 /** "Add a channel by hand": a name or URL into either list; Cloud gets an org-channel builder. */
 function AddByHand({ model }: IProps): JSX.Element {
+  const { ids } = useContext(PlaceContext);
+  const inputId = `${ids}-hand-input`;
   const [entry, setEntry] = useState('');
   const status = model.connection.status;
   const capabilities = model.connection.capabilities;
@@ -237,21 +253,21 @@ function AddByHand({ model }: IProps): JSX.Element {
     if (await model.condarc.addByHand(list, entry)) {
       setEntry('');
     }
-    document.getElementById('jp-RepoConnect-hand-input')?.focus();
+    document.getElementById(inputId)?.focus();
   };
   return (
     <div className="jp-RepoConnect-byHand" data-testid="add-by-hand">
       <h4>Add a channel by hand</h4>
-      <label htmlFor="jp-RepoConnect-hand-input">Channel name or URL</label>
+      <label htmlFor={inputId}>Channel name or URL</label>
       <input
-        id="jp-RepoConnect-hand-input"
+        id={inputId}
         className="jp-RepoConnect-input"
         type="text"
         value={entry}
         spellCheck={false}
         autoComplete="off"
         placeholder="conda-forge or https://…"
-        aria-describedby="jp-RepoConnect-hand-hint"
+        aria-describedby={`${ids}-hand-hint`}
         onChange={event => setEntry(event.target.value)}
         onKeyDown={event => {
           if (event.key === 'Enter') {
@@ -261,7 +277,7 @@ function AddByHand({ model }: IProps): JSX.Element {
         }}
         data-testid="hand-input"
       />
-      <p id="jp-RepoConnect-hand-hint" className="jp-RepoConnect-hint">
+      <p id={`${ids}-hand-hint`} className="jp-RepoConnect-hint">
         {capabilities?.names_resolve_under_alias
           ? `A name of your ${name ?? 'repository'} resolves to its URL there. `
           : ''}
@@ -287,7 +303,16 @@ function AddByHand({ model }: IProps): JSX.Element {
           Add to default_channels
         </button>
       </div>
-      {repository && <OrgChannelBuilder repository={repository} title={name} onBuilt={setEntry} />}
+      {repository && (
+        <OrgChannelBuilder
+          repository={repository}
+          title={name}
+          onBuilt={url => {
+            setEntry(url);
+            document.getElementById(inputId)?.focus();
+          }}
+        />
+      )}
     </div>
   );
 }
@@ -352,7 +377,6 @@ function OrgChannelBuilder({
         onClick={() => {
           if (url) {
             onBuilt(url);
-            document.getElementById('jp-RepoConnect-hand-input')?.focus();
           }
         }}
         data-testid="org-channel-use"
