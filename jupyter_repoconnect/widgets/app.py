@@ -48,7 +48,8 @@ class PreferencesPanel(Panel):
         for service, field in self.domains.items():
             field.value = prefs.domains.get(service) or ""
         locked = not prefs.allow_domain_change
-        for control in (*self.domains.values(), self.apply_button):
+        controls: list[w.DOMWidget] = [*self.domains.values(), self.apply_button]
+        for control in controls:
             control.disabled = locked
         if locked:
             self.message.show("The administrator has fixed these domains.")
