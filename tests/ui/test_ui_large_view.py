@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .test_ui_layout import MEASURE, PANEL, VIEWPORT
-from .test_ui_live import server_login
+from .test_ui_live import HIDDEN_POLL, POLL, server_login, status_requests
 from .uihelpers import ARTIFACTS, Lab, open_panel_from_sidebar, set_theme
 
 if TYPE_CHECKING:
@@ -120,3 +120,22 @@ def test_the_palette_opens_the_larger_view_signed_out(small: Page, lab_env: Lab)
     expect(large.get_by_test_id("configure-conda").locator("summary")).to_be_focused()
     problems = page.evaluate(MEASURE, [LARGE])
     assert not problems, "\n".join(problems)
+
+
+def test_the_open_larger_view_keeps_the_status_checked_at_the_panels_pace(
+    page: Page, lab_env: Lab
+) -> None:
+    """Opened from the palette, the panel never shown: the page shows the status too (the
+    picker, Configure Conda), so it is checked at the visible pace, not the hidden one."""
+    seen = status_requests(page)
+    page.evaluate("async () => { await jupyterapp.commands.execute('repoconnect:pick-channels'); }")
+    expect(page.locator(LARGE)).to_be_visible()
+    expect(page.locator(PANEL)).to_be_hidden()
+    # Long enough for three checks at the panel's pace, at most two at the hidden one.
+    window = 3 * POLL + 3
+    assert window < 2 * HIDDEN_POLL
+    start = len(seen)
+    page.wait_for_timeout(window * 1000)
+    checks = len(seen) - start
+    print(f"\nstatus requests with the larger view shown, panel hidden: {checks} in {window} s")
+    assert checks >= 3, checks

@@ -6,7 +6,7 @@
  */
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { MainAreaWidget } from '@jupyterlab/apputils';
-import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
+import { UseSignal } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import { repositoriesIcon } from '../icon';
@@ -15,7 +15,7 @@ import { ChannelPicker, IPlace, LargePart, PlaceContext, SIDEBAR_PLACE } from '.
 import { ConfigureConda } from './ConfigureConda';
 import { BusyIndicator } from './Feedback';
 import { RepositoriesPanel } from './RepositoriesView';
-import { ISignInFlow } from './SignInFlow';
+import { ISignInFlow, ShownPage } from './SignInFlow';
 
 const WIDGET_ID = 'jp-repoconnect-large';
 
@@ -68,13 +68,14 @@ function LargeBody({ model, flow }: IProps): JSX.Element {
   );
 }
 
-/** The page's content, re-rendered on every change of the model. */
-class LargeViewContent extends ReactWidget {
+/** The page's content, re-rendered on every change of the model; while it is on screen the
+ * status is checked at the visible pace, as for the panel. */
+class LargeViewContent extends ShownPage {
   constructor(
     private readonly _model: PanelModel,
     private readonly _flow: ISignInFlow
   ) {
-    super();
+    super(_flow.shown, 'large');
     this.addClass('jp-RepoConnect');
     this.addClass('jp-RepoConnect-largePage');
     this.node.setAttribute('role', 'region');

@@ -16,13 +16,13 @@ import { PanelModel } from '../models/panel';
 import { SignIn } from './SignIn';
 
 /**
- * The panel and the sign-in page both show the status: it is checked at the visible pace
- * while either is on screen, at the hidden pace otherwise.
+ * The panel and the main-area pages (sign-in steps, "Conda channels") all show the status: it
+ * is checked at the visible pace while any of them is on screen, at the hidden pace otherwise.
  */
 export class ShownParts {
   constructor(private readonly _model: PanelModel) {}
 
-  set(part: 'panel' | 'signin', shown: boolean): void {
+  set(part: 'panel' | 'signin' | 'large', shown: boolean): void {
     if (shown) {
       this._shown.add(part);
     } else {
@@ -43,38 +43,48 @@ export interface ISignInFlow {
   open(): void;
 }
 
-/** The page's content: the steps, re-rendered on every change of the model. */
-class SignInFlowView extends ReactWidget {
+/** A main-area page's content that tells `ShownParts` when it is on screen. */
+export abstract class ShownPage extends ReactWidget {
   constructor(
-    private readonly _model: PanelModel,
     private readonly _shown: ShownParts,
-    private readonly _check: DomainCheck
+    private readonly _part: 'signin' | 'large'
   ) {
     super();
-    this.addClass('jp-RepoConnect');
-    this.addClass('jp-RepoConnect-flowPage');
-    this.node.setAttribute('role', 'region');
-    this.node.setAttribute('aria-label', 'Sign in to a repository');
   }
 
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
-    this._shown.set('signin', this.isVisible);
+    this._shown.set(this._part, this.isVisible);
   }
 
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
-    this._shown.set('signin', true);
+    this._shown.set(this._part, true);
   }
 
   protected onAfterHide(msg: Message): void {
     super.onAfterHide(msg);
-    this._shown.set('signin', false);
+    this._shown.set(this._part, false);
   }
 
   protected onBeforeDetach(msg: Message): void {
-    this._shown.set('signin', false); // closed
+    this._shown.set(this._part, false); // closed
     super.onBeforeDetach(msg);
+  }
+}
+
+/** The page's content: the steps, re-rendered on every change of the model. */
+class SignInFlowView extends ShownPage {
+  constructor(
+    private readonly _model: PanelModel,
+    shown: ShownParts,
+    private readonly _check: DomainCheck
+  ) {
+    super(shown, 'signin');
+    this.addClass('jp-RepoConnect');
+    this.addClass('jp-RepoConnect-flowPage');
+    this.node.setAttribute('role', 'region');
+    this.node.setAttribute('aria-label', 'Sign in to a repository');
   }
 
   render(): JSX.Element {
