@@ -109,16 +109,7 @@ def panel_steps(page: Page, hub_env: HubSetup) -> None:
     page.get_by_test_id("username-input").fill(a.name)
     page.get_by_test_id("password-input").fill(a.repo_password)
     page.get_by_test_id("login-button").click()
-    expect(page.get_by_test_id("status-username")).to_have_text(a.name)
-    expect(page.get_by_test_id("status-domain")).to_have_text(hub_env.domain)
-    assert (a.home / ".condarc").read_bytes() != initial
-    assert hub_env.hub.user_api(a, "GET", "status")[1]["connected"] is True
-    assert hub_env.hub.user_api(b, "GET", "status")[1]["connected"] is False
-    assert (b.home / ".condarc").read_bytes() == b_condarc
-
-    page.get_by_test_id("signout-button").click()
-    expect(page.get_by_test_id("repoconnect-signin")).to_be_visible()
-    assert (a.home / ".condarc").read_bytes() == initial
+    signed_in_alone_then_out(page, hub_env, initial, b_condarc)
 
 
 def test_single_sign_on_through_the_hub_with_the_pasted_address(hub_env: HubSetup) -> None:
@@ -129,7 +120,6 @@ def sso_steps(page: Page, hub_env: HubSetup) -> None:
     """A hub's users browse from other machines: the panel asks for no listener, the
     provider's redirect to ``http://localhost:<port>/`` does not load, and the person pastes
     that address into the panel, served through the hub's proxy."""
-    from playwright.sync_api import expect
 
     a, b = hub_env.users
     initial = (a.home / ".condarc").read_bytes()
@@ -152,9 +142,19 @@ def sso_steps(page: Page, hub_env: HubSetup) -> None:
 
     page.get_by_test_id("sso-address-input").fill(address)
     page.get_by_test_id("sso-finish").click()
+    assert address not in page.content()
+    signed_in_alone_then_out(page, hub_env, initial, b_condarc)
+
+
+def signed_in_alone_then_out(
+    page: Page, hub_env: HubSetup, initial: bytes, b_condarc: bytes
+) -> None:
+    """User A is connected and B untouched; A's sign-out restores A's `.condarc`."""
+    from playwright.sync_api import expect
+
+    a, b = hub_env.users
     expect(page.get_by_test_id("status-username")).to_have_text(a.name)
     expect(page.get_by_test_id("status-domain")).to_have_text(hub_env.domain)
-    assert address not in page.content()
     assert (a.home / ".condarc").read_bytes() != initial
     assert hub_env.hub.user_api(a, "GET", "status")[1]["connected"] is True
     assert hub_env.hub.user_api(b, "GET", "status")[1]["connected"] is False

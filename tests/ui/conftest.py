@@ -32,10 +32,12 @@ from .uihelpers import (
     INITIAL_CONDARC,
     LAB_EXTENSION,
     REMOTE_HOST,
+    SMALL_SCREEN,
     TOKEN,
     Lab,
     browser_env,
     load_lab,
+    set_theme,
 )
 
 if TYPE_CHECKING:
@@ -239,3 +241,17 @@ def page(browser: Browser, lab_env: Lab) -> Iterator[Page]:
     finally:
         context.close()
     assert not [e for e in errors if "repoconnect" in e.lower()], errors
+
+
+@pytest.fixture
+def small(browser: Browser, lab_env: Lab) -> Iterator[Page]:
+    """JupyterLab at 1024×600 (the sidebar at its default width), back to light at the end."""
+    context = browser.new_context(viewport=SMALL_SCREEN)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    load_lab(page, lab_env.url, lab_env.token)
+    try:
+        yield page
+    finally:
+        set_theme(page, "light")  # the theme is a saved setting of the session's Lab
+        context.close()

@@ -8,41 +8,17 @@ the dark theme, nothing in the page scrolls sideways or sticks out of its box.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_ui_layout import MEASURE, PANEL, VIEWPORT
-from .test_ui_live import HIDDEN_POLL, POLL, server_login, status_requests
+from .test_ui_layout import MEASURE, PANEL
+from .test_ui_live import assert_checked_at_panel_pace, server_login, status_requests
 from .uihelpers import ARTIFACTS, Lab, open_panel_from_sidebar, set_theme
-
-if TYPE_CHECKING:
-    from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.browser
 
 LARGE = "#jp-repoconnect-large"
 CHANNEL = "team-geo-0005"
-
-
-@pytest.fixture
-def small(browser: Browser, lab_env: Lab) -> Iterator[Page]:
-    """JupyterLab at 1024×600 (the sidebar at its default width), back to light at the end."""
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.goto(f"{lab_env.url}lab?reset&token={lab_env.token}")
-    page.wait_for_function("() => window.jupyterapp !== undefined", timeout=60_000)
-    page.evaluate("async () => { await window.jupyterapp.restored; }")
-    page.evaluate("async () => { await jupyterapp.commands.execute('launcher:create'); }")
-    page.wait_for_selector(".jp-Launcher")
-    try:
-        yield page
-    finally:
-        set_theme(page, "light")  # the theme is a saved setting of the session's Lab
-        context.close()
 
 
 def test_a_channel_picked_in_the_larger_view_is_added_and_shown_in_the_sidebar(
@@ -131,11 +107,4 @@ def test_the_open_larger_view_keeps_the_status_checked_at_the_panels_pace(
     page.evaluate("async () => { await jupyterapp.commands.execute('repoconnect:pick-channels'); }")
     expect(page.locator(LARGE)).to_be_visible()
     expect(page.locator(PANEL)).to_be_hidden()
-    # Long enough for three checks at the panel's pace, at most two at the hidden one.
-    window = 3 * POLL + 3
-    assert window < 2 * HIDDEN_POLL
-    start = len(seen)
-    page.wait_for_timeout(window * 1000)
-    checks = len(seen) - start
-    print(f"\nstatus requests with the larger view shown, panel hidden: {checks} in {window} s")
-    assert checks >= 3, checks
+    assert_checked_at_panel_pace(page, seen, "the larger view shown")

@@ -11,7 +11,6 @@ scrolled to as the keyboard does.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
@@ -28,11 +27,10 @@ from .uihelpers import (
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, ViewportSize
+    pass
 
 pytestmark = pytest.mark.browser
 
-VIEWPORT: ViewportSize = {"width": 1024, "height": 600}
 PANEL = "#jp-repoconnect-panel"
 LONG_DOMAIN = "https://repository-mirror-for-the-research-departments.internal.example-org.com"
 LONG_CHANNEL = (
@@ -103,24 +101,6 @@ MEASURE = """(roots) => {
   }
   return problems;
 }"""
-
-
-@pytest.fixture
-def small(browser: Browser, lab_env: Lab) -> Iterator[Page]:
-    """JupyterLab at 1024×600 (the sidebar at its default width), back to light at the end."""
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.goto(f"{lab_env.url}lab?reset&token={lab_env.token}")
-    page.wait_for_function("() => window.jupyterapp !== undefined", timeout=60_000)
-    page.evaluate("async () => { await window.jupyterapp.restored; }")
-    page.evaluate("async () => { await jupyterapp.commands.execute('launcher:create'); }")
-    page.wait_for_selector(".jp-Launcher")
-    try:
-        yield page
-    finally:
-        set_theme(page, "light")  # the theme is a saved setting of the session's Lab
-        context.close()
 
 
 def assert_fits(page: Page, state: str, shots: tuple[str, ...] = ()) -> None:

@@ -219,3 +219,15 @@ def test_notebook_widget_sign_out_is_followed_by_the_panel_and_other_widgets(
     assert lab.api("GET", "status")[1]["connected"] is False
     # No kernel left running for the next tests (and no "shut down?" dialog either).
     page.evaluate("async () => { await jupyterapp.serviceManager.sessions.shutdownAll(); }")
+
+
+def assert_checked_at_panel_pace(page: Page, seen: list[tuple[float, Request]], shown: str) -> None:
+    """With the panel hidden and ``shown`` on screen, the status is checked at the panel's
+    pace: three checks in a window that holds at most two at the hidden one."""
+    window = 3 * POLL + 3
+    assert window < 2 * HIDDEN_POLL
+    start = len(seen)
+    page.wait_for_timeout(window * 1000)
+    checks = len(seen) - start
+    print(f"\nstatus requests with {shown}, panel hidden: {checks} in {window} s")
+    assert checks >= 3, checks

@@ -12,7 +12,7 @@ import socket
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_ui_live import HIDDEN_POLL, POLL, status_requests
+from .test_ui_live import POLL, assert_checked_at_panel_pace, status_requests
 from .uihelpers import FLOW, Lab, open_panel_from_sidebar, open_sign_in
 
 pytestmark = pytest.mark.browser
@@ -121,14 +121,7 @@ def test_the_open_steps_follow_a_sign_in_made_elsewhere(page: Page, lab_env: Lab
     page.evaluate("() => jupyterapp.commands.execute('repoconnect:connect')")
     expect(page.locator(FLOW)).to_be_visible()
     expect(page.locator("#jp-repoconnect-panel")).to_be_hidden()
-    # Long enough for three checks at the panel's pace, at most two at the hidden one.
-    window = 3 * POLL + 3
-    assert window < 2 * HIDDEN_POLL
-    start = len(seen)
-    page.wait_for_timeout(window * 1000)
-    checks = len(seen) - start
-    print(f"\nstatus requests with the sign-in steps shown, panel hidden: {checks} in {window} s")
-    assert checks >= 3, checks
+    assert_checked_at_panel_pace(page, seen, "the sign-in steps shown")
 
     login = lab.cli(
         "login", "server", "--domain", lab.sandbox.urls["server"], "--username", "demo",

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Page, ViewportSize
 
     from jupyter_repoconnect.testing import Sandbox
 
@@ -48,6 +48,8 @@ TOKEN = "repoconnect-ui-test-token"
 CHANNELS = 10_000
 SIDEBAR_TAB = '.jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id="jp-repoconnect-panel"]'
 FLOW = "#jp-repoconnect-signin"  # the sign-in steps' page in the main area
+# 1024×600: the small screen of issue 20, the sidebar at its default width.
+SMALL_SCREEN: ViewportSize = {"width": 1024, "height": 600}
 THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
 
 
